@@ -1,0 +1,66 @@
+using System.IO.Compression;
+using Google.Protobuf;
+using ProfilingKit.Pprof.Proto;
+
+namespace ProfilingKit.Pprof;
+
+/// <summary>Writes profiles as gzip-compressed profile.proto and reads them back.</summary>
+public static class ProfileSerializer
+{
+    /// <summary>Writes the profile gzip-compressed, as pprof requires on disk and on the wire.</summary>
+    public static void WriteGzip(Profile profile, Stream destination)
+    {
+        if (profile is null) throw new ArgumentNullException(nameof(profile));
+        if (destination is null) throw new ArgumentNullException(nameof(destination));
+
+        using var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true);
+        profile.WriteTo(gzip);
+    }
+
+    /// <summary>Returns the profile as gzip-compressed bytes.</summary>
+    public static byte[] ToGzipBytes(Profile profile)
+    {
+        using var buffer = new MemoryStream();
+        WriteGzip(profile, buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Reads a profile that is gzip-compressed or, like pprof accepts, uncompressed.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data is not a profile.</exception>
+    public static Profile Read(Stream source)
+    {
+        if (source is null) throw new ArgumentNullException(nameof(source));
+
+        using var buffer = new MemoryStream();
+        source.CopyTo(buffer);
+        var bytes = buffer.ToArray();
+        if (bytes.Length == 0) throw new InvalidDataException("The profile is empty.");
+
+        try
+        {
+            if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
+            {
+                using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+                return Validate(Profile.Parser.ParseFrom(gzip));
+            }
+
+            return Validate(Profile.Parser.ParseFrom(bytes));
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException("The data is not a pprof profile: " + e.Message, e);
+        }
+    }
+
+    private static Profile Validate(Profile profile)
+    {
+        if (profile.StringTable.Count == 0 || profile.StringTable[0].Length != 0)
+        {
+            throw new InvalidDataException("The data is not a pprof profile: string_table[0] must be \"\".");
+        }
+
+        return profile;
+    }
+}

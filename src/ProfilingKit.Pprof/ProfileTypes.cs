@@ -1,0 +1,20 @@
+namespace ProfilingKit.Pprof;
+
+/// <summary>The sample types Go's runtime writes, so that pprof, Pyroscope and speedscope treat our profiles like Go's.</summary>
+public static class ProfileTypes
+{
+    /// <summary>Go's allocs and heap sample types, in Go's order.</summary>
+    public static IReadOnlyList<ValueTypeName> Memory { get; } = new[]
+    {
+        new ValueTypeName("alloc_objects", "count"),
+        new ValueTypeName("alloc_space", "bytes"),
+        new ValueTypeName("inuse_objects", "count"),
+        new ValueTypeName("inuse_space", "bytes"),
+    };
+
+    /// <summary>The period type of memory profiles.</summary>
+    public static ValueTypeName MemoryPeriod { get; } = new("space", "bytes");
+
+    /// <summary>The default sample type of the allocs profile.</summary>
+    public const string AllocSpace = "alloc_space";
+}
