@@ -1,0 +1,7 @@
+namespace ProfilingKit.Allocations;
+
+/// <summary>The estimated allocations of one (stack, type) pair since sampling started.</summary>
+internal readonly record struct AllocationSite(ulong[] Stack, string TypeName, double Objects, double Bytes, long Samples);
+
+/// <summary>A consistent copy of everything sampled so far.</summary>
+internal sealed record AllocationSnapshot(IReadOnlyList<AllocationSite> Sites, long SampleCount, long DroppedOwnSamples, DateTimeOffset Since);

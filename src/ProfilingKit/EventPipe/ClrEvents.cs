@@ -1,0 +1,34 @@
+namespace ProfilingKit.EventPipe;
+
+/// <summary>Providers, keywords and event ids of the runtime events ProfilingKit reads (notes/eventpipe.md).</summary>
+internal static class ClrEvents
+{
+    public const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
+    public const string RundownProvider = "Microsoft-Windows-DotNETRuntimeRundown";
+
+    public const long LoaderKeyword = 0x8;
+    public const long JitKeyword = 0x10;
+
+    /// <summary>Randomized allocation sampling, .NET 10: one AllocationSampled event per ~100 KB per thread.</summary>
+    public const long AllocationSamplingKeyword = 0x80000000000;
+
+    public const int AllocationSampledEventId = 303;
+
+    /// <summary>MethodLoadVerbose on the runtime provider; MethodDCStartVerbose on the rundown provider.</summary>
+    public const int MethodLoadVerboseEventId = 143;
+
+    /// <summary>MethodDCEndVerbose on the rundown provider (on the runtime provider 144 is an unload).</summary>
+    public const int MethodDCEndVerboseEventId = 144;
+
+    /// <summary>The mean number of bytes between two allocation samples, fixed by the runtime.</summary>
+    public const int AllocationSamplingInterval = 100 * 1024;
+
+    public static bool IsMethodDefinition(EventMetadata metadata) =>
+        metadata.ProviderName == RuntimeProvider
+            ? metadata.EventId == MethodLoadVerboseEventId
+            : metadata.ProviderName == RundownProvider
+              && metadata.EventId is MethodLoadVerboseEventId or MethodDCEndVerboseEventId;
+
+    public static bool IsAllocationSampled(EventMetadata metadata) =>
+        metadata.EventId == AllocationSampledEventId && metadata.ProviderName == RuntimeProvider;
+}

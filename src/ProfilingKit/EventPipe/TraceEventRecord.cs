@@ -1,0 +1,34 @@
+namespace ProfilingKit.EventPipe;
+
+/// <summary>
+/// One event as the reader hands it out: valid only during the callback, since the payload and the
+/// stack point into the reader's buffers.
+/// </summary>
+internal readonly ref struct TraceEventRecord
+{
+    public TraceEventRecord(EventMetadata metadata, int pointerSize, long threadId, long timestamp, ReadOnlySpan<ulong> stack, ReadOnlySpan<byte> payload)
+    {
+        PointerSize = pointerSize;
+        Metadata = metadata;
+        ThreadId = threadId;
+        Timestamp = timestamp;
+        Stack = stack;
+        Payload = payload;
+    }
+
+    public EventMetadata Metadata { get; }
+
+    /// <summary>The pointer size of the traced process.</summary>
+    public int PointerSize { get; }
+
+    /// <summary>The OS id of the thread the event describes.</summary>
+    public long ThreadId { get; }
+
+    /// <summary>The QPC timestamp.</summary>
+    public long Timestamp { get; }
+
+    /// <summary>Instruction pointers, leaf first; empty when the event has no stack.</summary>
+    public ReadOnlySpan<ulong> Stack { get; }
+
+    public ReadOnlySpan<byte> Payload { get; }
+}

@@ -1,0 +1,33 @@
+using System.Net;
+using System.Text;
+
+namespace ProfilingKit.Http;
+
+/// <summary>The HTML index at /debug/pprof/, laid out like Go's.</summary>
+internal static class PprofIndexPage
+{
+    public static string Render(IReadOnlyList<PprofProfileInfo> profiles)
+    {
+        var html = new StringBuilder();
+        html.Append("<html>\n<head>\n<title>/debug/pprof/</title>\n")
+            .Append("<style>.profile-name{display:inline-block; width:6rem;}</style>\n")
+            .Append("</head>\n<body>\n/debug/pprof/\n<br>\n<p>Set debug=1 as a query parameter to export in legacy text format</p>\n<br>\n")
+            .Append("Types of profiles available:\n<table>\n<thead><td>Count</td><td>Profile</td></thead>\n");
+        foreach (var profile in profiles)
+        {
+            html.Append("<tr><td>").Append(profile.Count).Append("</td><td><a href='")
+                .Append(WebUtility.HtmlEncode(profile.Name)).Append("?debug=1'>")
+                .Append(WebUtility.HtmlEncode(profile.Name)).Append("</a></td></tr>\n");
+        }
+
+        html.Append("</table>\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
+        foreach (var profile in profiles)
+        {
+            html.Append("<li><div class=profile-name>").Append(WebUtility.HtmlEncode(profile.Name))
+                .Append(": </div> ").Append(WebUtility.HtmlEncode(profile.Description)).Append("</li>\n");
+        }
+
+        html.Append("</ul>\n</p>\n<p>Served by ProfilingKit for .NET: open a profile with <code>go tool pprof</code>.</p>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.Diagnostics.Tracing;
+using ProfilingKit.EventPipe;
+
+namespace ProfilingKit.Tests;
+
+public class NetTraceReaderTests
+{
+    private static readonly Lazy<byte[]> AllocationTrace = new(() => SelfTrace.Record(() => Allocator.Run(40_000, 2_000)));
+
+    [Fact]
+    public void Reads_the_same_allocation_samples_as_TraceEvent()
+    {
+        var ours = new List<(string Type, long Size, long Thread, int Frames)>();
+        var reader = new NetTraceReader(new MemoryStream(AllocationTrace.Value), new Handler((in TraceEventRecord r) =>
+        {
+            if (ClrEvents.IsAllocationSampled(r.Metadata)
+                && ClrEventPayloads.TryReadAllocationSampled(r.Payload, r.PointerSize, out var type, out var size))
+            {
+                ours.Add((type.ToString(), size, r.ThreadId, r.Stack.Length));
+            }
+        }));
+        reader.Read();
+
+        var theirs = new List<(string Type, long Size, long Thread)>();
+        using (var source = new EventPipeEventSource(new MemoryStream(AllocationTrace.Value)))
+        {
+            source.Clr.AllocationSampling += e => theirs.Add((e.TypeName, e.ObjectSize, e.ThreadID));
+            source.Process();
+        }
+
+        Assert.True(theirs.Count > 500, $"expected many samples of 80 MB of allocations, TraceEvent saw {theirs.Count}");
+        Assert.Equal(Sorted(theirs), Sorted(ours.Select(s => (s.Type, s.Size, s.Thread))));
+        Assert.All(ours, sample => Assert.True(sample.Frames > 0, "every allocation sample carries a stack"));
+        Assert.Contains(ours, sample => sample.Type == "System.Byte[]" && sample.Size == 2_000 + 24);
+        Assert.Equal(Environment.ProcessId, reader.ProcessId);
+        Assert.Equal(IntPtr.Size, reader.PointerSize);
+    }
+
+    [Fact]
+    public void Method_load_events_name_the_code_that_allocated()
+    {
+        var map = new Symbols.MethodAddressMap();
+        var stacks = new List<ulong[]>();
+        var trace = SelfTrace.Record(() => Allocator.Run(20_000, 1_000));
+        new NetTraceReader(new MemoryStream(trace), new Handler((in TraceEventRecord r) =>
+        {
+            map.TryAdd(r);
+            if (ClrEvents.IsAllocationSampled(r.Metadata)) stacks.Add(r.Stack.ToArray());
+        })).Read();
+
+        var named = stacks.Count(stack => stack.Any(ip => map.Resolve(ip) == typeof(Allocator).FullName + ".Run"));
+        Assert.True(named > stacks.Count / 2, $"{named} of {stacks.Count} stacks name {nameof(Allocator)}.Run");
+    }
+
+    [Fact]
+    public void A_truncated_trace_is_reported_as_truncated()
+    {
+        var cut = AllocationTrace.Value.AsSpan(0, AllocationTrace.Value.Length / 2).ToArray();
+
+        var error = Assert.Throws<NetTraceFormatException>(() => new NetTraceReader(new MemoryStream(cut), new Handler((in TraceEventRecord _) => { })).Read());
+
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("This is a text file, not a trace.")]
+    public void A_stream_that_is_not_nettrace_is_reported_as_such(string content)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+
+        var error = Assert.Throws<NetTraceFormatException>(() => new NetTraceReader(new MemoryStream(bytes), new Handler((in TraceEventRecord _) => { })).Read());
+
+        Assert.True(error.Message.Contains("not a nettrace stream") || error.Message.Contains("truncated"), error.Message);
+    }
+
+    private static List<(string, long, long)> Sorted(IEnumerable<(string, long, long)> samples) => samples.Order().ToList();
+
+    private delegate void RecordAction(in TraceEventRecord record);
+
+    private sealed class Handler : INetTraceHandler
+    {
+        private readonly RecordAction _action;
+
+        public Handler(RecordAction action) => _action = action;
+
+        public void OnEvent(in TraceEventRecord record) => _action(record);
+    }
+}
