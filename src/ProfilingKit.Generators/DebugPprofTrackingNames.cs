@@ -1,0 +1,9 @@
+namespace ProfilingKit.Generators;
+
+/// <summary>Names of the <see cref="DebugPprofGenerator"/> pipeline steps, for incrementality tests.</summary>
+internal static class DebugPprofTrackingNames
+{
+    public const string BuildSettings = nameof(BuildSettings);
+    public const string RuntimeReferenced = nameof(RuntimeReferenced);
+    public const string StartAddress = nameof(StartAddress);
+}
