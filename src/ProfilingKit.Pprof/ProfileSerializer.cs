@@ -7,6 +7,9 @@ namespace ProfilingKit.Pprof;
 /// <summary>Writes profiles as gzip-compressed profile.proto and reads them back.</summary>
 public static class ProfileSerializer
 {
+    // A gzip member is at least a 10-byte header, an empty deflate block and an 8-byte trailer.
+    private const int MinimumGzipLength = 20;
+
     /// <summary>Writes the profile gzip-compressed, as pprof requires on disk and on the wire.</summary>
     public static void WriteGzip(Profile profile, Stream destination)
     {
@@ -42,8 +45,7 @@ public static class ProfileSerializer
         {
             if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
             {
-                using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                return Validate(Profile.Parser.ParseFrom(gzip));
+                return Validate(Profile.Parser.ParseFrom(Gunzip(bytes)));
             }
 
             return Validate(Profile.Parser.ParseFrom(bytes));
@@ -52,6 +54,33 @@ public static class ProfileSerializer
         {
             throw new InvalidDataException("The data is not a pprof profile: " + e.Message, e);
         }
+    }
+
+    private static byte[] Gunzip(byte[] gzipBytes)
+    {
+        using var proto = new MemoryStream();
+        using (var gzip = new GZipStream(new MemoryStream(gzipBytes), CompressionMode.Decompress))
+        {
+            gzip.CopyTo(proto);
+        }
+
+        // GZipStream ends quietly where its input ends, and zlib checks the CRC and length only when the
+        // 8-byte trailer is there. A cut-off download would otherwise read as a shorter profile, e.g. one
+        // without the end of its string table, its time or its default sample type. The trailer ends with
+        // the uncompressed length mod 2^32; pprof rejects such input too ("unexpected EOF").
+        if (gzipBytes.Length < MinimumGzipLength || UncompressedLengthFromTrailer(gzipBytes) != (uint)proto.Length)
+        {
+            throw new InvalidDataException(
+                "The data is not a pprof profile: the gzip data ends early (truncated) or holds several gzip members.");
+        }
+
+        return proto.ToArray();
+    }
+
+    private static uint UncompressedLengthFromTrailer(byte[] gzipBytes)
+    {
+        var end = gzipBytes.Length;
+        return gzipBytes[end - 4] | (uint)gzipBytes[end - 3] << 8 | (uint)gzipBytes[end - 2] << 16 | (uint)gzipBytes[end - 1] << 24;
     }
 
     private static Profile Validate(Profile profile)
