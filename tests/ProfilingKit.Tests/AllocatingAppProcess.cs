@@ -1,59 +1,42 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using ProfilingKit.Testing;
 
 namespace ProfilingKit.Tests;
 
 /// <summary>
 /// Runs tests/TestApps/AllocatingApp: a separate process whose only allocations of note are a known
-/// amount in <c>AllocatingApp.KnownAllocations.Run</c> on one thread.
+/// amount in <c>AllocatingApp.KnownAllocations.Run</c>, the root of its own thread.
 /// </summary>
 internal sealed class AllocatingAppProcess : IDisposable
 {
     public const string KnownMethod = "AllocatingApp.KnownAllocations.Run";
 
-    private readonly Process _process;
-    private readonly StringBuilder _stderr = new();
+    private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(60);
+    private readonly RunningProcess _process;
 
-    private AllocatingAppProcess(Process process)
+    private AllocatingAppProcess(RunningProcess process)
     {
         _process = process;
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            lock (_stderr) _stderr.AppendLine(e.Data);
-        };
-        _process.BeginErrorReadLine();
+        ListeningLine = process.ReadLine(ReportTimeout);
+        Sampling = process.ReadLine(ReportTimeout) == "sampling";
+        AllocatedBytes = long.Parse(process.ReadLine(ReportTimeout).Substring("allocated ".Length), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The "listening ..." or "not listening" line.</summary>
-    public string ListeningLine { get; private set; } = "";
+    /// <summary>The "listening URL" or "not listening" line.</summary>
+    public string ListeningLine { get; }
 
-    public bool Sampling { get; private set; }
+    public bool Sampling { get; }
 
     /// <summary>Bytes the known method's thread allocated, as GC.GetAllocatedBytesForCurrentThread measured them.</summary>
-    public long AllocatedBytes { get; private set; }
+    public long AllocatedBytes { get; }
 
-    public string StandardError
-    {
-        get
-        {
-            lock (_stderr) return _stderr.ToString();
-        }
-    }
-
-    public bool HasExited => _process.HasExited;
+    public string StandardError => _process.StandardError;
 
     public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null)
     {
-        var app = Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll");
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(app);
+        var startInfo = new ProcessStartInfo("dotnet");
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"));
         startInfo.ArgumentList.Add(address);
         startInfo.ArgumentList.Add(megabytes.ToString(CultureInfo.InvariantCulture));
         startInfo.Environment.Remove(DebugPprof.AddressVariable);
@@ -62,45 +45,12 @@ internal sealed class AllocatingAppProcess : IDisposable
             startInfo.Environment[name] = value;
         }
 
-        var process = new AllocatingAppProcess(Process.Start(startInfo) ?? throw new InvalidOperationException("could not start " + app));
-        process.ReadReport();
-        return process;
+        return new AllocatingAppProcess(new RunningProcess(startInfo));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            _process.StandardInput.Close();
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(10))) _process.Kill(entireProcessTree: true);
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public bool WaitForStandardError(string text) => _process.WaitForStandardError(text);
 
-    /// <summary>Closes stdin (the app's signal to end) and returns its exit code.</summary>
-    public int Exit()
-    {
-        _process.StandardInput.Close();
-        Assert.True(_process.WaitForExit(TimeSpan.FromSeconds(30)), "the app should exit when its stdin closes");
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
+    public int Exit() => _process.Exit();
 
-    private void ReadReport()
-    {
-        var read = Task.Run(() =>
-        {
-            ListeningLine = _process.StandardOutput.ReadLine() ?? "";
-            Sampling = _process.StandardOutput.ReadLine() == "sampling";
-            var allocated = _process.StandardOutput.ReadLine() ?? "";
-            AllocatedBytes = long.Parse(allocated.Substring("allocated ".Length), CultureInfo.InvariantCulture);
-        });
-        if (!read.Wait(TimeSpan.FromSeconds(60)))
-        {
-            throw new TimeoutException("AllocatingApp did not report within 60 s. stderr:\n" + StandardError);
-        }
-    }
+    public void Dispose() => _process.Dispose();
 }

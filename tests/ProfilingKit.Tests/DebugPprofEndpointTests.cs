@@ -21,7 +21,8 @@ public class DebugPprofEndpointTests : IClassFixture<AllocatingAppFixture>
         var report = GoPprof.ParseTop(result.StandardOutput);
         Assert.Equal("alloc_space", report.Type);
         var known = report.Row(AllocatingAppProcess.KnownMethod);
-        Assert.Equal(report.Rows.Max(r => r.Cum), known.Cum); // first by cum: only its callers can tie
+        Assert.Equal(AllocatingAppProcess.KnownMethod, report.Rows[0].Name);
+        Assert.True(known.Cum > report.Rows[1].Cum, "the known method is the root of its thread: nothing else can tie");
         Assert.Equal(report.Rows.Max(r => r.Flat), known.Flat);
         Assert.InRange(known.Cum / measured, 0.85, 1.15);
         Assert.DoesNotContain("Main binary filename not available", result.AllOutput);
@@ -39,6 +40,14 @@ public class DebugPprofEndpointTests : IClassFixture<AllocatingAppFixture>
         Assert.Contains(" M=1 " + AllocatingAppProcess.KnownMethod + " ", raw);
         Assert.Contains("type:[System.Byte[]]", raw);
         Assert.Matches(@"(?m)^1: 0x0/0x0/0x0 AllocatingApp\s+\[FN\]\[FL\]\[LN\]", raw);
+    }
+
+    [Fact]
+    public void The_thread_start_frame_is_left_out_as_go_leaves_out_goexit()
+    {
+        var raw = GoPprof.Run("-raw", _app.Url("allocs")).EnsureSuccess().StandardOutput;
+
+        Assert.DoesNotContain("System.Threading.Thread.StartCallback", raw);
     }
 
     [Fact]

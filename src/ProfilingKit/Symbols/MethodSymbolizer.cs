@@ -16,6 +16,12 @@ internal sealed class MethodSymbolizer
     /// <summary>The frame that stands for native code between managed frames.</summary>
     public const string NativeCodeFrame = "[native code]";
 
+    /// <summary>
+    /// The root of every thread started with <c>new Thread(...)</c>. Dropped like Go drops
+    /// runtime.goexit, so a thread's own function is the root and can lead by cum.
+    /// </summary>
+    private const string ThreadStartFrame = "System.Threading.Thread.StartCallback";
+
     private readonly MethodAddressMap _methods;
     private readonly DiagnosticsClient _client;
     private readonly ProfilerThreads _threads;
@@ -59,7 +65,7 @@ internal sealed class MethodSymbolizer
     /// <summary>
     /// The frames of <paramref name="stack"/>, leaf first. Unnamed frames at either end (allocation
     /// helpers in the runtime, native thread start) are dropped; a run of them between managed frames
-    /// becomes one <see cref="NativeCodeFrame"/>.
+    /// becomes one <see cref="NativeCodeFrame"/>. The thread-start root frame is dropped too.
     /// </summary>
     public List<Frame> Symbolize(ulong[] stack)
     {
@@ -80,6 +86,7 @@ internal sealed class MethodSymbolizer
             frames.Add(new Frame(name));
         }
 
+        if (frames.Count > 1 && frames[^1].FunctionName == ThreadStartFrame) frames.RemoveAt(frames.Count - 1);
         return frames;
     }
 

@@ -17,12 +17,11 @@ public static class Program
         var sampling = started && DebugPprof.WaitForSampling(TimeSpan.FromSeconds(30));
         Console.WriteLine(sampling ? "sampling" : "not sampling");
 
-        var megabytes = int.Parse(args[1], CultureInfo.InvariantCulture);
-        long allocated = 0;
-        var worker = new Thread(() => allocated = KnownAllocations.Run(megabytes * 1000, 1000));
+        KnownAllocations.Count = int.Parse(args[1], CultureInfo.InvariantCulture) * 1000;
+        var worker = new Thread(KnownAllocations.Run); // the known method is the thread's root
         worker.Start();
         worker.Join();
-        Console.WriteLine($"allocated {allocated.ToString(CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"allocated {KnownAllocations.Allocated.ToString(CultureInfo.InvariantCulture)}");
 
         Console.In.ReadToEnd();
         return 0;
@@ -33,15 +32,21 @@ public static class KnownAllocations
 {
     public static object? Sink;
 
+    /// <summary>How many 1000-byte arrays <see cref="Run"/> allocates.</summary>
+    public static int Count { get; set; }
+
+    /// <summary>The bytes <see cref="Run"/>'s thread allocated, as the runtime counts them.</summary>
+    public static long Allocated { get; private set; }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static long Run(int count, int length)
+    public static void Run()
     {
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < Count; i++)
         {
-            Sink = new byte[length];
+            Sink = new byte[1000];
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        Allocated = GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }

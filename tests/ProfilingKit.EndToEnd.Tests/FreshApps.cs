@@ -1,0 +1,72 @@
+namespace ProfilingKit.EndToEnd.Tests;
+
+/// <summary>
+/// The package packed once, and one fresh console app that uses it, built twice: with
+/// EnableDebugPprof (and a build-time address) and without it.
+/// </summary>
+public sealed class FreshApps : IDisposable
+{
+    public const string AppName = "E2EApp";
+    public const string AllocatingMethod = "E2EApp.Worker.AllocateKnown";
+
+    // The app knows nothing of ProfilingKit: the property alone must wire the endpoint in.
+    private const string ProgramSource = """
+        using System.Runtime.CompilerServices;
+
+        namespace E2EApp;
+
+        public static class Program
+        {
+            public static void Main()
+            {
+                new Thread(Worker.Run) { IsBackground = true }.Start();
+                Console.WriteLine("working");
+                Console.In.ReadToEnd();
+            }
+        }
+
+        public static class Worker
+        {
+            public static object? Sink;
+
+            public static void Run()
+            {
+                while (true)
+                {
+                    AllocateKnown();
+                    Thread.Sleep(5);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public static void AllocateKnown()
+            {
+                for (var i = 0; i < 10_000; i++) Sink = new byte[1_000];
+            }
+        }
+        """;
+
+    public FreshApps()
+    {
+        Package = new PackedPackage();
+        BuildTimePort = Testing.FreePort.Next();
+        var directory = Package.CreateConsoleApp(AppName, ProgramSource,
+            $"    <EnableDebugPprof>true</EnableDebugPprof>\n    <DebugPprofAddress>127.0.0.1:{BuildTimePort}</DebugPprofAddress>");
+
+        EnabledOutput = Path.Combine(directory, "out-enabled");
+        DisabledOutput = Path.Combine(directory, "out-disabled");
+        CommandLine.Dotnet(directory, Package.CommandEnvironment, "build", "-o", EnabledOutput);
+        CommandLine.Dotnet(directory, Package.CommandEnvironment, "build", "-p:EnableDebugPprof=false", "-o", DisabledOutput);
+    }
+
+    public PackedPackage Package { get; }
+
+    /// <summary>The address the enabled build was given with DebugPprofAddress.</summary>
+    public int BuildTimePort { get; }
+
+    public string EnabledOutput { get; }
+
+    public string DisabledOutput { get; }
+
+    public void Dispose() => Package.Dispose();
+}

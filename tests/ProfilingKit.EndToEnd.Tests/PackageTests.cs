@@ -1,0 +1,91 @@
+using System.IO.Compression;
+using System.Net.Sockets;
+using System.Xml.Linq;
+using ProfilingKit.Testing;
+
+namespace ProfilingKit.EndToEnd.Tests;
+
+public class PackageTests : IClassFixture<FreshApps>
+{
+    private readonly FreshApps _apps;
+
+    public PackageTests(FreshApps apps) => _apps = apps;
+
+    [Fact]
+    public void The_package_holds_runtime_generator_and_build_files_and_is_not_a_development_dependency()
+    {
+        using var package = ZipFile.OpenRead(_apps.Package.PackagePath);
+        var entries = package.Entries.Select(e => e.FullName).ToHashSet();
+
+        Assert.Contains("lib/net10.0/ProfilingKit.dll", entries);
+        Assert.Contains("lib/net10.0/ProfilingKit.Pprof.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ProfilingKit.Generators.dll", entries);
+        Assert.Contains("build/ProfilingKit.props", entries);
+        Assert.Contains("buildTransitive/ProfilingKit.props", entries);
+        Assert.Contains("README.md", entries);
+
+        using var nuspecStream = package.GetEntry("ProfilingKit.nuspec")!.Open();
+        var nuspec = XDocument.Load(nuspecStream);
+        var ns = nuspec.Root!.Name.Namespace;
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        Assert.Null(metadata.Element(ns + "developmentDependency"));
+        var dependencies = metadata.Descendants(ns + "dependency").Select(d => (string)d.Attribute("id")!).ToList();
+        Assert.Contains("Google.Protobuf", dependencies);
+        Assert.Contains("Microsoft.Diagnostics.NETCore.Client", dependencies);
+        Assert.DoesNotContain(dependencies, id => id.StartsWith("ProfilingKit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void With_EnableDebugPprof_go_tool_pprof_top_shows_the_apps_allocating_method_leading()
+    {
+        using var app = RunningApp.Start(_apps.EnabledOutput);
+        var url = $"http://127.0.0.1:{_apps.BuildTimePort}/debug/pprof/";
+        Assert.True(app.WaitForStandardError("ProfilingKit: serving profiles at " + url, TimeSpan.FromSeconds(30)), app.StandardError);
+        Thread.Sleep(TimeSpan.FromSeconds(2)); // let the worker allocate under sampling
+
+        var result = GoPprof.Run("-top", url + "allocs").EnsureSuccess();
+
+        var report = GoPprof.ParseTop(result.StandardOutput);
+        Assert.Equal("alloc_space", report.Type);
+        Assert.Equal(FreshApps.AllocatingMethod, report.Rows[0].Name);
+        Assert.True(report.Rows[0].Flat > 10 * 1024 * 1024, $"the leading method should have allocated more than 10 MB: {result.StandardOutput}");
+        Assert.Contains("File: " + FreshApps.AppName, result.StandardOutput);
+        Assert.DoesNotContain("Main binary filename not available", result.AllOutput);
+        Assert.DoesNotContain("Local symbolization failed", result.AllOutput);
+    }
+
+    [Fact]
+    public void The_run_time_variable_overrides_the_build_time_address()
+    {
+        var port = FreePort.Next();
+        using var app = RunningApp.Start(_apps.EnabledOutput, new Dictionary<string, string> { ["PROFILINGKIT_PPROF_ADDRESS"] = $"127.0.0.1:{port}" });
+
+        Assert.True(app.WaitForStandardError($"ProfilingKit: serving profiles at http://127.0.0.1:{port}/debug/pprof/", TimeSpan.FromSeconds(30)), app.StandardError);
+        Assert.False(IsListening(_apps.BuildTimePort), "nothing should listen on the build-time port");
+    }
+
+    [Fact]
+    public void Without_EnableDebugPprof_nothing_listens()
+    {
+        using var app = RunningApp.Start(_apps.DisabledOutput);
+        Thread.Sleep(TimeSpan.FromSeconds(2)); // as long as the enabled app needs to start listening
+
+        Assert.False(IsListening(_apps.BuildTimePort), "nothing should listen without EnableDebugPprof");
+        Assert.Equal(0, app.Exit()); // stderr is complete once the app has exited
+        Assert.DoesNotContain("ProfilingKit", app.StandardError);
+    }
+
+    private static bool IsListening(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

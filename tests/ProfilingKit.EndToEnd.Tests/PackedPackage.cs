@@ -1,0 +1,80 @@
+namespace ProfilingKit.EndToEnd.Tests;
+
+/// <summary>
+/// Packs ProfilingKit from this repository with a version of its own into a temporary folder feed,
+/// and gives fresh projects an isolated NuGet cache, so nothing stale or local leaks in.
+/// </summary>
+public sealed class PackedPackage : IDisposable
+{
+    public PackedPackage()
+    {
+        RepositoryRoot = FindRepositoryRoot();
+        Root = Directory.CreateTempSubdirectory("profilingkit-e2e-").FullName;
+        Feed = Directory.CreateDirectory(Path.Combine(Root, "feed")).FullName;
+        Version = $"0.1.0-e2e.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        CommandEnvironment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(Root, "packages") };
+
+        CommandLine.Dotnet(RepositoryRoot, new Dictionary<string, string>(),
+            "pack", Path.Combine(RepositoryRoot, "nuget", "ProfilingKit.Package.csproj"), "-c", "Release", "-o", Feed, $"-p:Version={Version}");
+        PackagePath = Path.Combine(Feed, $"ProfilingKit.{Version}.nupkg");
+        Assert.True(File.Exists(PackagePath), $"dotnet pack should write {PackagePath}");
+    }
+
+    public string RepositoryRoot { get; }
+
+    /// <summary>The temporary folder holding the feed, the NuGet cache and the fresh projects.</summary>
+    public string Root { get; }
+
+    public string Feed { get; }
+
+    public string Version { get; }
+
+    public string PackagePath { get; }
+
+    /// <summary>Environment for every command of a fresh project: the isolated NuGet cache.</summary>
+    public IReadOnlyDictionary<string, string> CommandEnvironment { get; }
+
+    /// <summary>Creates a console app with <c>dotnet new</c> that references the package through a nuget.config naming the feed.</summary>
+    public string CreateConsoleApp(string name, string programSource, string extraProperties)
+    {
+        var directory = Path.Combine(Root, name);
+        CommandLine.Dotnet(Root, CommandEnvironment, "new", "console", "-n", name, "-o", directory);
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="profilingkit-e2e" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        CommandLine.Dotnet(directory, CommandEnvironment, "add", "package", "ProfilingKit", "--version", Version);
+
+        var project = Path.Combine(directory, name + ".csproj");
+        var text = File.ReadAllText(project);
+        File.WriteAllText(project, text.Replace("</PropertyGroup>", extraProperties + "\n  </PropertyGroup>", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), programSource);
+        return directory;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Leftovers in the temp folder must not fail the run.
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ProfilingKit.sln"))) return directory.FullName;
+        }
+
+        throw new InvalidOperationException("Could not find ProfilingKit.sln above " + AppContext.BaseDirectory);
+    }
+}
