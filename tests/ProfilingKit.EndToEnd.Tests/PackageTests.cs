@@ -20,6 +20,8 @@ public class PackageTests : IClassFixture<FreshApps>
         Assert.Contains("lib/net10.0/ProfilingKit.dll", entries);
         Assert.Contains("lib/net10.0/ProfilingKit.Pprof.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/ProfilingKit.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ProfilingKit.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ProfilingKit.CodeFixes.dll", entries);
         Assert.Contains("build/ProfilingKit.props", entries);
         Assert.Contains("buildTransitive/ProfilingKit.props", entries);
         Assert.Contains("README.md", entries);

@@ -2,6 +2,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
+using ProfilingKit.Testing;
+
 namespace ProfilingKit.Generators.Tests;
 
 /// <summary>

@@ -5,6 +5,8 @@ using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
 using Microsoft.CodeAnalysis.Text;
 
+using ProfilingKit.Testing;
+
 namespace ProfilingKit.Generators.Tests;
 
 /// <summary>

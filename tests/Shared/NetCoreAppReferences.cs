@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 
-namespace ProfilingKit.Generators.Tests;
+namespace ProfilingKit.Testing;
 
 /// <summary>
 /// The Microsoft.NETCore.App reference assemblies this test project was built against (directory recorded by the

@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ProfilingKit.Analyzers;
+
+/// <summary>
+/// PK1009: foreach over a collection typed as an interface in a hot place. The enumerator comes
+/// from IEnumerable&lt;T&gt;.GetEnumerator() and is boxed on the heap, where the concrete collection's
+/// struct enumerator (List&lt;T&gt;, arrays, Dictionary...) would not allocate.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class InterfaceEnumerationInHotPlaceAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+        RuleIdentifiers.InterfaceEnumerationInHotPlace,
+        "foreach over an interface allocates an enumerator",
+        "foreach over '{0}' allocates an enumerator on each pass {1}; enumerate the concrete collection type to use its struct enumerator",
+        RuleCategories.Performance,
+        DiagnosticSeverity.Warning,
+        "A foreach over a collection typed as an interface (IEnumerable<T>, IList<T>, ICollection<T>, IReadOnlyList<T>...) calls the interface's GetEnumerator, which returns a heap-allocated enumerator. The concrete type's own GetEnumerator often returns a struct that does not allocate.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterOperationAction(AnalyzeForEach, OperationKind.Loop);
+    }
+
+    private static void AnalyzeForEach(OperationAnalysisContext context)
+    {
+        if (context.Operation is not IForEachLoopOperation { IsAsynchronous: false } loop) return;
+
+        var collectionType = CollectionType(loop.Collection);
+        if (collectionType is not { TypeKind: TypeKind.Interface }) return;
+
+        // The foreach itself runs in a hot place when it sits in a loop or a [HotPath] member: the
+        // enumerator is allocated once per pass of the foreach, not once per element.
+        HotPlaceReporter.Report(context, Rule, loop.Collection.Syntax.GetLocation(), collectionType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat));
+    }
+
+    /// <summary>The collection's type before the implicit conversion foreach applies.</summary>
+    private static ITypeSymbol? CollectionType(IOperation collection) =>
+        collection is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : collection.Type;
+}
