@@ -43,6 +43,17 @@ public sealed class FreshApps : IDisposable
             {
                 for (var i = 0; i < 10_000; i++) Sink = new byte[1_000];
             }
+
+            public static string Join(int count)
+            {
+                var text = "";
+                for (var i = 0; i < count; i++)
+                {
+                    text += i.ToString();
+                }
+
+                return text;
+            }
         }
         """;
 
@@ -55,7 +66,7 @@ public sealed class FreshApps : IDisposable
 
         EnabledOutput = Path.Combine(directory, "out-enabled");
         DisabledOutput = Path.Combine(directory, "out-disabled");
-        CommandLine.Dotnet(directory, Package.CommandEnvironment, "build", "-o", EnabledOutput);
+        EnabledBuildOutput = CommandLine.Dotnet(directory, Package.CommandEnvironment, "build", "-o", EnabledOutput);
         CommandLine.Dotnet(directory, Package.CommandEnvironment, "build", "-p:EnableDebugPprof=false", "-o", DisabledOutput);
     }
 
@@ -65,6 +76,13 @@ public sealed class FreshApps : IDisposable
     public int BuildTimePort { get; }
 
     public string EnabledOutput { get; }
+
+    /// <summary>What <c>dotnet build</c> printed for the enabled build: the analyzers' warnings among it.</summary>
+    public string EnabledBuildOutput { get; }
+
+    /// <summary>The 1-based line of <c>text += i.ToString();</c> in the app's Program.cs.</summary>
+    public static int ConcatenationLine { get; } =
+        ProgramSource.Split('\n').Select((line, index) => (line, index)).Single(l => l.line.Contains("text += i.ToString();", StringComparison.Ordinal)).index + 1;
 
     public string DisabledOutput { get; }
 

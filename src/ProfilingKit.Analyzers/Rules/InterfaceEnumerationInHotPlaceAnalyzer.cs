@@ -37,12 +37,17 @@ public sealed class InterfaceEnumerationInHotPlaceAnalyzer : DiagnosticAnalyzer
         var collectionType = CollectionType(loop.Collection);
         if (collectionType is not { TypeKind: TypeKind.Interface }) return;
 
+        // A LINQ query as the collection is PK1005's report; one allocation story per span.
+        if (Unconverted(loop.Collection) is IInvocationOperation { TargetMethod.ContainingType: { Name: "Enumerable", ContainingNamespace.Name: "Linq" } }) return;
+
         // The foreach itself runs in a hot place when it sits in a loop or a [HotPath] member: the
         // enumerator is allocated once per pass of the foreach, not once per element.
         HotPlaceReporter.Report(context, Rule, loop.Collection.Syntax.GetLocation(), collectionType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat));
     }
 
     /// <summary>The collection's type before the implicit conversion foreach applies.</summary>
-    private static ITypeSymbol? CollectionType(IOperation collection) =>
-        collection is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : collection.Type;
+    private static ITypeSymbol? CollectionType(IOperation collection) => Unconverted(collection).Type;
+
+    private static IOperation Unconverted(IOperation collection) =>
+        collection is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : collection;
 }

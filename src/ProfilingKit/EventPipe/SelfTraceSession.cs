@@ -25,6 +25,7 @@ internal sealed class SelfTraceSession : IDisposable
             catch (Exception e) when (Volatile.Read(ref _stopped) == 0)
             {
                 ReaderError = e;
+                ProfilingKitLog.Error($"{threadName} stopped reading its EventPipe session: {e.GetType().Name}: {e.Message}");
             }
             catch (Exception)
             {

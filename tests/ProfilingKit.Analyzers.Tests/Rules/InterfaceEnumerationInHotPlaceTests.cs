@@ -131,4 +131,24 @@ public class InterfaceEnumerationInHotPlaceTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_linq_query_as_the_collection_is_left_to_PK1005() => VerifyPK1009.Analyzer("""
+        using System.Collections.Generic;
+        using System.Linq;
+
+        class C
+        {
+            int Sum(List<List<int>> rows)
+            {
+                var total = 0;
+                foreach (var row in rows)
+                {
+                    foreach (var value in row.Where(v => v > 0)) total += value;
+                }
+
+                return total;
+            }
+        }
+        """);
 }

@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ProfilingKit.Testing;
+
+namespace ProfilingKit.Analyzers.Tests;
+
+/// <summary>
+/// Every rule runs over a large corpus (the repository's sources plus generated code with every
+/// pattern the rules look at, valid or not) without throwing: no AD0001, no analyzer exception.
+/// </summary>
+public class AnalyzerCorpusTests
+{
+    [Fact]
+    public async Task No_rule_throws_on_the_repository_and_a_generated_corpus()
+    {
+        var sources = CorpusSources.Repository(RepositoryRoot()).Concat(CorpusSources.Generated(files: 400)).ToList();
+        var trees = sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), source.Path)).ToList();
+        var compilation = CSharpCompilation.Create(
+            "Corpus",
+            trees,
+            NetCoreAppReferences.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        var exceptions = new List<string>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new EverywhereOptionsProvider()),
+            onAnalyzerException: (exception, analyzer, diagnostic) =>
+            {
+                lock (exceptions) exceptions.Add($"{analyzer.GetType().Name}: {exception}");
+            },
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false);
+        var diagnostics = await compilation.WithAnalyzers(AllAnalyzers(), options).GetAnalyzerDiagnosticsAsync();
+
+        Assert.True(trees.Sum(tree => tree.GetText().Lines.Count) > 50_000, "the corpus should be large");
+        Assert.Empty(exceptions);
+        Assert.DoesNotContain(diagnostics, diagnostic => diagnostic.Id == "AD0001");
+        Assert.Contains(diagnostics, diagnostic => diagnostic.Id.StartsWith("PK", StringComparison.Ordinal)); // the rules did run
+    }
+
+    private static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers() =>
+        typeof(RuleIdentifiers).Assembly.GetTypes()
+            .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type) && type.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+            .Select(type => (DiagnosticAnalyzer)Activator.CreateInstance(type)!)
+            .ToImmutableArray();
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ProfilingKit.sln"))) return directory.FullName;
+        }
+
+        throw new InvalidOperationException("ProfilingKit.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Turns every rule on everywhere, so the corpus exercises cold code paths too.</summary>
+    private sealed class EverywhereOptionsProvider : AnalyzerConfigOptionsProvider
+    {
+        private static readonly AnalyzerConfigOptions Everywhere = new Options();
+
+        public override AnalyzerConfigOptions GlobalOptions => Everywhere;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Everywhere;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Everywhere;
+
+        private sealed class Options : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, out string value)
+            {
+                value = "true";
+                return key == HotPlaceReporter.ReportOutsideHotPlacesKey;
+            }
+        }
+    }
+}
