@@ -41,8 +41,8 @@ public sealed class BoxingInHotPlaceAnalyzer : DiagnosticAnalyzer
             var analysis = new Analysis(
                 compilation.GetTypeByMetadataName("System.FormattableString"),
                 compilation.GetTypeByMetadataName("System.IFormattable"));
-            start.RegisterOperationAction(analysis.AnalyzeConversion, OperationKind.Conversion);
-            start.RegisterOperationAction(analysis.AnalyzeInvocation, OperationKind.Invocation);
+            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.AnalyzeConversion, OperationKind.Conversion);
+            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.AnalyzeInvocation, OperationKind.Invocation);
         });
     }
 

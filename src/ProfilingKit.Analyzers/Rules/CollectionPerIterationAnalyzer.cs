@@ -59,7 +59,7 @@ public sealed class CollectionPerIterationAnalyzer : DiagnosticAnalyzer
             if (collections.Count == 0) return;
 
             var analysis = new Analysis(collections.ToImmutable(), new IterationEscape(start.Compilation));
-            start.RegisterOperationAction(analysis.AnalyzeCreation, OperationKind.ObjectCreation, OperationKind.ArrayCreation, OperationKind.CollectionExpression);
+            start.RegisterHotOperationAction(HotCodeScope.Loops, analysis.AnalyzeCreation, OperationKind.ObjectCreation, OperationKind.ArrayCreation, OperationKind.CollectionExpression);
         });
     }
 

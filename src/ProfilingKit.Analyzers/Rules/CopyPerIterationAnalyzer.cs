@@ -56,7 +56,7 @@ public sealed class CopyPerIterationAnalyzer : DiagnosticAnalyzer
                 hasSpanSubstring: memoryExtensions is not null && !memoryExtensions.GetMembers("AsSpan").IsEmpty,
                 hasSpanSplit: memoryExtensions is not null && !memoryExtensions.GetMembers("Split").IsEmpty,
                 new IterationEscape(compilation));
-            start.RegisterOperationAction(analysis.AnalyzeInvocation, OperationKind.Invocation);
+            start.RegisterHotOperationAction(HotCodeScope.Loops, analysis.AnalyzeInvocation, OperationKind.Invocation);
         });
     }
 

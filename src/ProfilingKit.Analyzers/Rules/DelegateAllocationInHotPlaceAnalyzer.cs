@@ -46,7 +46,7 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : DiagnosticAnalyzer
             if (compilation.GetSpecialType(SpecialType.System_Delegate).TypeKind == TypeKind.Error) return;
 
             var analysis = new Analysis(compilation.LanguageVersion >= LanguageVersion.CSharp11);
-            start.RegisterOperationAction(analysis.AnalyzeDelegateCreation, OperationKind.DelegateCreation);
+            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.AnalyzeDelegateCreation, OperationKind.DelegateCreation);
         });
     }
 

@@ -27,7 +27,7 @@ public sealed class InterfaceEnumerationInHotPlaceAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterOperationAction(AnalyzeForEach, OperationKind.Loop);
+        context.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, AnalyzeForEach, OperationKind.Loop);
     }
 
     private static void AnalyzeForEach(OperationAnalysisContext context)

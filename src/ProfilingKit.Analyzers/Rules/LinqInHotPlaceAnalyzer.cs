@@ -58,7 +58,7 @@ public sealed class LinqInHotPlaceAnalyzer : DiagnosticAnalyzer
                 start.Compilation.GetTypeByMetadataName("System.Collections.Generic.ICollection`1"),
                 start.Compilation.GetTypeByMetadataName("System.Collections.Generic.IList`1"),
                 HasSpanFastPaths(enumerable));
-            start.RegisterOperationAction(operationContext => AnalyzeInvocation(operationContext, types), OperationKind.Invocation);
+            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, operationContext => AnalyzeInvocation(operationContext, types), OperationKind.Invocation);
         });
     }
 

@@ -36,7 +36,7 @@ public sealed class ParamsArrayInHotPlaceAnalyzer : DiagnosticAnalyzer
             var readOnlySpan = start.Compilation.GetTypeByMetadataName("System.ReadOnlySpan`1");
             var collectionBuilder = start.Compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.CollectionBuilderAttribute");
             var analysis = new Analysis(span, readOnlySpan, collectionBuilder);
-            start.RegisterOperationAction(analysis.AnalyzeArgument, OperationKind.Argument);
+            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.AnalyzeArgument, OperationKind.Argument);
         });
     }
 

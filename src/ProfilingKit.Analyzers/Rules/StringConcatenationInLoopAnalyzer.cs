@@ -33,7 +33,8 @@ public sealed class StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
             var stringType = start.Compilation.GetSpecialType(SpecialType.System_String);
             if (stringType.TypeKind == TypeKind.Error) return;
 
-            start.RegisterOperationAction(
+            start.RegisterHotOperationAction(
+                HotCodeScope.Loops,
                 operationContext => AnalyzeAssignment(operationContext, stringType),
                 OperationKind.CompoundAssignment,
                 OperationKind.SimpleAssignment);
