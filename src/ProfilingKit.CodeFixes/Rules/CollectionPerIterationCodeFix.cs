@@ -28,50 +28,20 @@ namespace ProfilingKit.CodeFixes;
 /// is fixed and every element is overwritten before it is read, which the fix cannot know.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CollectionPerIterationCodeFix)), Shared]
-public sealed class CollectionPerIterationCodeFix : CodeFixProvider
+public sealed class CollectionPerIterationCodeFix : PlannedCodeFix<CollectionPerIterationCodeFix.Plan>
 {
-    private const string EquivalenceKey = RuleIdentifiers.CollectionPerIteration;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.CollectionPerIteration);
 
-    // Several collections hoisted before the same loop are inserted at the same place: one editor
-    // applies them all, where the batch fixer would see conflicting insertions.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllAsync);
+    protected override string EquivalenceKey => RuleIdentifiers.CollectionPerIteration;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null) return;
+    // Several collections hoisted before the same loop are inserted at the same place: one editor applies them all.
+    protected override Plan? CreatePlan(SemanticModel model, SyntaxNode root, Diagnostic diagnostic, IReadOnlyList<Plan> plannedSoFar, CancellationToken cancellationToken) =>
+        Plan.Create(model, root, diagnostic, cancellationToken);
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var plan = Plan.Create(model, root, diagnostic, context.CancellationToken);
-            if (plan is null) continue;
+    protected override string Title(Plan plan) => $"Create '{plan.Name}' once before the loop and Clear() it";
 
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create($"Create '{plan.Name}' once before the loop and Clear() it", cancellationToken => ApplyAsync(document, new[] { plan }, cancellationToken), EquivalenceKey),
-                diagnostic);
-        }
-    }
-
-    private static async Task<Document?> FixAllAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null) return null;
-
-        var plans = new List<Plan>();
-        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-        {
-            if (Plan.Create(model, root, diagnostic, context.CancellationToken) is { } plan) plans.Add(plan);
-        }
-
-        return plans.Count == 0 ? document : await ApplyAsync(document, plans, context.CancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Plan> plans, CancellationToken cancellationToken)
+    protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<Plan> plans, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         foreach (var plan in plans)
@@ -96,7 +66,7 @@ public sealed class CollectionPerIterationCodeFix : CodeFixProvider
     }
 
     /// <summary>What the fix moves and where, worked out before any edit.</summary>
-    private sealed class Plan
+    public sealed class Plan
     {
         private Plan(LocalDeclarationStatementSyntax declaration, SyntaxToken identifier, SyntaxNode insertBefore)
         {

@@ -24,50 +24,20 @@ namespace ProfilingKit.CodeFixes;
 /// to them or one of these subtractions, and only when Stopwatch.GetElapsedTime (.NET 7+) exists.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DateTimeElapsedCodeFix)), Shared]
-public sealed class DateTimeElapsedCodeFix : CodeFixProvider
+public sealed class DateTimeElapsedCodeFix : PlannedCodeFix<DateTimeElapsedCodeFix.Plan>
 {
-    private const string EquivalenceKey = RuleIdentifiers.DateTimeElapsed;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.DateTimeElapsed);
 
-    // Diagnostics that share a start local share one rewrite: fix-all plans them together.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllAsync);
+    protected override string EquivalenceKey => RuleIdentifiers.DateTimeElapsed;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null) return;
+    // Diagnostics that share a start local share one rewrite.
+    protected override Plan? CreatePlan(SemanticModel model, SyntaxNode root, Diagnostic diagnostic, IReadOnlyList<Plan> plannedSoFar, CancellationToken cancellationToken) =>
+        plannedSoFar.Any(p => p.Covers(diagnostic.Location.SourceSpan)) ? null : Plan.Create(model, root, diagnostic.Location.SourceSpan, cancellationToken);
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var plan = Plan.Create(model, root, diagnostic.Location.SourceSpan, context.CancellationToken);
-            if (plan is null) continue;
+    protected override string Title(Plan plan) => "Measure with Stopwatch.GetTimestamp and GetElapsedTime";
 
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create("Measure with Stopwatch.GetTimestamp and GetElapsedTime", cancellationToken => ApplyAsync(document, new[] { plan }, cancellationToken), EquivalenceKey),
-                diagnostic);
-        }
-    }
-
-    private static async Task<Document?> FixAllAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null) return null;
-
-        var plans = new List<Plan>();
-        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-        {
-            if (plans.Any(p => p.Covers(diagnostic.Location.SourceSpan))) continue;
-            if (Plan.Create(model, root, diagnostic.Location.SourceSpan, context.CancellationToken) is { } plan) plans.Add(plan);
-        }
-
-        return plans.Count == 0 ? document : await ApplyAsync(document, plans, context.CancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<Document> ApplyAsync(Document document, IReadOnlyList<Plan> plans, CancellationToken cancellationToken)
+    protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<Plan> plans, CancellationToken cancellationToken)
     {
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (model is null || plans.Count == 0) return document;
@@ -175,7 +145,7 @@ public sealed class DateTimeElapsedCodeFix : CodeFixProvider
     }
 
     /// <summary>Everything one rewrite touches: the start/end locals, their clock assignments, the subtractions.</summary>
-    private sealed class Plan
+    public sealed class Plan
     {
         private Plan(INamedTypeSymbol stopwatch, List<VariableDeclaratorSyntax> declarators, List<ExpressionSyntax> assignedValues, List<(ExpressionSyntax, IOperation, IOperation)> subtractions)
         {

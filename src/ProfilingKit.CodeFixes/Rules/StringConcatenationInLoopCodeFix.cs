@@ -29,56 +29,22 @@ namespace ProfilingKit.CodeFixes;
 /// reported without a fix: other code can read them while the loop runs.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(StringConcatenationInLoopCodeFix)), Shared]
-public sealed class StringConcatenationInLoopCodeFix : CodeFixProvider
+public sealed class StringConcatenationInLoopCodeFix : PlannedCodeFix<StringConcatenationInLoopCodeFix.Plan>
 {
-    private const string EquivalenceKey = RuleIdentifiers.StringConcatenationInLoop;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.StringConcatenationInLoop);
 
-    // Several diagnostics in one loop share one rewrite, and two loops in one method need two
-    // builder names: the batch fixer cannot merge such overlapping edits, so fix-all plans them together.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllAsync);
+    protected override string EquivalenceKey => RuleIdentifiers.StringConcatenationInLoop;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null) return;
+    // Several diagnostics in one loop share one rewrite, and two loops in one method need two builder names.
+    protected override Plan? CreatePlan(SemanticModel model, SyntaxNode root, Diagnostic diagnostic, IReadOnlyList<Plan> plannedSoFar, CancellationToken cancellationToken) =>
+        plannedSoFar.Any(p => p.Covers(diagnostic.Location.SourceSpan))
+            ? null
+            : Plan.Create(model, root, diagnostic.Location.SourceSpan, new HashSet<string>(plannedSoFar.Select(p => p.BuilderName)), cancellationToken);
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var plan = Plan.Create(model, root, diagnostic.Location.SourceSpan, reservedNames: new HashSet<string>(), context.CancellationToken);
-            if (plan is null) continue;
+    protected override string Title(Plan plan) => $"Build '{plan.Local.Name}' with a StringBuilder";
 
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create($"Build '{plan.Local.Name}' with a StringBuilder", cancellationToken => ApplyAsync(document, new[] { plan }, cancellationToken), EquivalenceKey),
-                diagnostic);
-        }
-    }
-
-    private static async Task<Document?> FixAllAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null) return null;
-
-        var plans = new List<Plan>();
-        var reservedNames = new HashSet<string>();
-        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-        {
-            if (plans.Any(p => p.Covers(diagnostic.Location.SourceSpan))) continue;
-
-            var plan = Plan.Create(model, root, diagnostic.Location.SourceSpan, reservedNames, context.CancellationToken);
-            if (plan is null) continue;
-            reservedNames.Add(plan.BuilderName);
-            plans.Add(plan);
-        }
-
-        return plans.Count == 0 ? document : await ApplyAsync(document, plans, context.CancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Plan> plans, CancellationToken cancellationToken)
+    protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<Plan> plans, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         foreach (var plan in plans)
@@ -112,7 +78,7 @@ public sealed class StringConcatenationInLoopCodeFix : CodeFixProvider
     }
 
     /// <summary>What the fix changes for one local and one loop, worked out before any edit.</summary>
-    private sealed class Plan
+    public sealed class Plan
     {
         private Plan(ILocalSymbol local, SyntaxToken localIdentifier, StatementSyntax loop, string builderName, List<(ExpressionStatementSyntax, List<ExpressionSyntax>)> appends)
         {
