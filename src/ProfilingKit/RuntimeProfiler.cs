@@ -52,7 +52,9 @@ internal sealed class RuntimeProfiler : IDisposable
 
         lock (_profileGate)
         {
-            return AllocationProfile.Build(_allocations.Snapshot(), _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow);
+            var snapshot = _allocations.Snapshot();
+            _symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
+            return AllocationProfile.Build(snapshot, _symbolizer.Symbolize, MainBinaryName(), DateTimeOffset.UtcNow);
         }
     }
 
