@@ -11,7 +11,7 @@ namespace ProfilingKit.Build;
 /// <summary>
 /// Turns the newest .nettrace of a test run into a pprof allocation profile and a hot-spot summary
 /// beside it, and logs where they are, the estimated total and the top allocating functions. Any
-/// problem with the trace is a warning (PKB001-PKB007): a profile is a by-product of the tests and
+/// problem with the trace is a warning (<see cref="TraceProblemCodes"/>): a profile is a by-product of the tests and
 /// never fails the build.
 /// </summary>
 public sealed class ConvertTraceToPprof : Task
@@ -53,7 +53,7 @@ public sealed class ConvertTraceToPprof : Task
         }
         catch (Exception e)
         {
-            Warn("PKB007", $"converting the trace failed unexpectedly (please report it): {e}");
+            Warn(TraceProblemCodes.Unexpected, $"converting the trace failed unexpectedly (please report it): {e}");
         }
 
         return !Log.HasLoggedErrors;

@@ -20,4 +20,10 @@ internal static class TraceProblemCodes
 
     /// <summary>DebugPprofFocus is not a valid regular expression.</summary>
     public const string BadFocus = "PKB006";
+
+    /// <summary>The conversion failed in a way ProfilingKit did not foresee: a bug to report.</summary>
+    public const string Unexpected = "PKB007";
+
+    /// <summary>Microsoft.Testing.Platform: a launch profile of the user's own keeps ProfilingKit's environment out.</summary>
+    public const string UserLaunchProfile = "PKB008";
 }
