@@ -35,11 +35,11 @@ internal static class AllocationTrace
 
         var methods = new MethodAddressMap();
         using var lines = new SourceLineMap();
-        var sampler = new AllocationSampler(methods, _ => false);
+        var sampler = new AllocationSampler(methods, _ => false, lines);
         try
         {
             using var stream = new FileStream(tracePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
-            new NetTraceReader(stream, new Handler(sampler, lines)).Read();
+            new NetTraceReader(stream, sampler).Read();
         }
         catch (NetTraceFormatException e) when (e.IsTruncated)
         {
@@ -65,23 +65,5 @@ internal static class AllocationTrace
 
         var symbolizer = new StackSymbolizer(methods, lines);
         return AllocationProfile.Build(snapshot, symbolizer.Symbolize, mainBinary, new DateTimeOffset(file.LastWriteTimeUtc), Comment);
-    }
-
-    private sealed class Handler : INetTraceHandler
-    {
-        private readonly AllocationSampler _sampler;
-        private readonly SourceLineMap _lines;
-
-        public Handler(AllocationSampler sampler, SourceLineMap lines)
-        {
-            _sampler = sampler;
-            _lines = lines;
-        }
-
-        public void OnEvent(in TraceEventRecord record)
-        {
-            _sampler.OnEvent(record);
-            _lines.TryAdd(record);
-        }
     }
 }

@@ -14,18 +14,20 @@ namespace ProfilingKit.Symbols;
 internal sealed class MethodSymbolizer
 {
     private readonly MethodAddressMap _methods;
+    private readonly SourceLineMap? _lines;
     private readonly DiagnosticsClient _client;
     private readonly ProfilerThreads _threads;
     private readonly StackSymbolizer _frames;
     private readonly HashSet<ulong> _triedRundownFor = new();
     private readonly object _rundownGate = new();
 
-    public MethodSymbolizer(MethodAddressMap methods, DiagnosticsClient client, ProfilerThreads threads)
+    public MethodSymbolizer(MethodAddressMap methods, DiagnosticsClient client, ProfilerThreads threads, SourceLineMap? lines = null)
     {
         _methods = methods;
+        _lines = lines;
         _client = client;
         _threads = threads;
-        _frames = new StackSymbolizer(methods);
+        _frames = new StackSymbolizer(methods, lines);
     }
 
     /// <summary>Rundowns run so far (each costs a few hundred milliseconds).</summary>
@@ -60,7 +62,7 @@ internal sealed class MethodSymbolizer
 
     private void RunRundown()
     {
-        var handler = new MethodDefinitionCollector(_methods);
+        var handler = new MethodDefinitionCollector(_methods, _lines);
         var providers = new[] { new EventPipeProvider(ClrEvents.RuntimeProvider, EventLevel.Critical, 0) };
         using var session = SelfTraceSession.Start(_client, providers, requestRundown: true, bufferMegabytes: 64, handler, _threads, "ProfilingKit rundown");
         if (!session.StopAndDrain(TimeSpan.FromSeconds(30)))
@@ -74,9 +76,19 @@ internal sealed class MethodSymbolizer
     private sealed class MethodDefinitionCollector : INetTraceHandler
     {
         private readonly MethodAddressMap _methods;
+        private readonly SourceLineMap? _lines;
 
-        public MethodDefinitionCollector(MethodAddressMap methods) => _methods = methods;
+        public MethodDefinitionCollector(MethodAddressMap methods, SourceLineMap? lines)
+        {
+            _methods = methods;
+            _lines = lines;
+        }
 
-        public void OnEvent(in TraceEventRecord record) => _methods.TryAdd(record);
+        public void OnEvent(in TraceEventRecord record)
+        {
+            // The rundown lists modules and IL-to-native maps too (its default keywords include them).
+            _methods.TryAdd(record);
+            _lines?.TryAdd(record);
+        }
     }
 }
