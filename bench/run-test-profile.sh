@@ -2,7 +2,7 @@
 # Cost of test profiles (docs/benchmarks.md, "Test profiles"): the wall time `dotnet test` adds with
 # EnableDebugPprof on versus off, on the end-to-end test project (an xunit test allocating 100 MB in a
 # known method), and the conversion time per MB of trace.
-# Usage: bash bench/run-test-profile.sh [ROUNDS]    (default 5 rounds; about 30 s a round here)
+# Usage: bash bench/run-test-profile.sh [ROUNDS]    (default 5 rounds; 10-20 s a round here, plus a minute to pack and build)
 # Packs the package from this repository, creates the project in a temporary folder with its own
 # NuGet cache, builds it once, then alternates `dotnet test --no-build` off / on; prints Markdown,
 # also saved under bench/results/ (not committed).
