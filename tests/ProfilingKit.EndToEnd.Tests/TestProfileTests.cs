@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using ProfilingKit.Testing;
 
@@ -10,20 +9,6 @@ public class TestProfileTests : IClassFixture<ProfiledTestProjects>
     private readonly ProfiledTestProjects _projects;
 
     public TestProfileTests(ProfiledTestProjects projects) => _projects = projects;
-
-    [Fact]
-    public void The_package_ships_the_task_with_its_dependencies_in_tasks()
-    {
-        using var package = ZipFile.OpenRead(_projects.Package.PackagePath);
-        var entries = package.Entries.Select(e => e.FullName).ToHashSet();
-
-        Assert.Contains("tasks/net10.0/ProfilingKit.Build.dll", entries);
-        Assert.Contains("tasks/net10.0/ProfilingKit.Build.deps.json", entries);
-        Assert.Contains("tasks/net10.0/ProfilingKit.Pprof.dll", entries);
-        Assert.Contains("tasks/net10.0/Google.Protobuf.dll", entries);
-        Assert.Contains("build/ProfilingKit.targets", entries);
-        Assert.DoesNotContain(entries, entry => entry.StartsWith("tasks/", StringComparison.Ordinal) && entry.Contains("Microsoft.Build", StringComparison.Ordinal));
-    }
 
     [Fact]
     public void Dotnet_test_logs_the_profile_the_estimated_total_and_the_top_functions()
