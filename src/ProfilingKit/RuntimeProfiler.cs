@@ -20,6 +20,7 @@ internal sealed class RuntimeProfiler : IDisposable
     private readonly ProfilerThreads _threads;
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
     private readonly MethodAddressMap _methods = new();
+    private readonly SourceLineMap _lines = new();
     private readonly AllocationSampler _allocations;
     private readonly MethodSymbolizer _symbolizer;
     private readonly ManualResetEventSlim _started = new();
@@ -30,8 +31,8 @@ internal sealed class RuntimeProfiler : IDisposable
     public RuntimeProfiler(ProfilerThreads threads)
     {
         _threads = threads;
-        _allocations = new AllocationSampler(_methods, threads.Contains);
-        _symbolizer = new MethodSymbolizer(_methods, _client, threads);
+        _allocations = new AllocationSampler(_methods, threads.Contains, _lines);
+        _symbolizer = new MethodSymbolizer(_methods, _client, threads, _lines);
     }
 
     /// <summary>Why profiles cannot be served, or null while they can (or sampling is still starting).</summary>
@@ -52,7 +53,9 @@ internal sealed class RuntimeProfiler : IDisposable
 
         lock (_profileGate)
         {
-            return AllocationProfile.Build(_allocations.Snapshot(), _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow);
+            var snapshot = _allocations.Snapshot();
+            _symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
+            return AllocationProfile.Build(snapshot, _symbolizer.Symbolize, MainBinaryName(), DateTimeOffset.UtcNow);
         }
     }
 
@@ -60,6 +63,7 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         _started.Wait(TimeSpan.FromSeconds(10));
         _session?.Dispose();
+        _lines.Dispose();
     }
 
     private void StartSampling()
@@ -71,7 +75,7 @@ internal sealed class RuntimeProfiler : IDisposable
                 new EventPipeProvider(
                     ClrEvents.RuntimeProvider,
                     EventLevel.Verbose, // MethodLoadVerbose is a Verbose event
-                    ClrEvents.AllocationSamplingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword),
+                    ClrEvents.AllocationSamplingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
             };
             _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, _allocations, _threads, "ProfilingKit sampler");
         }

@@ -24,6 +24,7 @@ internal sealed class DebugPprofGeneratorTest : CSharpSourceGeneratorTest<DebugP
         string outputType = "Exe",
         string debugPprofAddress = "",
         string isTestProject = "",
+        string isTestingPlatformApplication = "",
         bool referencesRuntime = true)
     {
         // No reference assembly package: the pack the test project compiled against is added directly.
@@ -50,6 +51,7 @@ internal sealed class DebugPprofGeneratorTest : CSharpSourceGeneratorTest<DebugP
             build_property.DebugPprofAddress = {debugPprofAddress}
             build_property.OutputType = {outputType}
             build_property.IsTestProject = {isTestProject}
+            build_property.IsTestingPlatformApplication = {isTestingPlatformApplication}
             """));
 
         // New apps enable nullable; the generated file must not add warnings there.

@@ -54,6 +54,10 @@ public sealed class DebugPprofGeneratorTests
         new DebugPprofGeneratorTest(isTestProject: "true").RunAsync();
 
     [Fact]
+    public Task Nothing_is_generated_for_a_Microsoft_Testing_Platform_test_app() =>
+        new DebugPprofGeneratorTest(isTestingPlatformApplication: "true").RunAsync();
+
+    [Fact]
     public Task Nothing_is_generated_when_the_runtime_library_is_not_referenced() =>
         new DebugPprofGeneratorTest(referencesRuntime: false).RunAsync();
 

@@ -43,6 +43,14 @@ public class DebugPprofEndpointTests : IClassFixture<AllocatingAppFixture>
     }
 
     [Fact]
+    public void Allocs_gives_the_allocating_frame_its_source_file_and_line_from_the_pdb()
+    {
+        var lines = GoPprof.Run("-top", "-lines", _app.Url("allocs")).EnsureSuccess().StandardOutput;
+
+        Assert.Matches(@"AllocatingApp\.KnownAllocations\.Run \S*Program\.cs:\d+", lines);
+    }
+
+    [Fact]
     public void The_thread_start_frame_is_left_out_as_go_leaves_out_goexit()
     {
         var raw = GoPprof.Run("-raw", _app.Url("allocs")).EnsureSuccess().StandardOutput;

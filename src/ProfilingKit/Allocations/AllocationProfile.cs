@@ -11,22 +11,24 @@ internal static class AllocationProfile
         "ProfilingKit: allocations sampled by the .NET runtime (AllocationSampled, about one per 100 KB per thread); " +
         "values are unbiased estimates. inuse_* values are not collected yet and are zero.";
 
-    public static Profile Build(AllocationSnapshot snapshot, MethodSymbolizer symbolizer, string mainBinary, DateTimeOffset now)
+    /// <summary>
+    /// The profile of <paramref name="snapshot"/>, its stacks named by <paramref name="symbolize"/>
+    /// (leaf first), with <paramref name="comment"/> in pprof's header: where the samples come from.
+    /// </summary>
+    public static Profile Build(AllocationSnapshot snapshot, Func<ulong[], List<Frame>> symbolize, string mainBinary, DateTimeOffset now, string comment = Comment)
     {
-        symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
-
         var builder = new ProfileBuilder(ProfileTypes.Memory, mainBinary)
             .SetPeriod(ProfileTypes.MemoryPeriod, EventPipe.ClrEvents.AllocationSamplingInterval)
             .SetDefaultSampleType(ProfileTypes.AllocSpace)
             .SetTime(now)
-            .AddComment(Comment);
+            .AddComment(comment);
 
         var values = new long[4];
         var labels = new SampleLabel[1];
         foreach (var site in snapshot.Sites)
         {
-            var frames = symbolizer.Symbolize(site.Stack);
-            if (frames.Count == 0) frames.Add(new Frame(MethodSymbolizer.NativeCodeFrame));
+            var frames = symbolize(site.Stack);
+            if (frames.Count == 0) frames.Add(new Frame(StackSymbolizer.NativeCodeFrame));
 
             values[0] = (long)Math.Round(site.Objects);
             values[1] = (long)Math.Round(site.Bytes);
