@@ -43,7 +43,7 @@ public class ThreadSampleCollectorTests
     }
 
     [Fact]
-    public void Cpu_time_per_thread_is_capped_at_what_the_os_charged_and_idle_threads_drop_out()
+    public void Managed_time_per_thread_is_held_to_what_the_os_charged_and_the_rest_counts_as_waiting()
     {
         var samples = new List<ThreadSample>
         {
@@ -54,11 +54,14 @@ public class ThreadSampleCollectorTests
         };
         var osCpu = new Dictionary<long, long> { [1] = 500 * Millisecond, [2] = 0, [3] = 900 * Millisecond };
 
-        var capped = ThreadTimeProfile.CapToOsCpuTime(samples, osCpu);
+        var split = ThreadTimeProfile.SplitByOsCpuTime(samples, osCpu);
 
-        Assert.Equal(new[] { 350 * Millisecond, 150 * Millisecond }, capped.Where(s => s.ThreadId == 1).Select(s => s.Nanos)); // split kept
-        Assert.DoesNotContain(capped, s => s.ThreadId == 2);
-        Assert.Equal(100 * Millisecond, capped.Single(s => s.ThreadId == 3).Nanos); // the rest was native code
+        var managed = split.Where(s => s.Kind == ThreadSampleKind.Managed).ToList();
+        Assert.Equal(new[] { 350 * Millisecond, 150 * Millisecond }, managed.Where(s => s.ThreadId == 1).Select(s => s.Nanos)); // the 70/30 split is kept
+        Assert.DoesNotContain(managed, s => s.ThreadId == 2);
+        Assert.Equal(100 * Millisecond, managed.Single(s => s.ThreadId == 3).Nanos); // the rest was native code
+        Assert.Equal(1000 * Millisecond, split.Where(s => s.ThreadId == 2 && s.Kind == ThreadSampleKind.External).Sum(s => s.Nanos)); // idle: waiting
+        Assert.Equal(samples.Sum(s => s.Nanos), split.Sum(s => s.Nanos)); // wall time is neither lost nor made up
     }
 
     private static void Add(ThreadSampleCollector collector, long thread, long time, ThreadSampleKind kind)

@@ -18,40 +18,47 @@ internal static class ThreadTimeProfile
 
     public static Profile BuildCpu(ThreadSamples samples, MethodSymbolizer symbolizer, string mainBinary, DateTimeOffset end, string? note)
     {
-        var managed = samples.Samples.Where(sample => sample.Kind == ThreadSampleKind.Managed).ToList();
-        return Build(samples, CapToOsCpuTime(managed, samples.ThreadCpuNanos), symbolizer, mainBinary, end, CpuTypes, CpuComment(samples), note);
+        var onCpu = SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos).Where(sample => sample.Kind == ThreadSampleKind.Managed).ToList();
+        return Build(samples, onCpu, symbolizer, mainBinary, end, CpuTypes, CpuComment(samples), note);
     }
 
     public static Profile BuildWall(ThreadSamples samples, MethodSymbolizer symbolizer, string mainBinary, DateTimeOffset end, string? note) =>
-        Build(samples, samples.Samples, symbolizer, mainBinary, end, WallTypes, WallComment(samples), note);
+        Build(samples, SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos), symbolizer, mainBinary, end, WallTypes, WallComment(samples), note);
 
     /// <summary>
-    /// Scales each thread's managed samples down so that they add up to no more than the CPU time
-    /// the OS charged that thread in the window; a thread the OS saw idle drops out. Threads the OS
-    /// charged more keep their samples: the rest of their CPU time was native code.
+    /// Holds each thread's managed samples to the CPU time the OS charged that thread in the window:
+    /// where they add up to more, each managed sample keeps only the thread's on-CPU share and the rest
+    /// of its time moves to the same stack as an external (waiting) sample. Threads the OS charged
+    /// more keep their samples: the rest of their CPU time was native code.
     /// </summary>
-    internal static List<ThreadSample> CapToOsCpuTime(List<ThreadSample> managed, IReadOnlyDictionary<long, long>? threadCpuNanos)
+    internal static List<ThreadSample> SplitByOsCpuTime(IReadOnlyList<ThreadSample> samples, IReadOnlyDictionary<long, long>? threadCpuNanos)
     {
-        if (threadCpuNanos is null) return managed;
+        if (threadCpuNanos is null) return samples.ToList();
 
-        var sampledByThread = managed.GroupBy(sample => sample.ThreadId).ToDictionary(thread => thread.Key, thread => thread.Sum(sample => sample.Nanos));
-        var capped = new List<ThreadSample>(managed.Count);
-        foreach (var sample in managed)
+        var managedByThread = samples
+            .Where(sample => sample.Kind == ThreadSampleKind.Managed)
+            .GroupBy(sample => sample.ThreadId)
+            .ToDictionary(thread => thread.Key, thread => thread.Sum(sample => sample.Nanos));
+        var split = new List<ThreadSample>(samples.Count);
+        foreach (var sample in samples)
         {
-            var sampled = sampledByThread[sample.ThreadId];
             // A thread missing from the reading ended during the window; its samples are all there is.
-            if (!threadCpuNanos.TryGetValue(sample.ThreadId, out var spent) || spent >= sampled)
+            if (sample.Kind != ThreadSampleKind.Managed
+                || !threadCpuNanos.TryGetValue(sample.ThreadId, out var spent)
+                || spent >= managedByThread[sample.ThreadId])
             {
-                capped.Add(sample);
+                split.Add(sample);
                 continue;
             }
 
-            var share = Math.Max(0, spent) / (double)sampled;
-            var nanos = (long)(sample.Nanos * share);
-            if (nanos > 0) capped.Add(sample with { Nanos = nanos, Count = Math.Max(1, (long)Math.Round(sample.Count * share)) });
+            var share = Math.Max(0, spent) / (double)managedByThread[sample.ThreadId];
+            var onCpu = (long)(sample.Nanos * share);
+            var onCpuCount = onCpu > 0 ? Math.Max(1, (long)Math.Round(sample.Count * share)) : 0;
+            if (onCpu > 0) split.Add(sample with { Nanos = onCpu, Count = onCpuCount });
+            if (sample.Count > onCpuCount) split.Add(sample with { Kind = ThreadSampleKind.External, Nanos = sample.Nanos - onCpu, Count = sample.Count - onCpuCount });
         }
 
-        return capped;
+        return split;
     }
 
     private static Profile Build(
@@ -92,11 +99,11 @@ internal static class ThreadTimeProfile
         "ProfilingKit: CPU time of managed code. The runtime's SampleProfiler samples every managed thread about every " +
         Milliseconds(samples.TypicalIntervalNanos) + " here; this profile keeps the samples of threads that were running managed code, " +
         "each valued by the measured time since that thread's previous sample, and no more per thread than the CPU time the OS charged that thread " +
-        "(the sampler also reports some idle threads as running). Not included: native code and P/Invoke, the GC, the JIT, the kernel.";
+        "(the sampler also reports some idle threads as running managed code). Not included: native code and P/Invoke, the GC, the JIT, the kernel.";
 
     private static string WallComment(ThreadSamples samples) =>
         "ProfilingKit: wall-clock time of every thread that runs managed code, sampled about every " +
-        Milliseconds(samples.TypicalIntervalNanos) + " and valued by the measured time since the thread's previous sample. " +
+        Milliseconds(samples.TypicalIntervalNanos) + " and valued by the measured time since the thread's previous sample; a thread's managed samples beyond the CPU time the OS charged it count as waiting. " +
         WaitingOrNativeFrame + " marks time the thread was blocked, sleeping or in native code: the runtime cannot tell these apart.";
 
     private static string Milliseconds(long nanos) => (nanos / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " ms";
