@@ -34,6 +34,8 @@ internal sealed class AllocatingAppProcess : IDisposable
     public string StandardError => _process.StandardError;
 
     public const string BurningMethod = "AllocatingApp.BusyWork.BurnCpu";
+    public const string SeventyPercentMethod = "AllocatingApp.BusyWork.SeventyPercent";
+    public const string ThirtyPercentMethod = "AllocatingApp.BusyWork.ThirtyPercent";
     public const string ChurningMethod = "AllocatingApp.BusyWork.ChurnAllocations";
     public const string ParkedMethod = "AllocatingApp.BusyWork.Park";
 

@@ -6,6 +6,7 @@ using ProfilingKit.Http;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 using ProfilingKit.Testing;
+using Xunit.Abstractions;
 
 namespace ProfilingKit.Tests;
 
@@ -15,18 +16,28 @@ public class ThreadTimeProfileTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private readonly BusyAppFixture _app;
+    private readonly ITestOutputHelper _output;
 
-    public ThreadTimeProfileTests(BusyAppFixture app) => _app = app;
+    public ThreadTimeProfileTests(BusyAppFixture app, ITestOutputHelper output)
+    {
+        _app = app;
+        _output = output;
+    }
 
     [Fact]
-    public void Go_tool_pprof_top_of_a_cpu_profile_shows_the_burning_method_first()
+    public void Go_tool_pprof_top_of_a_cpu_profile_shows_the_burning_methods_first()
     {
         var result = GoPprof.Run("-top", _app.Url("profile?seconds=2")).EnsureSuccess();
 
         var report = GoPprof.ParseTop(result.StandardOutput);
         Assert.Equal("cpu", report.Type);
-        Assert.Equal(AllocatingAppProcess.BurningMethod, report.Rows[0].Name);
-        Assert.True(report.Rows[0].FlatPercent > 50, result.StandardOutput);
+        Assert.Equal(AllocatingAppProcess.SeventyPercentMethod, report.Rows[0].Name);
+        Assert.Equal(AllocatingAppProcess.ThirtyPercentMethod, report.Rows[1].Name);
+        Assert.True(report.Row(AllocatingAppProcess.BurningMethod).CumPercent > 50, result.StandardOutput);
+
+        // Informative, not asserted: timing on a shared machine is the benchmark's business (docs/benchmarks.md).
+        var seventy = report.Rows[0].Flat;
+        _output.WriteLine($"reported split of the 70/30 pair: {seventy / (seventy + report.Rows[1].Flat):P1} / {report.Rows[1].Flat / (seventy + report.Rows[1].Flat):P1}");
         Assert.Matches(@"Duration: 2(\.\d+)?s, Total samples = ", result.StandardOutput);
         Assert.Contains("CPU time of managed code", result.StandardOutput);
         Assert.DoesNotContain(AllocatingAppProcess.ParkedMethod, result.StandardOutput);
@@ -56,7 +67,7 @@ public class ThreadTimeProfileTests
         Assert.Equal(new[] { "samples/count", "wall/nanoseconds" }, ProfileMerge.SampleTypeNames(profile));
         var stacks = Stacks(profile);
         Assert.Contains(stacks, stack => stack[0] == ThreadTimeProfile.WaitingOrNativeFrame && stack[^1] == AllocatingAppProcess.ParkedMethod);
-        Assert.Contains(stacks, stack => stack[^1] == AllocatingAppProcess.BurningMethod);
+        Assert.Contains(stacks, stack => stack[0] == AllocatingAppProcess.SeventyPercentMethod && stack[^1] == AllocatingAppProcess.BurningMethod);
 
         var result = GoPprof.Run("-top", _app.Url("wall?seconds=1")).EnsureSuccess();
         Assert.Equal("wall", GoPprof.ParseTop(result.StandardOutput).Type);
