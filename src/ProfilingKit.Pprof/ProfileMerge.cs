@@ -58,7 +58,7 @@ public static class ProfileMerge
     /// <summary>The profile being built, with content-keyed tables of what it already holds.</summary>
     private sealed class MergedProfile
     {
-        private readonly Dictionary<string, long> _strings = new(StringComparer.Ordinal);
+        private readonly StringTableWriter _strings;
         private readonly Dictionary<string, ulong> _mappings = new(StringComparer.Ordinal);
         private readonly Dictionary<string, ulong> _functions = new(StringComparer.Ordinal);
         private readonly Dictionary<string, ulong> _locations = new(StringComparer.Ordinal);
@@ -67,8 +67,7 @@ public static class ProfileMerge
 
         public MergedProfile()
         {
-            Result.StringTable.Add(string.Empty);
-            _strings.Add(string.Empty, 0);
+            _strings = new StringTableWriter(Result);
         }
 
         public Profile Result { get; } = new();
@@ -213,14 +212,7 @@ public static class ProfileMerge
         private Proto.ValueType CopyValueType(Profile profile, Proto.ValueType type) =>
             new() { Type = Intern(StringAt(profile, type.Type)), Unit = Intern(StringAt(profile, type.Unit)) };
 
-        private long Intern(string value)
-        {
-            if (_strings.TryGetValue(value, out var index)) return index;
+        private long Intern(string value) => _strings.Intern(value);
 
-            index = Result.StringTable.Count;
-            Result.StringTable.Add(value);
-            _strings.Add(value, index);
-            return index;
-        }
     }
 }
