@@ -14,7 +14,8 @@ namespace ProfilingKit;
 
 /// <summary>
 /// The process's own profiling: an EventPipe session on itself with allocation sampling and method
-/// load events from start-up, and the symbolization that turns what it gathers into profiles.
+/// load events from start-up, short sessions of the runtime's stack sampler on request (CPU and
+/// wall-clock profiles, one at a time), and the symbolization that turns what they gather into profiles.
 /// </summary>
 internal sealed class RuntimeProfiler : IDisposable
 {
