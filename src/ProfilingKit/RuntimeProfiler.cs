@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Reflection;
 using Microsoft.Diagnostics.NETCore.Client;
 using ProfilingKit.Allocations;
+using ProfilingKit.Cpu;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 using ProfilingKit.Symbols;
 
@@ -11,11 +14,14 @@ namespace ProfilingKit;
 
 /// <summary>
 /// The process's own profiling: an EventPipe session on itself with allocation sampling and method
-/// load events from start-up, and the symbolization that turns what it gathers into profiles.
+/// load events from start-up, short sessions of the runtime's stack sampler on request (CPU and
+/// wall-clock profiles, one at a time), and the symbolization that turns what they gather into profiles.
 /// </summary>
 internal sealed class RuntimeProfiler : IDisposable
 {
     private const int SessionBufferMegabytes = 16;
+    private const int ThreadSampleBufferMegabytes = 32;
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ProfilerThreads _threads;
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
@@ -27,6 +33,7 @@ internal sealed class RuntimeProfiler : IDisposable
     private readonly object _profileGate = new();
     private SelfTraceSession? _session;
     private string? _unavailableReason;
+    private int _exclusiveSessionTaken;
 
     public RuntimeProfiler(ProfilerThreads threads)
     {
@@ -44,12 +51,13 @@ internal sealed class RuntimeProfiler : IDisposable
     /// <summary>Waits until sampling runs or has failed to start; true if it runs.</summary>
     public bool WaitForSampling(TimeSpan timeout) => _started.Wait(timeout) && _session is not null && UnavailableReason is null;
 
+    /// <summary>The number of distinct allocation stacks sampled so far: the count on the index page.</summary>
+    public long AllocationStackCount => _allocations.StackCount;
+
     /// <summary>The allocs profile: everything sampled since start, or null with the reason in <paramref name="error"/>.</summary>
     public Profile? TryGetAllocationProfile(TimeSpan waitForStart, out string? error)
     {
-        _started.Wait(waitForStart);
-        error = _started.IsSet ? UnavailableReason : "allocation sampling is still starting; try again in a moment";
-        if (error is not null) return null;
+        if (!IsSampling(waitForStart, out error)) return null;
 
         lock (_profileGate)
         {
@@ -58,6 +66,84 @@ internal sealed class RuntimeProfiler : IDisposable
             return AllocationProfile.Build(snapshot, _symbolizer.Symbolize, MainBinaryName(), DateTimeOffset.UtcNow);
         }
     }
+
+    /// <summary>
+    /// The allocations of the next <paramref name="window"/> (or until <paramref name="cancel"/>): two
+    /// snapshots and their difference, or null with the reason in <paramref name="error"/>.
+    /// </summary>
+    public Profile? TryGetAllocationDelta(TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error)
+    {
+        if (!IsSampling(waitForStart, out error)) return null;
+
+        var start = _allocations.Snapshot();
+        var startTime = DateTimeOffset.UtcNow;
+        cancel.WaitHandle.WaitOne(window);
+        var end = _allocations.Snapshot();
+        var endTime = DateTimeOffset.UtcNow;
+
+        lock (_profileGate)
+        {
+            // The end first: its stacks include the start's, so one rundown (if any) names both alike.
+            _symbolizer.PrepareFor(end.Sites.Select(site => site.Stack));
+            var endProfile = AllocationProfile.Build(end, _symbolizer.Symbolize, MainBinaryName(), endTime);
+            _symbolizer.PrepareFor(start.Sites.Select(site => site.Stack));
+            var startProfile = AllocationProfile.Build(start, _symbolizer.Symbolize, MainBinaryName(), startTime);
+            return ProfileDelta.Compute(startProfile, endProfile);
+        }
+    }
+
+    /// <summary>
+    /// Takes the process's one CPU/trace session slot: the runtime's sampler is process-wide, and one
+    /// long session at a time keeps the overhead bounded. False when another request holds it.
+    /// </summary>
+    public bool TryTakeExclusiveSession() => Interlocked.CompareExchange(ref _exclusiveSessionTaken, 1, 0) == 0;
+
+    public void ReleaseExclusiveSession() => Volatile.Write(ref _exclusiveSessionTaken, 0);
+
+    /// <summary>
+    /// Samples every managed thread's stack for <paramref name="window"/> (or until
+    /// <paramref name="cancel"/>) in an EventPipe session of its own. Call with the exclusive session taken.
+    /// </summary>
+    /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
+    public ThreadSamples CollectThreadSamples(TimeSpan window, CancellationToken cancel)
+    {
+        var collector = new ThreadSampleCollector(_threads.Contains, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
+        var providers = new[] { new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational) };
+        SelfTraceSession session;
+        try
+        {
+            session = SelfTraceSession.Start(_client, providers, requestRundown: false, ThreadSampleBufferMegabytes, collector, _threads, "ProfilingKit thread sampler");
+        }
+        catch (Exception e)
+        {
+            throw new ProfilingUnavailableException(DescribeSessionFailure(e), e);
+        }
+
+        using (session)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var cpuBefore = OsThreadCpuTime.Read();
+            cancel.WaitHandle.WaitOne(window);
+            var cpuSpent = OsThreadCpuTime.Spent(cpuBefore, OsThreadCpuTime.Read());
+            session.StopAndDrain(DrainTimeout);
+            return collector.Result(Stopwatch.GetElapsedTime(started), cpuSpent);
+        }
+    }
+
+    /// <summary>The CPU profile of thread samples.</summary>
+    public Profile BuildCpuProfile(ThreadSamples samples, string? note)
+    {
+        lock (_profileGate) return ThreadTimeProfile.BuildCpu(samples, _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow, note);
+    }
+
+    /// <summary>The wall-clock profile of thread samples.</summary>
+    public Profile BuildWallProfile(ThreadSamples samples, string? note)
+    {
+        lock (_profileGate) return ThreadTimeProfile.BuildWall(samples, _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow, note);
+    }
+
+    /// <summary>The managed method whose code holds <paramref name="address"/>, if the runtime has reported it.</summary>
+    public string? ResolveMethod(ulong address) => _methods.Resolve(address);
 
     public void Dispose()
     {
@@ -81,7 +167,9 @@ internal sealed class RuntimeProfiler : IDisposable
         }
         catch (Exception e)
         {
-            var reason = DescribeStartFailure(e);
+            var reason = IsDiagnosticPortDisabled
+                ? "allocation sampling is unavailable: " + DescribeSessionFailure(e)
+                : "allocation sampling could not start: " + DescribeSessionFailure(e);
             Volatile.Write(ref _unavailableReason, reason);
             ProfilingKitLog.Error(reason + " The app runs on without allocation profiles.");
         }
@@ -91,14 +179,21 @@ internal sealed class RuntimeProfiler : IDisposable
         }
     }
 
-    private static string DescribeStartFailure(Exception e)
+    private bool IsSampling(TimeSpan waitForStart, out string? error)
     {
-        var disabled = Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") == "0"
-                       || Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics_IPC") == "0";
-        return disabled
-            ? "allocation sampling is unavailable: the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0)."
-            : $"allocation sampling could not start: {e.GetType().Name}: {e.Message}";
+        _started.Wait(waitForStart);
+        error = _started.IsSet ? UnavailableReason : "allocation sampling is still starting; try again in a moment";
+        return error is null;
     }
+
+    private static bool IsDiagnosticPortDisabled =>
+        Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") == "0"
+        || Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics_IPC") == "0";
+
+    private static string DescribeSessionFailure(Exception e) =>
+        IsDiagnosticPortDisabled
+            ? "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0)."
+            : $"{e.GetType().Name}: {e.Message}";
 
     private static string MainBinaryName() => Assembly.GetEntryAssembly()?.GetName().Name ?? "dotnet";
 }

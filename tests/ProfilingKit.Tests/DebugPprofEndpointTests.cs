@@ -98,7 +98,6 @@ public class DebugPprofEndpointTests : IClassFixture<AllocatingAppFixture>
     [InlineData("goroutines", HttpStatusCode.NotFound, "Unknown profile")]
     [InlineData("allocs?debug=x", HttpStatusCode.BadRequest, "invalid value for \"debug\" - must be a non-negative integer")]
     [InlineData("allocs?debug=-1", HttpStatusCode.BadRequest, "invalid value for \"debug\" - must be a non-negative integer")]
-    [InlineData("allocs?seconds=5", HttpStatusCode.BadRequest, "\"seconds\" (delta profiles) is not supported")]
     public async Task Errors_come_in_gos_form(string path, HttpStatusCode status, string message)
     {
         using var response = await Http.GetAsync(_app.Url(path));

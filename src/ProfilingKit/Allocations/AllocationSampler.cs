@@ -45,6 +45,15 @@ internal sealed class AllocationSampler : INetTraceHandler
         }
     }
 
+    /// <summary>The number of distinct stacks sampled so far.</summary>
+    public int StackCount
+    {
+        get
+        {
+            lock (_gate) return _stacks.Count;
+        }
+    }
+
     public AllocationSnapshot Snapshot()
     {
         lock (_gate)

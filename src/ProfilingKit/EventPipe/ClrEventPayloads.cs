@@ -97,6 +97,20 @@ internal static class ClrEventPayloads
         return true;
     }
 
+    /// <summary>
+    /// ThreadSample of the SampleProfiler: one u32, 2 (Managed) when the thread was in cooperative
+    /// mode, that is running managed code, 1 (External) when it was in preemptive mode (waiting,
+    /// sleeping, or in native code), 0 on an error.
+    /// </summary>
+    public static bool TryReadThreadSample(ReadOnlySpan<byte> payload, out ThreadSampleKind kind)
+    {
+        kind = ThreadSampleKind.Error;
+        if (payload.Length < 4) return false;
+
+        kind = (ThreadSampleKind)BinaryPrimitives.ReadUInt32LittleEndian(payload);
+        return true;
+    }
+
     private static bool TryReadUtf16(ReadOnlySpan<byte> payload, scoped ref int offset, out ReadOnlySpan<char> text)
     {
         text = default;

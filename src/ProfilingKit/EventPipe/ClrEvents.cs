@@ -6,6 +6,12 @@ internal static class ClrEvents
     public const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     public const string RundownProvider = "Microsoft-Windows-DotNETRuntimeRundown";
 
+    /// <summary>The runtime's stack sampler: about every millisecond it suspends the runtime and walks every managed thread.</summary>
+    public const string SampleProfilerProvider = "Microsoft-DotNETCore-SampleProfiler";
+
+    /// <summary>ThreadSample, the sampler's only event (no keywords, Informational).</summary>
+    public const int ThreadSampleEventId = 0;
+
     public const long LoaderKeyword = 0x8;
     public const long JitKeyword = 0x10;
 
@@ -61,6 +67,8 @@ internal static class ClrEvents
             ? metadata.EventId is ModuleLoadEventId or ModuleUnloadEventId
             : metadata.ProviderName == RundownProvider
               && metadata.EventId is ModuleDCStartEventId or ModuleDCEndEventId;
+    public static bool IsThreadSample(EventMetadata metadata) =>
+        metadata.EventId == ThreadSampleEventId && metadata.ProviderName == SampleProfilerProvider;
 
     public static bool IsAllocationSampled(EventMetadata metadata) =>
         metadata.EventId == AllocationSampledEventId && metadata.ProviderName == RuntimeProvider;

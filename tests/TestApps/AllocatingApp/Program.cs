@@ -5,8 +5,9 @@ using ProfilingKit;
 namespace AllocatingApp;
 
 /// <summary>
-/// Usage: AllocatingApp ADDRESS MEGABYTES. Prints "listening URL" (or "not listening"), then
+/// Usage: AllocatingApp ADDRESS MEGABYTES [busy]. Prints "listening URL" (or "not listening"), then
 /// "allocated N" with the bytes KnownAllocations.Run's thread allocated, then serves until stdin closes.
+/// With "busy" it then keeps three threads at known work: one burning CPU, one allocating, one asleep.
 /// </summary>
 public static class Program
 {
@@ -22,6 +23,7 @@ public static class Program
         worker.Start();
         worker.Join();
         Console.WriteLine($"allocated {KnownAllocations.Allocated.ToString(CultureInfo.InvariantCulture)}");
+        if (args is [_, _, "busy"]) BusyWork.Start();
 
         Console.In.ReadToEnd();
         return 0;
