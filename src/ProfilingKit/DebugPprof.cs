@@ -77,6 +77,8 @@ public static class DebugPprof
 
     private static bool StartCore(string? requested)
     {
+        GcTrace.StartFromEnvironment();
+
         var fromEnvironment = Environment.GetEnvironmentVariable(AddressVariable);
         var text = string.IsNullOrWhiteSpace(fromEnvironment) ? requested ?? PprofAddress.Default : fromEnvironment;
         if (text.Trim().Equals(PprofAddress.Off, StringComparison.OrdinalIgnoreCase)) return false;
