@@ -4,6 +4,7 @@ using Microsoft.Diagnostics.NETCore.Client;
 using ProfilingKit.Allocations;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Heap;
 using ProfilingKit.Pprof.Proto;
 using ProfilingKit.Symbols;
 
@@ -17,6 +18,8 @@ internal sealed class RuntimeProfiler : IDisposable
 {
     private const int SessionBufferMegabytes = 16;
 
+    private static readonly TimeSpan HeapSnapshotTimeout = TimeSpan.FromSeconds(60);
+
     private readonly ProfilerThreads _threads;
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
     private readonly MethodAddressMap _methods = new();
@@ -24,6 +27,8 @@ internal sealed class RuntimeProfiler : IDisposable
     private readonly MethodSymbolizer _symbolizer;
     private readonly ManualResetEventSlim _started = new();
     private readonly object _profileGate = new();
+    private readonly object _heapGate = new();
+    private readonly HeapTypeNames _heapTypes = new();
     private SelfTraceSession? _session;
     private string? _unavailableReason;
 
@@ -53,6 +58,36 @@ internal sealed class RuntimeProfiler : IDisposable
         lock (_profileGate)
         {
             return AllocationProfile.Build(_allocations.Snapshot(), _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>
+    /// The heap profile: a heap snapshot taken now (a blocking gen2 GC) plus the sampled allocations,
+    /// or null with the reason in <paramref name="error"/>. One snapshot at a time.
+    /// </summary>
+    public Profile? TryGetHeapProfile(TimeSpan waitForStart, out string? error)
+    {
+        _started.Wait(waitForStart);
+        error = _started.IsSet ? UnavailableReason : "allocation sampling is still starting; try again in a moment";
+        if (error is not null) return null;
+
+        lock (_heapGate)
+        {
+            HeapSnapshot heap;
+            try
+            {
+                heap = HeapSnapshotSession.Take(_client, _threads, _heapTypes, HeapSnapshotTimeout);
+            }
+            catch (Exception e)
+            {
+                error = $"the heap snapshot could not start: {e.GetType().Name}: {e.Message}";
+                return null;
+            }
+
+            lock (_profileGate)
+            {
+                return HeapProfile.Build(heap, _allocations.Snapshot(), _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow);
+            }
         }
     }
 

@@ -15,12 +15,13 @@ internal sealed class AllocatingAppProcess : IDisposable
     private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(60);
     private readonly RunningProcess _process;
 
-    private AllocatingAppProcess(RunningProcess process)
+    private AllocatingAppProcess(RunningProcess process, bool retains)
     {
         _process = process;
         ListeningLine = process.ReadLine(ReportTimeout);
         Sampling = process.ReadLine(ReportTimeout) == "sampling";
         AllocatedBytes = long.Parse(process.ReadLine(ReportTimeout).Substring("allocated ".Length), CultureInfo.InvariantCulture);
+        if (retains) RetainedBytes = long.Parse(process.ReadLine(ReportTimeout).Substring("retained ".Length), CultureInfo.InvariantCulture);
     }
 
     /// <summary>The "listening URL" or "not listening" line.</summary>
@@ -31,21 +32,25 @@ internal sealed class AllocatingAppProcess : IDisposable
     /// <summary>Bytes the known method's thread allocated, as GC.GetAllocatedBytesForCurrentThread measured them.</summary>
     public long AllocatedBytes { get; }
 
+    /// <summary>Bytes of live <c>AllocatingApp.RetainedRecord[]</c> arrays the app keeps, or 0.</summary>
+    public long RetainedBytes { get; }
+
     public string StandardError => _process.StandardError;
 
-    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null)
+    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, int retainedMegabytes = 0)
     {
         var startInfo = new ProcessStartInfo("dotnet");
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"));
         startInfo.ArgumentList.Add(address);
         startInfo.ArgumentList.Add(megabytes.ToString(CultureInfo.InvariantCulture));
+        if (retainedMegabytes > 0) startInfo.ArgumentList.Add(retainedMegabytes.ToString(CultureInfo.InvariantCulture));
         startInfo.Environment.Remove(DebugPprof.AddressVariable);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[name] = value;
         }
 
-        return new AllocatingAppProcess(new RunningProcess(startInfo));
+        return new AllocatingAppProcess(new RunningProcess(startInfo), retainedMegabytes > 0);
     }
 
     public bool WaitForStandardError(string text) => _process.WaitForStandardError(text);

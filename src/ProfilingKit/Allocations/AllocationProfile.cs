@@ -9,17 +9,27 @@ internal static class AllocationProfile
 {
     public const string Comment =
         "ProfilingKit: allocations sampled by the .NET runtime (AllocationSampled, about one per 100 KB per thread); " +
-        "values are unbiased estimates. inuse_* values are not collected yet and are zero.";
+        "values are unbiased estimates. inuse_* values are zero here; /debug/pprof/heap has them.";
 
     public static Profile Build(AllocationSnapshot snapshot, MethodSymbolizer symbolizer, string mainBinary, DateTimeOffset now)
     {
-        symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
-
-        var builder = new ProfileBuilder(ProfileTypes.Memory, mainBinary)
-            .SetPeriod(ProfileTypes.MemoryPeriod, EventPipe.ClrEvents.AllocationSamplingInterval)
+        var builder = CreateBuilder(mainBinary, now)
             .SetDefaultSampleType(ProfileTypes.AllocSpace)
-            .SetTime(now)
             .AddComment(Comment);
+        AddSamples(builder, snapshot, symbolizer);
+        return builder.Build();
+    }
+
+    /// <summary>A builder with Go's memory sample types and period, shared by allocs and heap.</summary>
+    public static ProfileBuilder CreateBuilder(string mainBinary, DateTimeOffset now) =>
+        new ProfileBuilder(ProfileTypes.Memory, mainBinary)
+            .SetPeriod(ProfileTypes.MemoryPeriod, EventPipe.ClrEvents.AllocationSamplingInterval)
+            .SetTime(now);
+
+    /// <summary>Adds the sampled allocations as alloc_objects and alloc_space by stack, with inuse_* zero.</summary>
+    public static void AddSamples(ProfileBuilder builder, AllocationSnapshot snapshot, MethodSymbolizer symbolizer)
+    {
+        symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
 
         var values = new long[4];
         var labels = new SampleLabel[1];
@@ -33,7 +43,5 @@ internal static class AllocationProfile
             labels[0] = SampleLabel.String("type", site.TypeName);
             builder.AddSample(frames, values, labels);
         }
-
-        return builder.Build();
     }
 }

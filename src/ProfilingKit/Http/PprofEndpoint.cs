@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using ProfilingKit.Diagnostics;
-using ProfilingKit.Pprof;
 
 namespace ProfilingKit.Http;
 
@@ -107,10 +106,13 @@ internal sealed class PprofEndpoint : IDisposable
         switch (name)
         {
             case "":
-                PprofResponses.Text(response, PprofIndexPage.Render(new[] { AllocsInfo }), "text/html; charset=utf-8");
+                PprofResponses.Text(response, PprofIndexPage.Render(new[] { AllocsInfo, HeapProfileRequest.Info }), "text/html; charset=utf-8");
                 break;
             case "allocs":
                 ServeAllocs(request, response);
+                break;
+            case "heap":
+                HeapProfileRequest.Serve(request, response, _profiler);
                 break;
             default:
                 PprofResponses.Error(response, HttpStatusCode.NotFound, "Unknown profile");
@@ -128,23 +130,10 @@ internal sealed class PprofEndpoint : IDisposable
         }
 
         var profile = _profiler.TryGetAllocationProfile(StartWait, out var unavailable);
-        if (profile is null)
-        {
-            PprofResponses.Error(response, HttpStatusCode.ServiceUnavailable, "Could not collect profile: " + unavailable);
-            return;
-        }
-
-        if (debug == 0)
-        {
-            PprofResponses.Profile(response, "allocs", ProfileSerializer.ToGzipBytes(profile));
-        }
-        else
-        {
-            PprofResponses.Text(response, LegacyHeapText.Render(profile, EventPipe.ClrEvents.AllocationSamplingInterval), "text/plain; charset=utf-8");
-        }
+        MemoryProfileResponse.Write(response, "allocs", debug, profile, unavailable);
     }
 
-    private static bool TryReadNonNegativeInt(HttpListenerRequest request, string name, out int value, out string? error)
+    internal static bool TryReadNonNegativeInt(HttpListenerRequest request, string name, out int value, out string? error)
     {
         value = 0;
         error = null;
@@ -156,7 +145,7 @@ internal sealed class PprofEndpoint : IDisposable
         return false;
     }
 
-    private static bool TryRejectSeconds(HttpListenerRequest request, out string? error)
+    internal static bool TryRejectSeconds(HttpListenerRequest request, out string? error)
     {
         error = null;
         if (string.IsNullOrEmpty(request.QueryString["seconds"])) return true;

@@ -5,8 +5,10 @@ using ProfilingKit;
 namespace AllocatingApp;
 
 /// <summary>
-/// Usage: AllocatingApp ADDRESS MEGABYTES. Prints "listening URL" (or "not listening"), then
-/// "allocated N" with the bytes KnownAllocations.Run's thread allocated, then serves until stdin closes.
+/// Usage: AllocatingApp ADDRESS MEGABYTES [RETAINED_MEGABYTES]. Prints "listening URL" (or "not
+/// listening"), then "allocated N" with the bytes KnownAllocations.Run's thread allocated, then, with
+/// a third argument, "retained N" with the bytes of the live RetainedRecord arrays it keeps; then
+/// serves until stdin closes.
 /// </summary>
 public static class Program
 {
@@ -22,6 +24,11 @@ public static class Program
         worker.Start();
         worker.Join();
         Console.WriteLine($"allocated {KnownAllocations.Allocated.ToString(CultureInfo.InvariantCulture)}");
+        if (args.Length > 2)
+        {
+            var retained = RetainedHeap.Retain(int.Parse(args[2], CultureInfo.InvariantCulture));
+            Console.WriteLine($"retained {retained.ToString(CultureInfo.InvariantCulture)}");
+        }
 
         Console.In.ReadToEnd();
         return 0;
@@ -49,4 +56,28 @@ public static class KnownAllocations
 
         Allocated = GC.GetAllocatedBytesForCurrentThread() - before;
     }
+}
+
+/// <summary>A live object graph of a type found nowhere else, for the heap profile to find.</summary>
+public static class RetainedHeap
+{
+    private const int RecordsPerArray = 1024; // 64 KB arrays: below the LOH threshold, so gen0-gen2 like most data
+
+    private static readonly List<RetainedRecord[]> Kept = new();
+
+    /// <summary>Keeps about <paramref name="megabytes"/> MB of RetainedRecord arrays alive; returns their exact size.</summary>
+    public static long Retain(int megabytes)
+    {
+        var arrays = megabytes * 1024 * 1024 / (RecordsPerArray * Unsafe.SizeOf<RetainedRecord>());
+        for (var i = 0; i < arrays; i++) Kept.Add(new RetainedRecord[RecordsPerArray]);
+
+        // Each array: its elements plus the 24-byte array header of 64-bit .NET.
+        return arrays * (24L + RecordsPerArray * Unsafe.SizeOf<RetainedRecord>());
+    }
+}
+
+/// <summary>64 bytes of nothing in particular.</summary>
+public struct RetainedRecord
+{
+    public long A, B, C, D, E, F, G, H;
 }
