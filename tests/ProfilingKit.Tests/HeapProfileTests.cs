@@ -36,6 +36,8 @@ public class HeapProfileTests : IClassFixture<RetainingAppFixture>
         Assert.Contains("PeriodType: space bytes", raw);
         Assert.Contains("heap snapshot taken now (gcdump-style)", raw);
         Assert.Matches(@"That GC paused the app for \d+\.\d ms", raw);
+        Assert.DoesNotContain("were lost", raw); // the walk's batches arrived without gaps
+        Assert.DoesNotContain("did not finish", raw);
 
         var allocs = GoPprof.ParseTop(GoPprof.Run("-top", "-cum", "-sample_index=alloc_space", _app.Url("heap")).EnsureSuccess().StandardOutput);
         Assert.Contains(allocs.Rows, row => row.Name == AllocatingAppProcess.KnownMethod);

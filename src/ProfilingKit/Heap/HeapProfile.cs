@@ -40,6 +40,11 @@ internal static class HeapProfile
     {
         var pause = heap.Pause is { } p ? p.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms" : "unknown";
         var complete = heap.Complete ? "" : " The walk did not finish in time: inuse values may be low.";
+        if (heap.LostBatches > 0)
+        {
+            complete += string.Create(CultureInfo.InvariantCulture, $" {heap.LostBatches} batches of the walk's events were lost (EventPipe buffer full): inuse values are low.");
+        }
+
         var found = string.Create(CultureInfo.InvariantCulture, $"{heap.Objects} objects, {heap.Bytes} bytes");
         var took = string.Create(CultureInfo.InvariantCulture, $"{heap.Elapsed.TotalMilliseconds:0} ms");
         return "ProfilingKit: inuse_* is a heap snapshot taken now (gcdump-style): a blocking gen2 GC listed every live object, " +

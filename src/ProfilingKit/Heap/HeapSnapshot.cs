@@ -8,7 +8,8 @@ namespace ProfilingKit.Heap;
 /// </param>
 /// <param name="Elapsed">From asking for the snapshot to having it, session start and stop included.</param>
 /// <param name="Complete">False if the GC's end was not seen in time: the totals may miss objects.</param>
-internal sealed record HeapSnapshot(IReadOnlyList<HeapTypeTotal> Types, TimeSpan? Pause, TimeSpan Elapsed, bool Complete)
+/// <param name="LostBatches">GCBulkNode events EventPipe dropped (a full buffer): their objects are missing.</param>
+internal sealed record HeapSnapshot(IReadOnlyList<HeapTypeTotal> Types, TimeSpan? Pause, TimeSpan Elapsed, bool Complete, int LostBatches)
 {
     public long Objects => Types.Sum(t => t.Objects);
 

@@ -20,6 +20,8 @@ internal sealed class HeapSnapshotCollector : INetTraceHandler
     private long _lastSuspendBegin;
     private long _pauseBegin;
     private long _pauseEnd;
+    private int _nextIndex;
+    private int _lostBatches;
 
     public HeapSnapshotCollector(HeapTypeNames names)
     {
@@ -36,7 +38,11 @@ internal sealed class HeapSnapshotCollector : INetTraceHandler
         var metadata = record.Metadata;
         if (HeapSnapshotEvents.Is(metadata, HeapSnapshotEvents.GcBulkNodeEventId))
         {
-            if (_gcNumber != 0 && !_gcEnded.IsSet) HeapSnapshotEvents.ReadBulkNodes(record.Payload, record.PointerSize, _addObject);
+            if (_gcNumber != 0 && !_gcEnded.IsSet)
+            {
+                CountLostBatches(record.Payload);
+                HeapSnapshotEvents.ReadBulkNodes(record.Payload, record.PointerSize, _addObject);
+            }
         }
         else if (HeapSnapshotEvents.Is(metadata, HeapSnapshotEvents.BulkTypeEventId))
         {
@@ -84,7 +90,16 @@ internal sealed class HeapSnapshotCollector : INetTraceHandler
         TimeSpan? pause = _pauseBegin != 0 && _pauseEnd > _pauseBegin
             ? TimeSpan.FromSeconds((double)(_pauseEnd - _pauseBegin) / Stopwatch.Frequency)
             : null;
-        return new HeapSnapshot(list, pause, elapsed, _gcEnded.IsSet);
+        return new HeapSnapshot(list, pause, elapsed, _gcEnded.IsSet, _lostBatches);
+    }
+
+    /// <summary>EventPipe drops events when its buffer is full; the walk numbers its batches, so gaps show it.</summary>
+    private void CountLostBatches(ReadOnlySpan<byte> payload)
+    {
+        if (!HeapSnapshotEvents.TryReadBulkIndex(payload, out var index)) return;
+
+        if (index > _nextIndex) _lostBatches += index - _nextIndex;
+        _nextIndex = index + 1;
     }
 
     private void AddObject(ulong typeId, long size)

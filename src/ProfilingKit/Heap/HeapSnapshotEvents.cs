@@ -42,6 +42,13 @@ internal static class HeapSnapshotEvents
         return true;
     }
 
+    /// <summary>GCBulkNode's Index: the event's place in the walk, from 0, so a gap means lost events.</summary>
+    public static bool TryReadBulkIndex(ReadOnlySpan<byte> payload, out int index)
+    {
+        index = payload.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(payload) : 0;
+        return payload.Length >= 4;
+    }
+
     /// <summary>
     /// GCBulkNode: Index (u32), Count (u32), ClrInstanceID (u16), then Count values of Address
     /// (pointer), Size (u64), TypeID (u64), EdgeCount (u64).
