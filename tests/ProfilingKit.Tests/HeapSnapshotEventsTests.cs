@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
 using ProfilingKit.Heap;
 
 namespace ProfilingKit.Tests;
@@ -10,10 +8,7 @@ public class HeapSnapshotEventsTests
     [Fact]
     public void Bulk_nodes_give_each_objects_type_and_size()
     {
-        var payload = new byte[10 + 2 * 32];
-        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(4), 2); // Count
-        WriteNode(payload.AsSpan(10), address: 0x1000, size: 24, typeId: 0xAA);
-        WriteNode(payload.AsSpan(42), address: 0x2000, size: 65_560, typeId: 0xBB);
+        var payload = HeapEventPayloads.Nodes(0, (0xAA, 24), (0xBB, 65_560));
 
         var objects = new List<(ulong, long)>();
         var read = HeapSnapshotEvents.ReadBulkNodes(payload, pointerSize: 8, (type, size) => objects.Add((type, size)));
@@ -25,35 +20,11 @@ public class HeapSnapshotEventsTests
     [Fact]
     public void Bulk_types_give_names_element_types_and_skip_type_parameters()
     {
-        var payload = new List<byte>();
-        payload.AddRange(BitConverter.GetBytes(2)); // Count
-        payload.AddRange(BitConverter.GetBytes((ushort)0));
-        AddType(payload, typeId: 0x10, elementType: 0x1D, name: "", parameters: [0x20]);
-        AddType(payload, typeId: 0x20, elementType: 0x11, name: "App.Record", parameters: []);
+        var payload = HeapEventPayloads.Types((0x10, 0x1D, "", 0x20), (0x20, 0x11, "App.Record", 0));
 
         var types = new List<(ulong, byte, string, ulong)>();
-        HeapSnapshotEvents.ReadBulkTypes(payload.ToArray(), (id, element, name, parameter) => types.Add((id, element, name.ToString(), parameter)));
+        HeapSnapshotEvents.ReadBulkTypes(payload, (id, element, name, parameter) => types.Add((id, element, name.ToString(), parameter)));
 
         Assert.Equal([(0x10UL, (byte)0x1D, "", 0x20UL), (0x20UL, (byte)0x11, "App.Record", 0UL)], types);
-    }
-
-    private static void WriteNode(Span<byte> span, ulong address, long size, ulong typeId)
-    {
-        BinaryPrimitives.WriteUInt64LittleEndian(span, address);
-        BinaryPrimitives.WriteInt64LittleEndian(span.Slice(8), size);
-        BinaryPrimitives.WriteUInt64LittleEndian(span.Slice(16), typeId);
-        BinaryPrimitives.WriteUInt64LittleEndian(span.Slice(24), 0); // EdgeCount
-    }
-
-    private static void AddType(List<byte> payload, ulong typeId, byte elementType, string name, ulong[] parameters)
-    {
-        payload.AddRange(BitConverter.GetBytes(typeId));
-        payload.AddRange(BitConverter.GetBytes(0UL)); // ModuleID
-        payload.AddRange(BitConverter.GetBytes(0u));  // TypeNameID
-        payload.AddRange(BitConverter.GetBytes(0u));  // Flags
-        payload.Add(elementType);
-        payload.AddRange(Encoding.Unicode.GetBytes(name + "\0"));
-        payload.AddRange(BitConverter.GetBytes(parameters.Length));
-        foreach (var parameter in parameters) payload.AddRange(BitConverter.GetBytes(parameter));
     }
 }
