@@ -57,6 +57,17 @@ public static class GcTrace
         }
     }
 
+    /// <summary>
+    /// True for the runtime thread that runs the trace: its allocations (event objects, the line)
+    /// are ProfilingKit's, not the app's, so the allocs profile leaves them out. The runtime has one
+    /// such thread for all in-process listeners of its events; theirs is diagnostics work too.
+    /// </summary>
+    internal static bool IsTraceThread(long osThreadId)
+    {
+        var listener = Volatile.Read(ref _listener);
+        return listener is not null && osThreadId != 0 && listener.DispatchThreadId == osThreadId;
+    }
+
     private static void WriteLine(string line)
     {
         try

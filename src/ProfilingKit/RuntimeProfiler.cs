@@ -35,7 +35,7 @@ internal sealed class RuntimeProfiler : IDisposable
     public RuntimeProfiler(ProfilerThreads threads)
     {
         _threads = threads;
-        _allocations = new AllocationSampler(_methods, threads.Contains);
+        _allocations = new AllocationSampler(_methods, id => threads.Contains(id) || GcTrace.IsTraceThread(id));
         _symbolizer = new MethodSymbolizer(_methods, _client, threads);
     }
 

@@ -29,6 +29,10 @@ internal sealed class GcEventListener : EventListener
     private readonly long[] _sizes = new long[5];
     private readonly long[] _promoted = new long[5];
     private int _failed;
+    private long _dispatchThreadId;
+
+    /// <summary>The OS id of the runtime thread that delivers the events, once one has arrived; else 0.</summary>
+    public long DispatchThreadId => Volatile.Read(ref _dispatchThreadId);
 
     public GcEventListener(Action<string> write)
     {
@@ -49,6 +53,7 @@ internal sealed class GcEventListener : EventListener
         {
             var timeline = _timeline;
             if (timeline is null) return;
+            if (_dispatchThreadId == 0) Volatile.Write(ref _dispatchThreadId, ProfilerThreads.CurrentOsThreadId());
             lock (timeline) Dispatch(timeline, e);
         }
         catch (Exception exception)
