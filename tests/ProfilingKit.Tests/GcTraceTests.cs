@@ -86,6 +86,15 @@ public class GcTraceTests
     }
 
     [Fact]
+    public void DebugPprof_Start_starts_it_in_an_app_without_the_generator()
+    {
+        using var app = AllocatingAppProcess.Start($"127.0.0.1:{FreePort.Next()}", megabytes: 100, new Dictionary<string, string> { [GcTrace.Variable] = "1" });
+
+        Assert.Equal(0, app.Exit());
+        Assert.NotEmpty(TracedGcLine.ParseAll(app.StandardError)); // 100 MB in 1 KB arrays needs several gen0 GCs
+    }
+
+    [Fact]
     public void A_value_other_than_1_is_one_warning()
     {
         var run = Run(new Dictionary<string, string> { [GcTrace.Variable] = "2" });
