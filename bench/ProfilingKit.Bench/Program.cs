@@ -1,7 +1,11 @@
 using ProfilingKit.Bench;
 
-// One binary, two roles: "workload MODE RATE AMOUNT" is one measured process; anything else
-// (optionally --quick) drives the whole benchmark, starting this binary again for each run.
-return args is ["workload", ..]
-    ? Workload.Run(WorkloadArguments.Parse(args[1..]))
-    : Driver.Run(args);
+// One binary, three roles: "workload MODE RATE AMOUNT" is one measured process; "cpu [--quick]" is the
+// CPU profile's cost and accuracy, in this process; anything else (optionally --quick) drives the
+// allocation overhead benchmark, starting this binary again for each run.
+return args switch
+{
+    ["workload", ..] => Workload.Run(WorkloadArguments.Parse(args[1..])),
+    ["cpu", ..] => CpuProfileBenchmark.Run(args[1..]),
+    _ => Driver.Run(args),
+};

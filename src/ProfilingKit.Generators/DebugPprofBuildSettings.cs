@@ -28,7 +28,11 @@ internal readonly struct DebugPprofBuildSettings : IEquatable<DebugPprofBuildSet
     /// <summary><c>OutputType</c> is <c>Exe</c> or <c>WinExe</c>: a library has no start-up of its own to hook.</summary>
     public bool IsApplication { get; }
 
-    /// <summary><c>IsTestProject</c> is <c>true</c>: test runs are profiled by the build targets, not by an endpoint.</summary>
+    /// <summary>
+    /// <c>IsTestProject</c> or <c>IsTestingPlatformApplication</c> is <c>true</c>: test runs are profiled by
+    /// the build targets, not by an endpoint. Microsoft.Testing.Platform test apps (xunit.v3, MSTest
+    /// runner) are executables that often leave IsTestProject unset.
+    /// </summary>
     public bool IsTestProject { get; }
 
     public bool WantsEndpoint => IsEnabled && IsApplication && !IsTestProject;
@@ -43,7 +47,7 @@ internal readonly struct DebugPprofBuildSettings : IEquatable<DebugPprofBuildSet
             address: address.Length == 0 ? DefaultAddress : address,
             isApplication: string.Equals(outputType, "Exe", StringComparison.OrdinalIgnoreCase)
                 || string.Equals(outputType, "WinExe", StringComparison.OrdinalIgnoreCase),
-            isTestProject: IsTrue(Read(options, "IsTestProject")));
+            isTestProject: IsTrue(Read(options, "IsTestProject")) || IsTrue(Read(options, "IsTestingPlatformApplication")));
     }
 
     public bool Equals(DebugPprofBuildSettings other) =>

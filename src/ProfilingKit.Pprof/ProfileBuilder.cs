@@ -13,7 +13,7 @@ namespace ProfilingKit.Pprof;
 public sealed class ProfileBuilder
 {
     private readonly Profile _profile = new();
-    private readonly Dictionary<string, long> _strings = new(StringComparer.Ordinal);
+    private readonly StringTableWriter _strings;
     private readonly Dictionary<FunctionKey, ulong> _functions = new();
     private readonly Dictionary<Frame, ulong> _locations = new();
     private readonly Mapping _mapping;
@@ -28,8 +28,7 @@ public sealed class ProfileBuilder
         if (sampleTypes.Count == 0) throw new ArgumentException("A profile needs at least one sample type.", nameof(sampleTypes));
         if (mainBinary is null) throw new ArgumentNullException(nameof(mainBinary));
 
-        _profile.StringTable.Add(string.Empty);
-        _strings.Add(string.Empty, 0);
+        _strings = new StringTableWriter(_profile);
         foreach (var type in sampleTypes)
         {
             _profile.SampleType.Add(ToProto(type));
@@ -165,15 +164,8 @@ public sealed class ProfileBuilder
 
     private Proto.ValueType ToProto(ValueTypeName type) => new() { Type = Intern(type.Type), Unit = Intern(type.Unit) };
 
-    private long Intern(string value)
-    {
-        if (_strings.TryGetValue(value, out var index)) return index;
+    private long Intern(string value) => _strings.Intern(value);
 
-        index = _profile.StringTable.Count;
-        _profile.StringTable.Add(value);
-        _strings.Add(value, index);
-        return index;
-    }
 
     private readonly struct FunctionKey : IEquatable<FunctionKey>
     {

@@ -7,7 +7,7 @@ namespace ProfilingKit;
 /// <summary>
 /// The Go-compatible <c>/debug/pprof/</c> endpoint: the .NET counterpart of Go's
 /// <c>import _ "net/http/pprof"</c>. With <c>&lt;EnableDebugPprof&gt;true&lt;/EnableDebugPprof&gt;</c>
-/// in an app's project file, a generated module initializer calls <see cref="Start"/> before Main.
+/// in an app's project file, a generated module initializer calls <see cref="Start(string?)"/> before Main.
 /// </summary>
 public static class DebugPprof
 {
@@ -37,11 +37,19 @@ public static class DebugPprof
     /// <see cref="AddressVariable"/>, when set, wins over this argument.
     /// </param>
     /// <returns>True if the endpoint listens (now or from an earlier call).</returns>
-    public static bool Start(string? address = null)
+    public static bool Start(string? address = null) => Start(new DebugPprofOptions { Address = address });
+
+    /// <summary>
+    /// Starts the endpoint and allocation sampling with <paramref name="options"/>. Never throws: a
+    /// bad address, a busy port or a disabled diagnostic port is reported in one line on stderr and
+    /// the app runs on. The environment variables named on each option win over it.
+    /// </summary>
+    /// <returns>True if the endpoint listens (now or from an earlier call).</returns>
+    public static bool Start(DebugPprofOptions options)
     {
         try
         {
-            return StartCore(address);
+            return StartCore(options ?? new DebugPprofOptions());
         }
         catch (Exception e)
         {
@@ -75,10 +83,11 @@ public static class DebugPprof
         }
     }
 
-    private static bool StartCore(string? requested)
+    private static bool StartCore(DebugPprofOptions options)
     {
         GcTrace.StartFromEnvironment();
 
+        var requested = options.Address;
         var fromEnvironment = Environment.GetEnvironmentVariable(AddressVariable);
         var text = string.IsNullOrWhiteSpace(fromEnvironment) ? requested ?? PprofAddress.Default : fromEnvironment;
         if (text.Trim().Equals(PprofAddress.Off, StringComparison.OrdinalIgnoreCase)) return false;
@@ -103,7 +112,7 @@ public static class DebugPprof
             var profiler = new RuntimeProfiler(threads);
             try
             {
-                _endpoint = PprofEndpoint.Start(address, profiler, threads);
+                _endpoint = PprofEndpoint.Start(address, profiler, threads, PprofEndpointSettings.Resolve(options));
             }
             catch (HttpListenerException e)
             {
@@ -118,7 +127,7 @@ public static class DebugPprof
 
         if (!address.IsLoopback)
         {
-            ProfilingKitLog.Warn($"the pprof endpoint listens on {address}, which is reachable from other machines: profiles reveal code and data. Prefer {PprofAddress.Default}.");
+            ProfilingKitLog.Warn($"the pprof endpoint listens on {address}, which is reachable from other machines: profiles reveal code and data. Prefer {PprofAddress.Default}, and set {PprofEndpointSettings.TokenVariable} if it must be reachable.");
         }
 
         ProfilingKitLog.Info($"serving profiles at {address.ProfilesUrl}");

@@ -6,7 +6,7 @@ namespace ProfilingKit;
 /// <summary>
 /// The analogue of Go's <c>GODEBUG=gctrace=1</c>: with <c>PROFILINGKIT_GCTRACE=1</c> in the
 /// environment, one line per GC on stderr (docs/gctrace.md). Apps with the package get it from a
-/// generated module initializer; <see cref="DebugPprof.Start"/> starts it too.
+/// generated module initializer; <see cref="DebugPprof.Start(DebugPprofOptions)"/> starts it too.
 /// </summary>
 public static class GcTrace
 {

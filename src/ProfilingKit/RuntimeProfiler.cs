@@ -1,10 +1,13 @@
+using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Reflection;
 using Microsoft.Diagnostics.NETCore.Client;
 using ProfilingKit.Allocations;
+using ProfilingKit.Cpu;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.EventPipe;
 using ProfilingKit.Heap;
+using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 using ProfilingKit.Symbols;
 
@@ -12,17 +15,21 @@ namespace ProfilingKit;
 
 /// <summary>
 /// The process's own profiling: an EventPipe session on itself with allocation sampling and method
-/// load events from start-up, and the symbolization that turns what it gathers into profiles.
+/// load events from start-up, short sessions of the runtime's stack sampler on request (CPU and
+/// wall-clock profiles, one at a time), and the symbolization that turns what they gather into profiles.
 /// </summary>
 internal sealed class RuntimeProfiler : IDisposable
 {
     private const int SessionBufferMegabytes = 16;
+    private const int ThreadSampleBufferMegabytes = 32;
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan HeapSnapshotTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ProfilerThreads _threads;
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
     private readonly MethodAddressMap _methods = new();
+    private readonly SourceLineMap _lines = new();
     private readonly AllocationSampler _allocations;
     private readonly MethodSymbolizer _symbolizer;
     private readonly ManualResetEventSlim _started = new();
@@ -31,12 +38,13 @@ internal sealed class RuntimeProfiler : IDisposable
     private readonly HeapTypeNames _heapTypes = new();
     private SelfTraceSession? _session;
     private string? _unavailableReason;
+    private int _exclusiveSessionTaken;
 
     public RuntimeProfiler(ProfilerThreads threads)
     {
         _threads = threads;
-        _allocations = new AllocationSampler(_methods, id => threads.Contains(id) || GcTrace.IsTraceThread(id));
-        _symbolizer = new MethodSymbolizer(_methods, _client, threads);
+        _allocations = new AllocationSampler(_methods, IsOwnThread, _lines);
+        _symbolizer = new MethodSymbolizer(_methods, _client, threads, _lines);
     }
 
     /// <summary>Why profiles cannot be served, or null while they can (or sampling is still starting).</summary>
@@ -48,16 +56,36 @@ internal sealed class RuntimeProfiler : IDisposable
     /// <summary>Waits until sampling runs or has failed to start; true if it runs.</summary>
     public bool WaitForSampling(TimeSpan timeout) => _started.Wait(timeout) && _session is not null && UnavailableReason is null;
 
+    /// <summary>The number of distinct allocation stacks sampled so far: the count on the index page.</summary>
+    public long AllocationStackCount => _allocations.StackCount;
+
     /// <summary>The allocs profile: everything sampled since start, or null with the reason in <paramref name="error"/>.</summary>
     public Profile? TryGetAllocationProfile(TimeSpan waitForStart, out string? error)
     {
-        _started.Wait(waitForStart);
-        error = _started.IsSet ? UnavailableReason : "allocation sampling is still starting; try again in a moment";
-        if (error is not null) return null;
+        if (!IsSampling(waitForStart, out error)) return null;
+
+        lock (_profileGate) return BuildAllocationProfile(_allocations.Snapshot(), DateTimeOffset.UtcNow, AllocationProfile.Comment);
+    }
+
+    /// <summary>
+    /// The allocations of the next <paramref name="window"/> (or until <paramref name="cancel"/>): two
+    /// snapshots and their difference, or null with the reason in <paramref name="error"/>.
+    /// </summary>
+    public Profile? TryGetAllocationDelta(TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error)
+    {
+        if (!IsSampling(waitForStart, out error)) return null;
+
+        var start = _allocations.Snapshot();
+        var startTime = DateTimeOffset.UtcNow;
+        cancel.WaitHandle.WaitOne(window);
+        var end = _allocations.Snapshot();
+        var endTime = DateTimeOffset.UtcNow;
 
         lock (_profileGate)
         {
-            return AllocationProfile.Build(_allocations.Snapshot(), _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow);
+            // The end first: its stacks include the start's, so one rundown (if any) names both alike.
+            var endProfile = BuildAllocationProfile(end, endTime, AllocationProfile.Comment);
+            return ProfileDelta.Compute(BuildAllocationProfile(start, startTime, AllocationProfile.Comment), endProfile);
         }
     }
 
@@ -65,36 +93,82 @@ internal sealed class RuntimeProfiler : IDisposable
     /// The heap profile: a heap snapshot taken now (a blocking gen2 GC) plus the sampled allocations,
     /// or null with the reason in <paramref name="error"/>. One snapshot at a time.
     /// </summary>
-    public Profile? TryGetHeapProfile(TimeSpan waitForStart, out string? error)
+    public Profile? TryGetHeapProfile(TimeSpan waitForStart, out string? error) =>
+        IsSampling(waitForStart, out error) ? TakeHeapProfile(null, default, out error) : null;
+
+    /// <summary>
+    /// The heap profile at the end of the next <paramref name="window"/> (or until
+    /// <paramref name="cancel"/>) with only the allocations of the window: alloc_* are end minus
+    /// start, inuse_* the snapshot at the end (a difference of live heaps means nothing).
+    /// </summary>
+    public Profile? TryGetHeapDelta(TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error)
     {
-        _started.Wait(waitForStart);
-        error = _started.IsSet ? UnavailableReason : "allocation sampling is still starting; try again in a moment";
-        if (error is not null) return null;
+        if (!IsSampling(waitForStart, out error)) return null;
 
-        lock (_heapGate)
+        var start = _allocations.Snapshot();
+        var startTime = DateTimeOffset.UtcNow;
+        cancel.WaitHandle.WaitOne(window);
+        return TakeHeapProfile(start, startTime, out error);
+    }
+
+    /// <summary>
+    /// Takes the process's one CPU/trace session slot: the runtime's sampler is process-wide, and one
+    /// long session at a time keeps the overhead bounded. False when another request holds it.
+    /// </summary>
+    public bool TryTakeExclusiveSession() => Interlocked.CompareExchange(ref _exclusiveSessionTaken, 1, 0) == 0;
+
+    public void ReleaseExclusiveSession() => Volatile.Write(ref _exclusiveSessionTaken, 0);
+
+    /// <summary>
+    /// Samples every managed thread's stack for <paramref name="window"/> (or until
+    /// <paramref name="cancel"/>) in an EventPipe session of its own. Call with the exclusive session taken.
+    /// </summary>
+    /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
+    public ThreadSamples CollectThreadSamples(TimeSpan window, CancellationToken cancel)
+    {
+        var collector = new ThreadSampleCollector(IsOwnThread, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
+        var providers = new[] { new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational) };
+        SelfTraceSession session;
+        try
         {
-            HeapSnapshot heap;
-            try
-            {
-                heap = HeapSnapshotSession.Take(_client, _threads, _heapTypes, HeapSnapshotTimeout);
-            }
-            catch (Exception e)
-            {
-                error = $"the heap snapshot could not start: {e.GetType().Name}: {e.Message}";
-                return null;
-            }
+            session = SelfTraceSession.Start(_client, providers, requestRundown: false, ThreadSampleBufferMegabytes, collector, _threads, "ProfilingKit thread sampler");
+        }
+        catch (Exception e)
+        {
+            throw new ProfilingUnavailableException(DescribeSessionFailure(e), e);
+        }
 
-            lock (_profileGate)
-            {
-                return HeapProfile.Build(heap, _allocations.Snapshot(), _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow);
-            }
+        using (session)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var cpuBefore = OsThreadCpuTime.Read();
+            cancel.WaitHandle.WaitOne(window);
+            var cpuSpent = OsThreadCpuTime.Spent(cpuBefore, OsThreadCpuTime.Read());
+            session.StopAndDrain(DrainTimeout);
+            return collector.Result(Stopwatch.GetElapsedTime(started), cpuSpent);
         }
     }
+
+    /// <summary>The CPU profile of thread samples.</summary>
+    public Profile BuildCpuProfile(ThreadSamples samples, string? note)
+    {
+        lock (_profileGate) return ThreadTimeProfile.BuildCpu(samples, _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow, note);
+    }
+
+    /// <summary>The wall-clock profile of thread samples.</summary>
+    public Profile BuildWallProfile(ThreadSamples samples, string? note)
+    {
+        lock (_profileGate) return ThreadTimeProfile.BuildWall(samples, _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow, note);
+    }
+
+    /// <summary>The managed method whose code holds <paramref name="address"/>, if the runtime has reported it.</summary>
+    public string? ResolveMethod(ulong address) => _methods.Resolve(address);
 
     public void Dispose()
     {
         _started.Wait(TimeSpan.FromSeconds(10));
         _session?.Dispose();
+        _lines.Dispose();
     }
 
     private void StartSampling()
@@ -106,13 +180,15 @@ internal sealed class RuntimeProfiler : IDisposable
                 new EventPipeProvider(
                     ClrEvents.RuntimeProvider,
                     EventLevel.Verbose, // MethodLoadVerbose is a Verbose event
-                    ClrEvents.AllocationSamplingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword),
+                    ClrEvents.AllocationSamplingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
             };
             _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, _allocations, _threads, "ProfilingKit sampler");
         }
         catch (Exception e)
         {
-            var reason = DescribeStartFailure(e);
+            var reason = IsDiagnosticPortDisabled
+                ? "allocation sampling is unavailable: " + DescribeSessionFailure(e)
+                : "allocation sampling could not start: " + DescribeSessionFailure(e);
             Volatile.Write(ref _unavailableReason, reason);
             ProfilingKitLog.Error(reason + " The app runs on without allocation profiles.");
         }
@@ -122,14 +198,65 @@ internal sealed class RuntimeProfiler : IDisposable
         }
     }
 
-    private static string DescribeStartFailure(Exception e)
+    /// <summary>The heap profile now; with <paramref name="start"/>, less the allocations sampled by then.</summary>
+    private Profile? TakeHeapProfile(AllocationSnapshot? start, DateTimeOffset startTime, out string? error)
     {
-        var disabled = Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") == "0"
-                       || Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics_IPC") == "0";
-        return disabled
-            ? "allocation sampling is unavailable: the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0)."
-            : $"allocation sampling could not start: {e.GetType().Name}: {e.Message}";
+        lock (_heapGate)
+        {
+            HeapSnapshot heap;
+            try
+            {
+                heap = HeapSnapshotSession.Take(_client, _threads, _heapTypes, HeapSnapshotTimeout);
+            }
+            catch (Exception e)
+            {
+                error = "the heap snapshot could not start: " + DescribeSessionFailure(e);
+                return null;
+            }
+
+            error = null;
+            lock (_profileGate)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var allocations = _allocations.Snapshot();
+                var comment = HeapProfile.Comment(heap, start is null ? null : now - startTime);
+                _symbolizer.PrepareFor(allocations.Sites.Select(site => site.Stack));
+                var end = HeapProfile.Build(heap, allocations, _symbolizer.Symbolize, MainBinaryName(), now, comment);
+
+                // The start is built with the end's comment, so the delta says once what it holds.
+                return start is null ? end : ProfileDelta.Compute(BuildAllocationProfile(start, startTime, comment), end);
+            }
+        }
     }
+
+    /// <summary>The allocs profile of <paramref name="snapshot"/>; call under <see cref="_profileGate"/>.</summary>
+    private Profile BuildAllocationProfile(AllocationSnapshot snapshot, DateTimeOffset time, string comment)
+    {
+        _symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
+        return AllocationProfile.Build(snapshot, _symbolizer.Symbolize, MainBinaryName(), time, comment);
+    }
+
+    /// <summary>
+    /// ProfilingKit's own threads and the runtime thread that runs the GC trace: their allocations
+    /// and stacks are diagnostics work, not the app's, so profiles leave them out.
+    /// </summary>
+    private bool IsOwnThread(long osThreadId) => _threads.Contains(osThreadId) || GcTrace.IsTraceThread(osThreadId);
+
+    private bool IsSampling(TimeSpan waitForStart, out string? error)
+    {
+        _started.Wait(waitForStart);
+        error = _started.IsSet ? UnavailableReason : "allocation sampling is still starting; try again in a moment";
+        return error is null;
+    }
+
+    private static bool IsDiagnosticPortDisabled =>
+        Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") == "0"
+        || Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics_IPC") == "0";
+
+    private static string DescribeSessionFailure(Exception e) =>
+        IsDiagnosticPortDisabled
+            ? "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0)."
+            : $"{e.GetType().Name}: {e.Message}";
 
     private static string MainBinaryName() => Assembly.GetEntryAssembly()?.GetName().Name ?? "dotnet";
 }

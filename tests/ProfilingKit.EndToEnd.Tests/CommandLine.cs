@@ -9,6 +9,18 @@ internal static class CommandLine
     /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="directory"/>; throws with stdout and stderr when it fails.</summary>
     public static string Dotnet(string directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
+        var (exitCode, output) = DotnetWithExitCode(directory, environment, arguments);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet {string.Join(" ", arguments)} (in {directory}) exited with {exitCode}.\n{output}");
+        }
+
+        return output;
+    }
+
+    /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="directory"/> and returns its exit code and output (stdout, then stderr), for commands that may fail.</summary>
+    public static (int ExitCode, string Output) DotnetWithExitCode(string directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
         using var process = Process.Start(StartInfo(directory, environment, arguments))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -19,13 +31,7 @@ internal static class CommandLine
         }
 
         process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"dotnet {string.Join(" ", arguments)} (in {directory}) exited with {process.ExitCode}.\nstdout:\n{stdout.Result}\nstderr:\n{stderr.Result}");
-        }
-
-        return stdout.Result + stderr.Result;
+        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
     /// <summary>How to run <c>dotnet ARGS</c> in a clean environment.</summary>

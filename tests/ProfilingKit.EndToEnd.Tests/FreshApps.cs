@@ -4,7 +4,7 @@ namespace ProfilingKit.EndToEnd.Tests;
 /// The package packed once, and one fresh console app that uses it, built twice: with
 /// EnableDebugPprof (and a build-time address) and without it.
 /// </summary>
-public sealed class FreshApps : IDisposable
+public sealed class FreshApps
 {
     public const string AppName = "E2EApp";
     public const string AllocatingMethod = "E2EApp.Worker.AllocateKnown";
@@ -59,7 +59,7 @@ public sealed class FreshApps : IDisposable
 
     public FreshApps()
     {
-        Package = new PackedPackage();
+        Package = PackedPackage.Shared;
         BuildTimePort = Testing.FreePort.Next();
         var directory = Package.CreateConsoleApp(AppName, ProgramSource,
             $"    <EnableDebugPprof>true</EnableDebugPprof>\n    <DebugPprofAddress>127.0.0.1:{BuildTimePort}</DebugPprofAddress>");
@@ -85,6 +85,4 @@ public sealed class FreshApps : IDisposable
         ProgramSource.Split('\n').Select((line, index) => (line, index)).Single(l => l.line.Contains("text += i.ToString();", StringComparison.Ordinal)).index + 1;
 
     public string DisabledOutput { get; }
-
-    public void Dispose() => Package.Dispose();
 }

@@ -12,7 +12,7 @@ public class PackageTests : IClassFixture<FreshApps>
     public PackageTests(FreshApps apps) => _apps = apps;
 
     [Fact]
-    public void The_package_holds_runtime_generator_and_build_files_and_is_not_a_development_dependency()
+    public void The_package_holds_runtime_generator_build_files_and_tasks_and_is_not_a_development_dependency()
     {
         using var package = ZipFile.OpenRead(_apps.Package.PackagePath);
         var entries = package.Entries.Select(e => e.FullName).ToHashSet();
@@ -24,6 +24,14 @@ public class PackageTests : IClassFixture<FreshApps>
         Assert.Contains("analyzers/dotnet/cs/ProfilingKit.CodeFixes.dll", entries);
         Assert.Contains("build/ProfilingKit.props", entries);
         Assert.Contains("buildTransitive/ProfilingKit.props", entries);
+        Assert.Contains("build/ProfilingKit.targets", entries);
+        Assert.Contains("buildMultiTargeting/ProfilingKit.targets", entries);
+        // The MSBuild task with its .deps.json and private dependencies; MSBuild's own assemblies come from MSBuild.
+        Assert.Contains("tasks/net10.0/ProfilingKit.Build.dll", entries);
+        Assert.Contains("tasks/net10.0/ProfilingKit.Build.deps.json", entries);
+        Assert.Contains("tasks/net10.0/ProfilingKit.Pprof.dll", entries);
+        Assert.Contains("tasks/net10.0/Google.Protobuf.dll", entries);
+        Assert.DoesNotContain(entries, entry => entry.StartsWith("tasks/", StringComparison.Ordinal) && entry.Contains("Microsoft.Build", StringComparison.Ordinal));
         Assert.Contains("README.md", entries);
 
         using var nuspecStream = package.GetEntry("ProfilingKit.nuspec")!.Open();

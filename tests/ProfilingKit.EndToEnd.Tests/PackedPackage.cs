@@ -4,9 +4,16 @@ namespace ProfilingKit.EndToEnd.Tests;
 /// Packs ProfilingKit from this repository with a version of its own into a temporary folder feed,
 /// and gives fresh projects an isolated NuGet cache, so nothing stale or local leaks in.
 /// </summary>
-public sealed class PackedPackage : IDisposable
+public sealed class PackedPackage
 {
-    public PackedPackage()
+    private static readonly Lazy<PackedPackage> SharedPackage = new(() =>
+    {
+        var package = new PackedPackage();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => package.Delete();
+        return package;
+    });
+
+    private PackedPackage()
     {
         RepositoryRoot = FindRepositoryRoot();
         Root = Directory.CreateTempSubdirectory("profilingkit-e2e-").FullName;
@@ -19,6 +26,13 @@ public sealed class PackedPackage : IDisposable
         PackagePath = Path.Combine(Feed, $"ProfilingKit.{Version}.nupkg");
         Assert.True(File.Exists(PackagePath), $"dotnet pack should write {PackagePath}");
     }
+
+    /// <summary>
+    /// The package, packed once per test run and shared by the fixtures: a Release pack of the whole
+    /// repository takes about a minute here. Each fixture's projects live in folders of their own.
+    /// Deleted when the test process exits.
+    /// </summary>
+    public static PackedPackage Shared => SharedPackage.Value;
 
     public string RepositoryRoot { get; }
 
@@ -37,16 +51,9 @@ public sealed class PackedPackage : IDisposable
     /// <summary>Creates a console app with <c>dotnet new</c> that references the package through a nuget.config naming the feed.</summary>
     public string CreateConsoleApp(string name, string programSource, string extraProperties)
     {
-        var directory = Path.Combine(Root, name);
+        var directory = Path.Combine(NewFolder(), name);
         CommandLine.Dotnet(Root, CommandEnvironment, "new", "console", "-n", name, "-o", directory);
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="profilingkit-e2e" value="{Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        WriteNuGetConfig(directory);
         CommandLine.Dotnet(directory, CommandEnvironment, "add", "package", "ProfilingKit", "--version", Version);
 
         var project = Path.Combine(directory, name + ".csproj");
@@ -56,7 +63,20 @@ public sealed class PackedPackage : IDisposable
         return directory;
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Creates a project from its files (relative path to text; the project file names the package with
+    /// <see cref="Version"/>) beside a nuget.config naming the feed. For projects no template makes,
+    /// such as test projects of a given framework and runner.
+    /// </summary>
+    public string CreateProject(string name, IReadOnlyDictionary<string, string> files)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(NewFolder(), name)).FullName;
+        WriteNuGetConfig(directory);
+        foreach (var (path, text) in files) File.WriteAllText(Path.Combine(directory, path), text);
+        return directory;
+    }
+
+    private void Delete()
     {
         try
         {
@@ -67,6 +87,19 @@ public sealed class PackedPackage : IDisposable
             // Leftovers in the temp folder must not fail the run.
         }
     }
+
+    /// <summary>A new folder under <see cref="Root"/>, so fixtures sharing the package never share a project folder.</summary>
+    private string NewFolder() => Directory.CreateDirectory(Path.Combine(Root, Guid.NewGuid().ToString("N").Substring(0, 8))).FullName;
+
+    private void WriteNuGetConfig(string directory) =>
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="profilingkit-e2e" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
 
     private static string FindRepositoryRoot()
     {

@@ -54,6 +54,7 @@ internal sealed class DebugPprofGeneratorTest : CSharpSourceGeneratorTest<DebugP
         string outputType = "Exe",
         string debugPprofAddress = "",
         string isTestProject = "",
+        string isTestingPlatformApplication = "",
         bool referencesRuntime = true,
         bool runtimeHasGcTrace = true)
     {
@@ -91,6 +92,7 @@ internal sealed class DebugPprofGeneratorTest : CSharpSourceGeneratorTest<DebugP
             build_property.DebugPprofAddress = {debugPprofAddress}
             build_property.OutputType = {outputType}
             build_property.IsTestProject = {isTestProject}
+            build_property.IsTestingPlatformApplication = {isTestingPlatformApplication}
             """));
 
         // New apps enable nullable; the generated file must not add warnings there.

@@ -49,9 +49,15 @@ public sealed class DebugPprofGeneratorTests
     public Task Nothing_is_generated_for_a_library(string outputType) =>
         new DebugPprofGeneratorTest(outputType: outputType).RunAsync();
 
-    [Fact]
-    public Task Nothing_is_generated_for_a_test_project() =>
-        new DebugPprofGeneratorTest(isTestProject: "true").RunAsync();
+    /// <summary>
+    /// Test runs are profiled by the build targets, so no endpoint; PROFILINGKIT_GCTRACE still works
+    /// there, as GODEBUG=gctrace=1 does in <c>go test</c> (the test class expects the gctrace file for every app).
+    /// </summary>
+    [Theory]
+    [InlineData("true", "")] // VSTest
+    [InlineData("", "true")] // Microsoft.Testing.Platform (xunit.v3, MSTest runner), often without IsTestProject
+    public Task A_test_app_gets_no_endpoint_only_the_gctrace_initializer(string isTestProject, string isTestingPlatformApplication) =>
+        new DebugPprofGeneratorTest(isTestProject: isTestProject, isTestingPlatformApplication: isTestingPlatformApplication).RunAsync();
 
     [Fact]
     public Task Nothing_is_generated_when_the_runtime_library_is_not_referenced() =>

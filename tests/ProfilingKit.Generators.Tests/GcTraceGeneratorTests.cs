@@ -5,7 +5,8 @@ namespace ProfilingKit.Generators.Tests;
 /// <summary>
 /// PROFILINGKIT_GCTRACE=1 works in any app with the package, as GODEBUG=gctrace=1 works in any Go
 /// program: the generator adds its initializer whether or not the app enables the endpoint.
-/// (<see cref="DebugPprofGeneratorTest"/> expects that file, exactly, for every app.)
+/// (<see cref="DebugPprofGeneratorTest"/> expects that file, exactly, for every app; test apps, which
+/// get no endpoint, are in <see cref="DebugPprofGeneratorTests"/>.)
 /// </summary>
 public sealed class GcTraceGeneratorTests
 {
@@ -14,10 +15,6 @@ public sealed class GcTraceGeneratorTests
     [InlineData("false")]
     public Task An_app_without_EnableDebugPprof_gets_only_the_gctrace_initializer(string enableDebugPprof) =>
         new DebugPprofGeneratorTest(enableDebugPprof: enableDebugPprof).RunAsync();
-
-    [Fact]
-    public Task A_test_project_gets_the_gctrace_initializer_but_no_endpoint() =>
-        new DebugPprofGeneratorTest(isTestProject: "true").RunAsync();
 
     [Fact]
     public Task A_library_gets_nothing() =>

@@ -37,13 +37,22 @@ internal sealed class AllocatingAppProcess : IDisposable
 
     public string StandardError => _process.StandardError;
 
-    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, int retainedMegabytes = 0)
+    public const string BurningMethod = "AllocatingApp.BusyWork.BurnCpu";
+    public const string SeventyPercentMethod = "AllocatingApp.BusyWork.SeventyPercent";
+    public const string ThirtyPercentMethod = "AllocatingApp.BusyWork.ThirtyPercent";
+    public const string ChurningMethod = "AllocatingApp.BusyWork.ChurnAllocations";
+    public const string ParkedMethod = "AllocatingApp.BusyWork.Park";
+
+    /// <param name="busy">After the known allocations, keep threads burning CPU (<see cref="BurningMethod"/>), allocating (<see cref="ChurningMethod"/>) and asleep (<see cref="ParkedMethod"/>).</param>
+    /// <param name="retainedMegabytes">When above 0, keep about this many MB of <c>AllocatingApp.RetainedRecord[]</c> alive (<see cref="RetainedBytes"/>).</param>
+    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false, int retainedMegabytes = 0)
     {
         var startInfo = new ProcessStartInfo("dotnet");
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"));
         startInfo.ArgumentList.Add(address);
         startInfo.ArgumentList.Add(megabytes.ToString(CultureInfo.InvariantCulture));
-        if (retainedMegabytes > 0) startInfo.ArgumentList.Add(retainedMegabytes.ToString(CultureInfo.InvariantCulture));
+        if (busy) startInfo.ArgumentList.Add("busy");
+        if (retainedMegabytes > 0) startInfo.ArgumentList.Add("retain=" + retainedMegabytes.ToString(CultureInfo.InvariantCulture));
         startInfo.Environment.Remove(DebugPprof.AddressVariable);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {

@@ -43,6 +43,14 @@ public class DebugPprofEndpointTests : IClassFixture<AllocatingAppFixture>
     }
 
     [Fact]
+    public void Allocs_gives_the_allocating_frame_its_source_file_and_line_from_the_pdb()
+    {
+        var lines = GoPprof.Run("-top", "-lines", _app.Url("allocs")).EnsureSuccess().StandardOutput;
+
+        Assert.Matches(@"AllocatingApp\.KnownAllocations\.Run \S*Program\.cs:\d+", lines);
+    }
+
+    [Fact]
     public void The_thread_start_frame_is_left_out_as_go_leaves_out_goexit()
     {
         var raw = GoPprof.Run("-raw", _app.Url("allocs")).EnsureSuccess().StandardOutput;
@@ -90,7 +98,6 @@ public class DebugPprofEndpointTests : IClassFixture<AllocatingAppFixture>
     [InlineData("goroutines", HttpStatusCode.NotFound, "Unknown profile")]
     [InlineData("allocs?debug=x", HttpStatusCode.BadRequest, "invalid value for \"debug\" - must be a non-negative integer")]
     [InlineData("allocs?debug=-1", HttpStatusCode.BadRequest, "invalid value for \"debug\" - must be a non-negative integer")]
-    [InlineData("allocs?seconds=5", HttpStatusCode.BadRequest, "\"seconds\" (delta profiles) is not supported")]
     public async Task Errors_come_in_gos_form(string path, HttpStatusCode status, string message)
     {
         using var response = await Http.GetAsync(_app.Url(path));

@@ -40,6 +40,12 @@ public class DebugPprofStartTests
         Assert.Contains("DOTNET_EnableDiagnostics=0", await response.Content.ReadAsStringAsync());
         var pprof = GoPprof.Run("-top", $"http://127.0.0.1:{port}/debug/pprof/allocs");
         Assert.Contains("503 Service Unavailable - Could not collect profile: allocation sampling is unavailable", pprof.AllOutput);
+
+        using var cpu = await Http.GetAsync($"http://127.0.0.1:{port}/debug/pprof/profile?seconds=1");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, cpu.StatusCode);
+        Assert.Equal("Could not enable CPU profiling: the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0).\n", await cpu.Content.ReadAsStringAsync());
+        using var index = await Http.GetAsync($"http://127.0.0.1:{port}/debug/pprof/");
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
         Assert.Equal(0, app.Exit());
     }
 

@@ -79,11 +79,31 @@ public class HeapProfileTests : IClassFixture<RetainingAppFixture>
     {
         var html = await Http.GetStringAsync(_app.Url(""));
 
-        Assert.Contains("<a href='heap?debug=1'>heap</a>", html);
+        Assert.Matches(@"<tr><td>[1-9]\d*</td><td><a href='heap\?debug=1'>heap</a>", html); // Go counts heap as allocs: sampled stacks
         Assert.Contains("You can specify the gc GET parameter to run GC before taking the heap sample.", html);
     }
 
+    [Fact]
+    public async Task Heap_seconds_is_a_delta_of_the_allocations_with_the_live_heap_at_its_end()
+    {
+        var profile = await DeltaResponse.FetchAsync(Http, _app.Url("heap?seconds=1"), "heap", TimeSpan.FromSeconds(60)); // the window, plus the snapshot at its end
+
+        Assert.All(profile.Sample, sample => Assert.All(sample.Value, value => Assert.True(value >= 0)));
+        Assert.Contains(profile.Comment, c => profile.StringTable[(int)c].Contains("inuse_* is the snapshot at the end, not a difference", StringComparison.Ordinal));
+
+        // inuse_* are not subtracted: the retained arrays are all there.
+        var retained = profile.Sample
+            .Where(sample => sample.Label.Any(label => profile.StringTable[(int)label.Str] == RetainingAppFixture.RetainedType))
+            .Sum(sample => sample.Value[3]);
+        Assert.InRange(retained / (double)_app.App.RetainedBytes, 0.98, 1.05);
+
+        // alloc_* are: the known method allocated before the window.
+        var allocations = GoPprof.Run("-seconds", "1", "-top", "-sample_index=alloc_space", _app.Url("heap")).EnsureSuccess().StandardOutput;
+        Assert.DoesNotContain(AllocatingAppProcess.KnownMethod, allocations);
+    }
+
     [Theory]
+    [InlineData("heap?seconds=1&debug=1", "seconds and debug params are incompatible")]
     [InlineData("heap?gc=x", "invalid value for \"gc\" - must be a non-negative integer")]
     [InlineData("heap?debug=-1", "invalid value for \"debug\" - must be a non-negative integer")]
     public async Task Bad_parameters_get_gos_400(string path, string message)

@@ -1,6 +1,7 @@
 // Helper for bench/analyzers/run.sh:
 //   generate <dir>          writes the deterministic C# corpus (same files on every run)
 //   summarize <results-dir> reads the build logs and SARIF files of each run, prints a Markdown table
+//   measure <corpus-dir> <rounds> <analyzer.dll>...  in-process analyzer time against compiler time (Measure.cs)
 namespace AnalyzerBench;
 
 public static class Program
@@ -20,7 +21,12 @@ public static class Program
             return 0;
         }
 
-        Console.Error.WriteLine("usage: AnalyzerBench generate <dir> | summarize <results-dir>");
+        if (args.Length >= 4 && args[0] == "measure")
+        {
+            return Measure.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), args[3..]);
+        }
+
+        Console.Error.WriteLine("usage: AnalyzerBench generate <dir> | summarize <results-dir> | measure <corpus-dir> <rounds> <analyzer.dll>...");
         return 2;
     }
 }

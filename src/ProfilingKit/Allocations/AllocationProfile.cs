@@ -11,12 +11,16 @@ internal static class AllocationProfile
         "ProfilingKit: allocations sampled by the .NET runtime (AllocationSampled, about one per 100 KB per thread); " +
         "values are unbiased estimates. inuse_* values are zero here; /debug/pprof/heap has them.";
 
-    public static Profile Build(AllocationSnapshot snapshot, MethodSymbolizer symbolizer, string mainBinary, DateTimeOffset now)
+    /// <summary>
+    /// The profile of <paramref name="snapshot"/>, its stacks named by <paramref name="symbolize"/>
+    /// (leaf first), with <paramref name="comment"/> in pprof's header: where the samples come from.
+    /// </summary>
+    public static Profile Build(AllocationSnapshot snapshot, Func<ulong[], List<Frame>> symbolize, string mainBinary, DateTimeOffset now, string comment = Comment)
     {
         var builder = CreateBuilder(mainBinary, now)
             .SetDefaultSampleType(ProfileTypes.AllocSpace)
-            .AddComment(Comment);
-        AddSamples(builder, snapshot, symbolizer);
+            .AddComment(comment);
+        AddSamples(builder, snapshot, symbolize);
         return builder.Build();
     }
 
@@ -26,17 +30,18 @@ internal static class AllocationProfile
             .SetPeriod(ProfileTypes.MemoryPeriod, EventPipe.ClrEvents.AllocationSamplingInterval)
             .SetTime(now);
 
-    /// <summary>Adds the sampled allocations as alloc_objects and alloc_space by stack, with inuse_* zero.</summary>
-    public static void AddSamples(ProfileBuilder builder, AllocationSnapshot snapshot, MethodSymbolizer symbolizer)
+    /// <summary>
+    /// Adds the sampled allocations as alloc_objects and alloc_space by stack, with inuse_* zero,
+    /// their stacks named by <paramref name="symbolize"/> (leaf first).
+    /// </summary>
+    public static void AddSamples(ProfileBuilder builder, AllocationSnapshot snapshot, Func<ulong[], List<Frame>> symbolize)
     {
-        symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
-
         var values = new long[4];
         var labels = new SampleLabel[1];
         foreach (var site in snapshot.Sites)
         {
-            var frames = symbolizer.Symbolize(site.Stack);
-            if (frames.Count == 0) frames.Add(new Frame(MethodSymbolizer.NativeCodeFrame));
+            var frames = symbolize(site.Stack);
+            if (frames.Count == 0) frames.Add(new Frame(StackSymbolizer.NativeCodeFrame));
 
             values[0] = (long)Math.Round(site.Objects);
             values[1] = (long)Math.Round(site.Bytes);

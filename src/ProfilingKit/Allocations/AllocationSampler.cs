@@ -6,12 +6,14 @@ namespace ProfilingKit.Allocations;
 
 /// <summary>
 /// Aggregates the runtime's AllocationSampled events by stack and type, and feeds method load
-/// events to the address map, as they arrive on the session's reader thread.
+/// events to the address map (and method, IL-map and module events to the line map), as they
+/// arrive on the session's reader thread.
 /// </summary>
 internal sealed class AllocationSampler : INetTraceHandler
 {
     private readonly object _gate = new();
     private readonly MethodAddressMap _methods;
+    private readonly SourceLineMap? _lines;
     private readonly Func<long, bool> _isProfilerThread;
     private readonly StackTable _stacks = new();
     private readonly Dictionary<string, int> _typeIndex = new(StringComparer.Ordinal);
@@ -22,9 +24,10 @@ internal sealed class AllocationSampler : INetTraceHandler
     private long _samples;
     private long _droppedOwnSamples;
 
-    public AllocationSampler(MethodAddressMap methods, Func<long, bool> isProfilerThread)
+    public AllocationSampler(MethodAddressMap methods, Func<long, bool> isProfilerThread, SourceLineMap? lines = null)
     {
         _methods = methods;
+        _lines = lines;
         _isProfilerThread = isProfilerThread;
         _typeLookup = _typeIndex.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -38,6 +41,16 @@ internal sealed class AllocationSampler : INetTraceHandler
         else
         {
             _methods.TryAdd(record);
+            _lines?.TryAdd(record);
+        }
+    }
+
+    /// <summary>The number of distinct stacks sampled so far.</summary>
+    public int StackCount
+    {
+        get
+        {
+            lock (_gate) return _stacks.Count;
         }
     }
 

@@ -11,13 +11,22 @@ internal static class ClrEventPayloads
     /// MethodSize, MethodToken, MethodFlags (u32 each), then MethodNamespace, MethodName and
     /// MethodSignature as NUL-terminated UTF-16.
     /// </summary>
-    public static bool TryReadMethod(ReadOnlySpan<byte> payload, out ulong start, out uint size, out ReadOnlySpan<char> typeName, out ReadOnlySpan<char> methodName)
+    public static bool TryReadMethod(ReadOnlySpan<byte> payload, out ulong start, out uint size, out ReadOnlySpan<char> typeName, out ReadOnlySpan<char> methodName) =>
+        TryReadMethod(payload, out _, out start, out size, out typeName, out methodName);
+
+    /// <summary>As the overload without <paramref name="identity"/>, plus the ids that tie the code to its IL map and its module's PDB.</summary>
+    public static bool TryReadMethod(ReadOnlySpan<byte> payload, out MethodIdentity identity, out ulong start, out uint size, out ReadOnlySpan<char> typeName, out ReadOnlySpan<char> methodName)
     {
         typeName = methodName = default;
+        identity = default;
         start = 0;
         size = 0;
         if (payload.Length < 36) return false;
 
+        identity = new MethodIdentity(
+            BinaryPrimitives.ReadUInt64LittleEndian(payload),
+            BinaryPrimitives.ReadUInt64LittleEndian(payload.Slice(8)),
+            BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(28)));
         start = BinaryPrimitives.ReadUInt64LittleEndian(payload.Slice(16));
         size = BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(24));
         var offset = 36;
@@ -38,6 +47,67 @@ internal static class ClrEventPayloads
         offset += pointerSize;
         if (payload.Length < offset + 8) return false;
         objectSize = BinaryPrimitives.ReadInt64LittleEndian(payload.Slice(offset));
+        return true;
+    }
+
+    /// <summary>
+    /// MethodILToNativeMap / MethodDC*ILToNativeMap: MethodID, ReJITID (u64 each), MethodExtent (u8),
+    /// CountOfMapEntries (u16), then that many IL offsets and as many native offsets (u32 each).
+    /// IL offsets above int.MaxValue are the runtime's markers: no mapping, prolog, epilog.
+    /// </summary>
+    public static bool TryReadILToNativeMap(ReadOnlySpan<byte> payload, out ulong methodId, out uint[] ilOffsets, out uint[] nativeOffsets)
+    {
+        methodId = 0;
+        ilOffsets = nativeOffsets = [];
+        const int EntriesOffset = 8 + 8 + 1 + 2;
+        if (payload.Length < EntriesOffset) return false;
+
+        methodId = BinaryPrimitives.ReadUInt64LittleEndian(payload);
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(payload.Slice(17));
+        if (payload.Length < EntriesOffset + count * 8) return false;
+
+        ilOffsets = new uint[count];
+        nativeOffsets = new uint[count];
+        for (var i = 0; i < count; i++)
+        {
+            ilOffsets[i] = BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(EntriesOffset + i * 4));
+            nativeOffsets[i] = BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(EntriesOffset + count * 4 + i * 4));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// ModuleLoad_V2 / ModuleDC*_V2: ModuleID, AssemblyID (u64 each), ModuleFlags, Reserved1 (u32
+    /// each), ModuleILPath, ModuleNativePath (UTF-16), ClrInstanceID (u16), ManagedPdbSignature
+    /// (GUID), ManagedPdbAge (u32), ManagedPdbBuildPath (UTF-16), then the native PDB's fields.
+    /// </summary>
+    public static bool TryReadModule(ReadOnlySpan<byte> payload, out ulong moduleId, out ReadOnlySpan<char> ilPath, out ReadOnlySpan<char> pdbBuildPath)
+    {
+        moduleId = 0;
+        ilPath = pdbBuildPath = default;
+        if (payload.Length < 24) return false;
+
+        moduleId = BinaryPrimitives.ReadUInt64LittleEndian(payload);
+        var offset = 24;
+        if (!TryReadUtf16(payload, ref offset, out ilPath) || !TryReadUtf16(payload, ref offset, out _)) return false;
+
+        offset += 2 + 16 + 4;
+        if (!TryReadUtf16(payload, ref offset, out pdbBuildPath)) pdbBuildPath = default; // V0/V1 modules carry no PDB fields
+        return true;
+    }
+
+    /// <summary>
+    /// ThreadSample of the SampleProfiler: one u32, 2 (Managed) when the thread was in cooperative
+    /// mode, that is running managed code, 1 (External) when it was in preemptive mode (waiting,
+    /// sleeping, or in native code), 0 on an error.
+    /// </summary>
+    public static bool TryReadThreadSample(ReadOnlySpan<byte> payload, out ThreadSampleKind kind)
+    {
+        kind = ThreadSampleKind.Error;
+        if (payload.Length < 4) return false;
+
+        kind = (ThreadSampleKind)BinaryPrimitives.ReadUInt32LittleEndian(payload);
         return true;
     }
 

@@ -6,8 +6,17 @@ internal static class ClrEvents
     public const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     public const string RundownProvider = "Microsoft-Windows-DotNETRuntimeRundown";
 
+    /// <summary>The runtime's stack sampler: about every millisecond it suspends the runtime and walks every managed thread.</summary>
+    public const string SampleProfilerProvider = "Microsoft-DotNETCore-SampleProfiler";
+
+    /// <summary>ThreadSample, the sampler's only event (no keywords, Informational).</summary>
+    public const int ThreadSampleEventId = 0;
+
     public const long LoaderKeyword = 0x8;
     public const long JitKeyword = 0x10;
+
+    /// <summary>JittedMethodILToNativeMap: one MethodILToNativeMap event per JIT, the native-to-IL offsets that give lines.</summary>
+    public const long JittedMethodILToNativeMapKeyword = 0x20000;
 
     /// <summary>Randomized allocation sampling, .NET 10: one AllocationSampled event per ~100 KB per thread.</summary>
     public const long AllocationSamplingKeyword = 0x80000000000;
@@ -20,6 +29,24 @@ internal static class ClrEvents
     /// <summary>MethodDCEndVerbose on the rundown provider (on the runtime provider 144 is an unload).</summary>
     public const int MethodDCEndVerboseEventId = 144;
 
+    /// <summary>MethodILToNativeMap on the runtime provider.</summary>
+    public const int MethodILToNativeMapEventId = 190;
+
+    /// <summary>MethodDCStartILToNativeMap and MethodDCEndILToNativeMap on the rundown provider.</summary>
+    public const int MethodDCStartILToNativeMapEventId = 149;
+
+    public const int MethodDCEndILToNativeMapEventId = 150;
+
+    /// <summary>ModuleLoad_V2 and ModuleUnload_V2 on the runtime provider (same payload).</summary>
+    public const int ModuleLoadEventId = 152;
+
+    public const int ModuleUnloadEventId = 153;
+
+    /// <summary>ModuleDCStart_V2 and ModuleDCEnd_V2 on the rundown provider (151 and 152 there are DomainModule events, another payload).</summary>
+    public const int ModuleDCStartEventId = 153;
+
+    public const int ModuleDCEndEventId = 154;
+
     /// <summary>The mean number of bytes between two allocation samples, fixed by the runtime.</summary>
     public const int AllocationSamplingInterval = 100 * 1024;
 
@@ -28,6 +55,20 @@ internal static class ClrEvents
             ? metadata.EventId == MethodLoadVerboseEventId
             : metadata.ProviderName == RundownProvider
               && metadata.EventId is MethodLoadVerboseEventId or MethodDCEndVerboseEventId;
+
+    public static bool IsILToNativeMap(EventMetadata metadata) =>
+        metadata.ProviderName == RuntimeProvider
+            ? metadata.EventId == MethodILToNativeMapEventId
+            : metadata.ProviderName == RundownProvider
+              && metadata.EventId is MethodDCStartILToNativeMapEventId or MethodDCEndILToNativeMapEventId;
+
+    public static bool IsModuleDefinition(EventMetadata metadata) =>
+        metadata.ProviderName == RuntimeProvider
+            ? metadata.EventId is ModuleLoadEventId or ModuleUnloadEventId
+            : metadata.ProviderName == RundownProvider
+              && metadata.EventId is ModuleDCStartEventId or ModuleDCEndEventId;
+    public static bool IsThreadSample(EventMetadata metadata) =>
+        metadata.EventId == ThreadSampleEventId && metadata.ProviderName == SampleProfilerProvider;
 
     public static bool IsAllocationSampled(EventMetadata metadata) =>
         metadata.EventId == AllocationSampledEventId && metadata.ProviderName == RuntimeProvider;

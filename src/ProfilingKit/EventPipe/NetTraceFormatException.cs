@@ -8,4 +8,14 @@ public sealed class NetTraceFormatException : Exception
         : base(message)
     {
     }
+
+    /// <summary>Creates the exception, saying whether the stream merely ended too early.</summary>
+    public NetTraceFormatException(string message, bool isTruncated)
+        : base(message)
+    {
+        IsTruncated = isTruncated;
+    }
+
+    /// <summary>The stream ended before its end-of-stream tag: a trace whose writer was stopped mid-way.</summary>
+    public bool IsTruncated { get; }
 }

@@ -311,7 +311,7 @@ internal sealed class NetTraceReader
         while (read < destination.Length)
         {
             var n = _stream.Read(destination.Slice(read));
-            if (n == 0) throw new NetTraceFormatException($"The stream ended early, at offset {_position + read}: the trace is truncated.");
+            if (n == 0) throw new NetTraceFormatException($"The stream ended early, at offset {_position + read}: the trace is truncated.", isTruncated: true);
             read += n;
         }
 

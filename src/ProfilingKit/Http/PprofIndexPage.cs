@@ -3,10 +3,10 @@ using System.Text;
 
 namespace ProfilingKit.Http;
 
-/// <summary>The HTML index at /debug/pprof/, laid out like Go's.</summary>
+/// <summary>The HTML index at /debug/pprof/, laid out like Go's: live counts, debug=1 links, descriptions.</summary>
 internal static class PprofIndexPage
 {
-    public static string Render(IReadOnlyList<PprofProfileInfo> profiles)
+    public static string Render(IReadOnlyList<PprofRoute> profiles)
     {
         var html = new StringBuilder();
         html.Append("<html>\n<head>\n<title>/debug/pprof/</title>\n")
@@ -15,7 +15,7 @@ internal static class PprofIndexPage
             .Append("Types of profiles available:\n<table>\n<thead><td>Count</td><td>Profile</td></thead>\n");
         foreach (var profile in profiles)
         {
-            html.Append("<tr><td>").Append(profile.Count).Append("</td><td><a href='")
+            html.Append("<tr><td>").Append(profile.Count()).Append("</td><td><a href='")
                 .Append(WebUtility.HtmlEncode(profile.Name)).Append("?debug=1'>")
                 .Append(WebUtility.HtmlEncode(profile.Name)).Append("</a></td></tr>\n");
         }

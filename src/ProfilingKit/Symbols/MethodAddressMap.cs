@@ -9,7 +9,7 @@ namespace ProfilingKit.Symbols;
 internal sealed class MethodAddressMap
 {
     private readonly object _gate = new();
-    private readonly List<MethodRange> _ranges = new();
+    private readonly List<MethodCode> _ranges = new();
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     public int Count
     {
@@ -20,12 +20,12 @@ internal sealed class MethodAddressMap
     }
 
     /// <summary>Records that the method <paramref name="typeName"/>.<paramref name="methodName"/> occupies [start, start+size).</summary>
-    public void Add(ulong start, uint size, ReadOnlySpan<char> typeName, ReadOnlySpan<char> methodName)
+    public void Add(ulong start, uint size, ReadOnlySpan<char> typeName, ReadOnlySpan<char> methodName, MethodIdentity identity = default)
     {
         if (size == 0) return;
 
         var fullName = FullName(typeName, methodName);
-        var range = new MethodRange(start, start + size, fullName);
+        var range = new MethodCode(start, start + size, fullName, identity);
         lock (_gate)
         {
             var index = FindIndex(start);
@@ -43,25 +43,26 @@ internal sealed class MethodAddressMap
     public bool TryAdd(in TraceEventRecord record)
     {
         if (!ClrEvents.IsMethodDefinition(record.Metadata)
-            || !ClrEventPayloads.TryReadMethod(record.Payload, out var start, out var size, out var type, out var method))
+            || !ClrEventPayloads.TryReadMethod(record.Payload, out var identity, out var start, out var size, out var type, out var method))
         {
             return false;
         }
 
-        Add(start, size, type, method);
+        Add(start, size, type, method, identity);
         return true;
     }
 
     /// <summary>The name of the method whose code holds <paramref name="address"/>, or null.</summary>
-    public string? Resolve(ulong address)
+    public string? Resolve(ulong address) => TryResolve(address, out var code) ? code.Name : null;
+
+    /// <summary>The code that holds <paramref name="address"/>: its range, name and identity.</summary>
+    public bool TryResolve(ulong address, out MethodCode code)
     {
         lock (_gate)
         {
             var index = FindIndex(address);
-            if (index < 0) return null;
-
-            var range = _ranges[index];
-            return address < range.End ? range.Name : null;
+            code = index < 0 ? default : _ranges[index];
+            return index >= 0 && address < code.End;
         }
     }
 
@@ -97,6 +98,4 @@ internal sealed class MethodAddressMap
             return name;
         }
     }
-
-    private readonly record struct MethodRange(ulong Start, ulong End, string Name);
 }

@@ -5,10 +5,11 @@ using ProfilingKit;
 namespace AllocatingApp;
 
 /// <summary>
-/// Usage: AllocatingApp ADDRESS MEGABYTES [RETAINED_MEGABYTES]. Prints "listening URL" (or "not
-/// listening"), then "allocated N" with the bytes KnownAllocations.Run's thread allocated, then, with
-/// a third argument, "retained N" with the bytes of the live RetainedRecord arrays it keeps; then
-/// serves until stdin closes.
+/// Usage: AllocatingApp ADDRESS MEGABYTES [busy] [retain=MEGABYTES]. Prints "listening URL" (or
+/// "not listening"), then "allocated N" with the bytes KnownAllocations.Run's thread allocated, then,
+/// with retain=, "retained N" with the bytes of the live RetainedRecord arrays it keeps; then serves
+/// until stdin closes. With "busy" it then keeps three threads at known work: one burning CPU, one
+/// allocating, one asleep.
 /// </summary>
 public static class Program
 {
@@ -24,11 +25,14 @@ public static class Program
         worker.Start();
         worker.Join();
         Console.WriteLine($"allocated {KnownAllocations.Allocated.ToString(CultureInfo.InvariantCulture)}");
-        if (args.Length > 2)
+        var retain = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("retain=", StringComparison.Ordinal));
+        if (retain is not null)
         {
-            var retained = RetainedHeap.Retain(int.Parse(args[2], CultureInfo.InvariantCulture));
+            var retained = RetainedHeap.Retain(int.Parse(retain.Substring("retain=".Length), CultureInfo.InvariantCulture));
             Console.WriteLine($"retained {retained.ToString(CultureInfo.InvariantCulture)}");
         }
+
+        if (args.Skip(2).Contains("busy")) BusyWork.Start();
 
         Console.In.ReadToEnd();
         return 0;

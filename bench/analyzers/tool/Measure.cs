@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace AnalyzerBench;
+
+/// <summary>
+/// In-process measurement, steadier than whole builds on a busy machine: compiles the corpus
+/// (binding + emit to memory) and runs each analyzer package through CompilationWithAnalyzers with
+/// execution-time telemetry, on a fresh compilation per round, so the ratio analyzer time / compiler
+/// time comes from one process and one run. The first round (JIT of the analyzers) is reported apart.
+/// </summary>
+internal static class Measure
+{
+    public static int Run(string corpusDir, int rounds, IReadOnlyList<string> analyzerPaths)
+    {
+        var references = ReferencePack();
+        var trees = Directory.EnumerateFiles(corpusDir, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), path))
+            .Append(CSharpSyntaxTree.ParseText(GlobalUsings, CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), "GlobalUsings.cs"))
+            .ToImmutableArray();
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release, concurrentBuild: false);
+        Compilation NewCompilation() => CSharpCompilation.Create("Corpus", trees, references, options);
+
+        var packages = analyzerPaths.Select(path => (Name: path.StartsWith("probe:") ? path : $"{Path.GetFileName(Path.GetDirectoryName(path.Split('@')[0]))}/{Path.GetFileName(path)}", Analyzers: LoadAnalyzers(path))).ToList();
+        var compileTimes = new List<double>();
+        var packageTimes = packages.ToDictionary(p => p.Name, _ => new List<double>());
+        var perAnalyzer = new Dictionary<string, List<double>>();
+        var diagnosticsCount = new Dictionary<string, int>();
+        var cpuTimes = new Dictionary<string, List<double>>();
+        var compileCpuTimes = new List<double>();
+
+        for (var round = 0; round <= rounds; round++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var compileCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var compilation = NewCompilation();
+            var errors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
+            using (var pe = new MemoryStream()) compilation.Emit(pe);
+            var compile = stopwatch.Elapsed.TotalSeconds;
+            if (round > 0) compileCpuTimes.Add((Process.GetCurrentProcess().TotalProcessorTime - compileCpuBefore).TotalSeconds);
+            if (errors > 0) Console.Error.WriteLine($"warning: the corpus has {errors} compile errors");
+            if (round > 0) compileTimes.Add(compile);
+
+            foreach (var (name, analyzers) in packages)
+            {
+                var withAnalyzers = NewCompilation().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+                    new AnalyzerOptions([]), (e, a, d) => Console.Error.WriteLine($"{a}: {e.Message}"), concurrentAnalysis: Environment.GetEnvironmentVariable("MEASURE_CONCURRENT") == "1", logAnalyzerExecutionTime: true));
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+                var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+                Console.Error.WriteLine($"  {name}: CPU of the whole analysis (binding included) {cpu:F2} s");
+                if (round > 0) (cpuTimes.TryGetValue(name, out var cpuList) ? cpuList : cpuTimes[name] = []).Add(cpu);
+                diagnosticsCount[name] = diagnostics.Length;
+                var total = 0.0;
+                foreach (var analyzer in analyzers)
+                {
+                    var seconds = withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalSeconds;
+                    total += seconds;
+                    if (round > 0) (perAnalyzer.TryGetValue(Key(name, analyzer), out var list) ? list : perAnalyzer[Key(name, analyzer)] = []).Add(seconds);
+                }
+
+                Console.Error.WriteLine($"round {round}{(round == 0 ? " (cold)" : "")}: compile {compile:F2} s, {name} {total:F2} s ({100 * total / compile:F1}%), {diagnostics.Length} diagnostics");
+                if (round > 0) packageTimes[name].Add(total);
+            }
+        }
+
+        var compileMedian = Median(compileTimes);
+        Console.WriteLine($"| package | analyzer time (median of {rounds} warm rounds) | / compiler time ({compileMedian:F2} s) | diagnostics |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (name, _) in packages)
+        {
+            var median = Median(packageTimes[name]);
+            Console.WriteLine($"| {name} | {median:F3} s | {100 * median / compileMedian:F1}% | {diagnosticsCount[name]} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"CPU (medians): compile {Median(compileCpuTimes):F2} s; whole analysis (binding included): " + string.Join(", ", cpuTimes.Select(p => $"{p.Key} {Median(p.Value):F2} s")));
+        Console.WriteLine();
+        foreach (var (key, times) in perAnalyzer.OrderByDescending(p => Median(p.Value)).Take(20))
+        {
+            Console.WriteLine($"- {key}: {Median(times):F3} s");
+        }
+
+        return 0;
+    }
+
+    private static string Key(string package, DiagnosticAnalyzer analyzer) => $"{package} {analyzer.GetType().Name}";
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
+    }
+
+    private static ImmutableArray<DiagnosticAnalyzer> LoadAnalyzers(string path)
+    {
+        if (path == "probe:operation") return [new OperationProbe()];
+        // dll@Name1,Name2 keeps only the analyzers of those type names.
+        var only = path.Contains('@') ? path[(path.IndexOf('@') + 1)..].Split(',') : null;
+        if (only is not null) path = path[..path.IndexOf('@')];
+        var assembly = new AnalyzerLoadContext(Path.GetFullPath(path)).LoadFromAssemblyPath(Path.GetFullPath(path));
+        Type[] types;
+        try { types = assembly.GetTypes(); }
+        catch (ReflectionTypeLoadException e) { types = e.Types.OfType<Type>().ToArray(); }
+
+        return types
+            .Where(t => only is null || only.Contains(t.Name))
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes<DiagnosticAnalyzerAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+    }
+
+    private static ImmutableArray<MetadataReference> ReferencePack()
+    {
+        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!; // .../shared/Microsoft.NETCore.App/10.0.x
+        var dotnetRoot = Path.GetFullPath(Path.Combine(runtime, "..", "..", ".."));
+        var pack = Directory.EnumerateDirectories(Path.Combine(dotnetRoot, "packs", "Microsoft.NETCore.App.Ref")).Order().Last();
+        return Directory.EnumerateFiles(Path.Combine(pack, "ref", "net10.0"), "*.dll")
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToImmutableArray();
+    }
+
+    private const string GlobalUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
+}
+
+/// <summary>One context per analyzer file, so two builds of the same assembly can be compared in one run; Roslyn itself comes from the default context.</summary>
+internal sealed class AnalyzerLoadContext(string path) : System.Runtime.Loader.AssemblyLoadContext(path)
+{
+    protected override Assembly? Load(AssemblyName name)
+    {
+        if (name.Name!.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) || name.Name.StartsWith("System.", StringComparison.Ordinal)) return null;
+        var sibling = Path.Combine(Path.GetDirectoryName(path)!, name.Name + ".dll");
+        return File.Exists(sibling) ? LoadFromAssemblyPath(sibling) : null;
+    }
+}
+
+
+/// <summary>
+/// The baseline for CPU figures: an analyzer that makes the driver build every member's operation
+/// tree (as any operation-based package does) and does nothing with it.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class OperationProbe : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor Rule = new("PROBE2", "probe", "probe", "probe", DiagnosticSeverity.Hidden, true);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Rule];
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationBlockStartAction(_ => { });
+    }
+}
+

@@ -1,0 +1,29 @@
+namespace ProfilingKit.Build;
+
+/// <summary>The warning codes of the test-profile tasks; each is documented in docs/test-profiles.md#warnings.</summary>
+internal static class TraceProblemCodes
+{
+    /// <summary>No trace: the test host did not run, did not start EventPipe, or wrote elsewhere.</summary>
+    public const string Missing = "PKB001";
+
+    /// <summary>The trace ends early: the test host was killed before EventPipe finished writing.</summary>
+    public const string Truncated = "PKB002";
+
+    /// <summary>The file is not a nettrace stream this reader understands.</summary>
+    public const string Corrupt = "PKB003";
+
+    /// <summary>The trace holds no allocation samples: nothing to profile.</summary>
+    public const string NoSamples = "PKB004";
+
+    /// <summary>The profile or the summary could not be written.</summary>
+    public const string WriteFailed = "PKB005";
+
+    /// <summary>DebugPprofFocus is not a valid regular expression.</summary>
+    public const string BadFocus = "PKB006";
+
+    /// <summary>The conversion failed in a way ProfilingKit did not foresee: a bug to report.</summary>
+    public const string Unexpected = "PKB007";
+
+    /// <summary>Microsoft.Testing.Platform: a launch profile of the user's own keeps ProfilingKit's environment out.</summary>
+    public const string UserLaunchProfile = "PKB008";
+}

@@ -1,0 +1,18 @@
+using ProfilingKit.EventPipe;
+
+namespace ProfilingKit.Cpu;
+
+/// <summary>All samples of one stack on one thread in one state, and the time they stand for.</summary>
+internal readonly record struct ThreadSample(ulong[] Stack, long ThreadId, ThreadSampleKind Kind, long Count, long Nanos);
+
+/// <summary>
+/// What one SampleProfiler session gathered: the samples, how many there were, the median gap
+/// between two samples of a thread (the effective sampling period), how long the session lasted,
+/// and the CPU time the OS charged to each thread meanwhile (null where the OS does not say).
+/// </summary>
+internal sealed record ThreadSamples(
+    IReadOnlyList<ThreadSample> Samples,
+    long SampleCount,
+    long TypicalIntervalNanos,
+    TimeSpan Duration,
+    IReadOnlyDictionary<long, long>? ThreadCpuNanos);

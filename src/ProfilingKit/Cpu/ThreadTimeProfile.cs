@@ -1,0 +1,110 @@
+using System.Globalization;
+using ProfilingKit.EventPipe;
+using ProfilingKit.Pprof;
+using ProfilingKit.Pprof.Proto;
+using ProfilingKit.Symbols;
+
+namespace ProfilingKit.Cpu;
+
+/// <summary>Builds the CPU profile (managed code on CPU) and the wall-clock profile (every thread, every state) from thread samples.</summary>
+internal static class ThreadTimeProfile
+{
+    /// <summary>The leaf frame of wall-clock samples of threads that were not running managed code.</summary>
+    public const string WaitingOrNativeFrame = "[waiting or native code]";
+
+    public static IReadOnlyList<ValueTypeName> CpuTypes { get; } = new[] { new ValueTypeName("samples", "count"), new ValueTypeName("cpu", "nanoseconds") };
+
+    public static IReadOnlyList<ValueTypeName> WallTypes { get; } = new[] { new ValueTypeName("samples", "count"), new ValueTypeName("wall", "nanoseconds") };
+
+    public static Profile BuildCpu(ThreadSamples samples, MethodSymbolizer symbolizer, string mainBinary, DateTimeOffset end, string? note)
+    {
+        var onCpu = SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos).Where(sample => sample.Kind == ThreadSampleKind.Managed).ToList();
+        return Build(samples, onCpu, symbolizer, mainBinary, end, CpuTypes, CpuComment(samples), note);
+    }
+
+    public static Profile BuildWall(ThreadSamples samples, MethodSymbolizer symbolizer, string mainBinary, DateTimeOffset end, string? note) =>
+        Build(samples, SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos), symbolizer, mainBinary, end, WallTypes, WallComment(samples), note);
+
+    /// <summary>
+    /// Holds each thread's managed samples to the CPU time the OS charged that thread in the window:
+    /// where they add up to more, each managed sample keeps only the thread's on-CPU share and the rest
+    /// of its time moves to the same stack as an external (waiting) sample. Threads the OS charged
+    /// more keep their samples: the rest of their CPU time was native code.
+    /// </summary>
+    internal static List<ThreadSample> SplitByOsCpuTime(IReadOnlyList<ThreadSample> samples, IReadOnlyDictionary<long, long>? threadCpuNanos)
+    {
+        if (threadCpuNanos is null) return samples.ToList();
+
+        var managedByThread = samples
+            .Where(sample => sample.Kind == ThreadSampleKind.Managed)
+            .GroupBy(sample => sample.ThreadId)
+            .ToDictionary(thread => thread.Key, thread => thread.Sum(sample => sample.Nanos));
+        var split = new List<ThreadSample>(samples.Count);
+        foreach (var sample in samples)
+        {
+            // A thread missing from the reading ended during the window; its samples are all there is.
+            if (sample.Kind != ThreadSampleKind.Managed
+                || !threadCpuNanos.TryGetValue(sample.ThreadId, out var spent)
+                || spent >= managedByThread[sample.ThreadId])
+            {
+                split.Add(sample);
+                continue;
+            }
+
+            var share = Math.Max(0, spent) / (double)managedByThread[sample.ThreadId];
+            var onCpu = (long)(sample.Nanos * share);
+            var onCpuCount = onCpu > 0 ? Math.Max(1, (long)Math.Round(sample.Count * share)) : 0;
+            if (onCpu > 0) split.Add(sample with { Nanos = onCpu, Count = onCpuCount });
+            if (sample.Count > onCpuCount) split.Add(sample with { Kind = ThreadSampleKind.External, Nanos = sample.Nanos - onCpu, Count = sample.Count - onCpuCount });
+        }
+
+        return split;
+    }
+
+    private static Profile Build(
+        ThreadSamples samples,
+        IReadOnlyList<ThreadSample> included,
+        MethodSymbolizer symbolizer,
+        string mainBinary,
+        DateTimeOffset end,
+        IReadOnlyList<ValueTypeName> types,
+        string comment,
+        string? note)
+    {
+        symbolizer.PrepareFor(included.Select(sample => sample.Stack));
+
+        var builder = new ProfileBuilder(types, mainBinary)
+            .SetPeriod(types[1], samples.TypicalIntervalNanos)
+            .SetTime(end)
+            .SetDuration(samples.Duration)
+            .AddComment(comment);
+        if (note is not null) builder.AddComment(note);
+
+        var values = new long[2];
+        foreach (var sample in included)
+        {
+            var frames = symbolizer.Symbolize(sample.Stack);
+            if (sample.Kind == ThreadSampleKind.External) frames.Insert(0, new Frame(WaitingOrNativeFrame));
+            if (frames.Count == 0) frames.Add(new Frame(StackSymbolizer.NativeCodeFrame));
+
+            values[0] = sample.Count;
+            values[1] = sample.Nanos;
+            builder.AddSample(frames, values);
+        }
+
+        return builder.Build();
+    }
+
+    private static string CpuComment(ThreadSamples samples) =>
+        "ProfilingKit: CPU time of managed code. The runtime's SampleProfiler samples every managed thread about every " +
+        Milliseconds(samples.TypicalIntervalNanos) + " here; this profile keeps the samples of threads that were running managed code, " +
+        "each valued by the measured time since that thread's previous sample, and no more per thread than the CPU time the OS charged that thread " +
+        "(the sampler also reports some idle threads as running managed code). Not included: native code and P/Invoke, the GC, the JIT, the kernel.";
+
+    private static string WallComment(ThreadSamples samples) =>
+        "ProfilingKit: wall-clock time of every thread that runs managed code, sampled about every " +
+        Milliseconds(samples.TypicalIntervalNanos) + " and valued by the measured time since the thread's previous sample; a thread's managed samples beyond the CPU time the OS charged it count as waiting. " +
+        WaitingOrNativeFrame + " marks time the thread was blocked, sleeping or in native code: the runtime cannot tell these apart.";
+
+    private static string Milliseconds(long nanos) => (nanos / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+}

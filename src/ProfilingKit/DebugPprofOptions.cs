@@ -1,0 +1,37 @@
+namespace ProfilingKit;
+
+/// <summary>
+/// Settings of the <c>/debug/pprof/</c> endpoint for <see cref="DebugPprof.Start(DebugPprofOptions)"/>.
+/// Each has an environment variable, read at start-up, that wins over the value set here, so that
+/// whoever runs the app can tighten or open it without a rebuild.
+/// </summary>
+public sealed class DebugPprofOptions
+{
+    /// <summary>The default of <see cref="MaxProfileSeconds"/>.</summary>
+    public const int DefaultMaxProfileSeconds = 300;
+
+    /// <summary>
+    /// <c>host:port</c>; <see cref="PprofAddress.Default"/> (loopback) when null.
+    /// Environment: <c>PROFILINGKIT_PPROF_ADDRESS</c> (<c>off</c> disables the endpoint).
+    /// </summary>
+    public string? Address { get; set; }
+
+    /// <summary>
+    /// The longest window a request may ask for with <c>seconds=N</c> (CPU and wall-clock profiles,
+    /// deltas); longer requests are cut to it. Go has no such limit. Environment: <c>PROFILINGKIT_PPROF_MAX_SECONDS</c>.
+    /// </summary>
+    public int MaxProfileSeconds { get; set; } = DefaultMaxProfileSeconds;
+
+    /// <summary>
+    /// When set, every request must carry it, as <c>Authorization: Bearer &lt;token&gt;</c> or as the
+    /// password of HTTP basic authentication (what <c>go tool pprof http://pprof:TOKEN@host/...</c> sends).
+    /// Environment: <c>PROFILINGKIT_PPROF_TOKEN</c>.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>
+    /// Serves <c>/debug/pprof/cmdline</c>, the process's command line, which can hold secrets; off by
+    /// default. Environment: <c>PROFILINGKIT_PPROF_CMDLINE=1</c>.
+    /// </summary>
+    public bool ExposeCommandLine { get; set; }
+}

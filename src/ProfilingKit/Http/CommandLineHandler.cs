@@ -1,0 +1,30 @@
+using System.Net;
+
+namespace ProfilingKit.Http;
+
+/// <summary>
+/// <c>cmdline</c>: the process's arguments separated by NUL, as Go's. Off unless enabled, because
+/// command lines carry connection strings and keys often enough (notes/pprof.md §4).
+/// </summary>
+internal sealed class CommandLineHandler
+{
+    private readonly bool _enabled;
+
+    public CommandLineHandler(bool enabled) => _enabled = enabled;
+
+    public string Description => _enabled
+        ? "The command line invocation of the current program"
+        : $"The command line invocation of the current program (off: it can hold secrets; set {PprofEndpointSettings.CommandLineVariable}=1 to serve it)";
+
+    public void Serve(HttpListenerRequest request, HttpListenerResponse response, CancellationToken stopping)
+    {
+        if (!_enabled)
+        {
+            throw new PprofRequestException(
+                HttpStatusCode.Forbidden,
+                $"cmdline is off because a command line can hold secrets; set {PprofEndpointSettings.CommandLineVariable}=1 (or DebugPprofOptions.ExposeCommandLine) to serve it");
+        }
+
+        PprofResponses.Text(response, string.Join('\0', Environment.GetCommandLineArgs()), "text/plain; charset=utf-8");
+    }
+}

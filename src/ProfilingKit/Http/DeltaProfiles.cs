@@ -1,0 +1,65 @@
+using System.Net;
+using ProfilingKit.Pprof;
+using ProfilingKit.Pprof.Proto;
+
+namespace ProfilingKit.Http;
+
+/// <summary>
+/// Serves <c>?seconds=N</c> on cumulative profiles as Go does (a delta named <c>&lt;name&gt;-delta</c>),
+/// with the window cut to the endpoint's maximum and a bounded number of deltas waiting at once, so
+/// that waiting deltas never hold every request thread.
+/// </summary>
+internal sealed class DeltaProfiles
+{
+    /// <summary>Deltas that may wait at the same time; the endpoint keeps threads free for everything else.</summary>
+    public const int MaxConcurrent = 2;
+
+    private readonly SemaphoreSlim _slots = new(MaxConcurrent, MaxConcurrent);
+    private readonly int _maxSeconds;
+
+    public DeltaProfiles(int maxSeconds) => _maxSeconds = maxSeconds;
+
+    /// <summary>
+    /// Validates the request, then serves what <paramref name="collect"/> returns for the window:
+    /// the delta, or null and a reason for a 503.
+    /// </summary>
+    public void Serve(
+        string name,
+        HttpListenerRequest request,
+        HttpListenerResponse response,
+        CancellationToken stopping,
+        Func<TimeSpan, CancellationToken, (Profile? Delta, string? Error)> collect)
+    {
+        var window = PprofQuery.Window(request, PprofQuery.DefaultSeconds, _maxSeconds, out var note);
+        if (PprofQuery.Debug(request) != 0)
+        {
+            throw new PprofRequestException(HttpStatusCode.BadRequest, "seconds and debug params are incompatible");
+        }
+
+        if (!_slots.Wait(0))
+        {
+            throw new PprofRequestException(
+                HttpStatusCode.ServiceUnavailable,
+                $"too many delta profiles in progress (at most {MaxConcurrent} at a time); try again when one has finished");
+        }
+
+        (Profile? Delta, string? Error) result;
+        try
+        {
+            result = collect(window, stopping);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+
+        if (result.Delta is null) throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not collect profile: " + result.Error);
+        if (note is not null)
+        {
+            result.Delta.Comment.Add(result.Delta.StringTable.Count);
+            result.Delta.StringTable.Add(note);
+        }
+
+        PprofResponses.Profile(response, name + "-delta", ProfileSerializer.ToGzipBytes(result.Delta));
+    }
+}

@@ -1,0 +1,131 @@
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
+
+namespace ProfilingKit.Symbols;
+
+/// <summary>
+/// The sequence points of one module's portable PDB: IL offset to source file and line. The PDB is
+/// the one beside the assembly, the one the module event names, or the one embedded in the assembly.
+/// </summary>
+internal sealed class PortablePdbLines : IDisposable
+{
+    private readonly MetadataReaderProvider _provider;
+    private readonly MetadataReader _reader;
+    private readonly Dictionary<uint, SequencePoint[]> _pointsByToken = new();
+    private readonly Dictionary<DocumentHandle, string> _documents = new();
+
+    private PortablePdbLines(MetadataReaderProvider provider)
+    {
+        _provider = provider;
+        _reader = provider.GetMetadataReader();
+    }
+
+    /// <summary>Opens the PDB of the assembly at <paramref name="assemblyPath"/>, or returns null when there is none or it is not portable.</summary>
+    public static PortablePdbLines? TryOpen(string assemblyPath, string? pdbBuildPath)
+    {
+        foreach (var candidate in new[] { Path.ChangeExtension(assemblyPath, ".pdb"), pdbBuildPath })
+        {
+            if (string.IsNullOrEmpty(candidate) || !File.Exists(candidate)) continue;
+            var lines = TryOpenFile(candidate);
+            if (lines is not null) return lines;
+        }
+
+        return TryOpenEmbedded(assemblyPath);
+    }
+
+    /// <summary>The source position of <paramref name="ilOffset"/> in the method with metadata token <paramref name="methodToken"/>.</summary>
+    public bool TryGetLine(uint methodToken, int ilOffset, out string file, out int line)
+    {
+        file = "";
+        line = 0;
+        var points = PointsOf(methodToken);
+        var best = -1;
+        for (var i = 0; i < points.Length; i++)
+        {
+            if (points[i].Offset > ilOffset) break;
+            if (!points[i].IsHidden) best = i;
+        }
+
+        // Code before the first visible point (a hidden prologue) belongs to the method's first line.
+        if (best < 0) best = Array.FindIndex(points, point => !point.IsHidden);
+        if (best < 0) return false;
+
+        file = DocumentName(points[best].Document);
+        line = points[best].StartLine;
+        return true;
+    }
+
+    public void Dispose() => _provider.Dispose();
+
+    private SequencePoint[] PointsOf(uint methodToken)
+    {
+        if (_pointsByToken.TryGetValue(methodToken, out var points)) return points;
+
+        points = [];
+        var row = (int)(methodToken & 0x00FFFFFF);
+        if ((methodToken >> 24) == 0x06 && row > 0 && row <= _reader.MethodDebugInformation.Count)
+        {
+            var information = _reader.GetMethodDebugInformation(MetadataTokens.MethodDebugInformationHandle(row));
+            if (!information.SequencePointsBlob.IsNil)
+            {
+                // Sequence points come in IL offset order (portable PDB spec).
+                points = information.GetSequencePoints().ToArray();
+            }
+        }
+
+        _pointsByToken.Add(methodToken, points);
+        return points;
+    }
+
+    private string DocumentName(DocumentHandle handle)
+    {
+        if (_documents.TryGetValue(handle, out var name)) return name;
+        name = _reader.GetString(_reader.GetDocument(handle).Name);
+        _documents.Add(handle, name);
+        return name;
+    }
+
+    private static PortablePdbLines? TryOpenFile(string path)
+    {
+        try
+        {
+            var stream = File.OpenRead(path);
+            Span<byte> signature = stackalloc byte[4];
+            if (stream.Read(signature) != 4 || !signature.SequenceEqual("BSJB"u8))
+            {
+                stream.Dispose(); // a Windows PDB: not readable here
+                return null;
+            }
+
+            stream.Position = 0;
+            return new PortablePdbLines(MetadataReaderProvider.FromPortablePdbStream(stream));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException)
+        {
+            return null;
+        }
+    }
+
+    private static PortablePdbLines? TryOpenEmbedded(string assemblyPath)
+    {
+        if (!File.Exists(assemblyPath)) return null;
+        try
+        {
+            using var pe = new PEReader(File.OpenRead(assemblyPath));
+            foreach (var entry in pe.ReadDebugDirectory())
+            {
+                if (entry.Type == DebugDirectoryEntryType.EmbeddedPortablePdb)
+                {
+                    return new PortablePdbLines(pe.ReadEmbeddedPortablePdbDebugDirectoryData(entry));
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+        {
+            // Not a readable PE file: no lines for it.
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,59 @@
+using ProfilingKit.Pprof;
+
+namespace ProfilingKit.Symbols;
+
+/// <summary>
+/// Turns raw stacks into pprof frames named <c>Namespace.Type.Method</c>, with file and line where a
+/// <see cref="SourceLineMap"/> knows them. Dependency-free, so the MSBuild task links it as source
+/// and names frames exactly as the runtime's profiles do.
+/// </summary>
+internal sealed class StackSymbolizer
+{
+    /// <summary>The frame that stands for native code between managed frames.</summary>
+    public const string NativeCodeFrame = "[native code]";
+
+    /// <summary>
+    /// The root of every thread started with <c>new Thread(...)</c>. Dropped like Go drops
+    /// runtime.goexit, so a thread's own function is the root and can lead by cum.
+    /// </summary>
+    private const string ThreadStartFrame = "System.Threading.Thread.StartCallback";
+
+    private readonly MethodAddressMap _methods;
+    private readonly SourceLineMap? _lines;
+
+    public StackSymbolizer(MethodAddressMap methods, SourceLineMap? lines = null)
+    {
+        _methods = methods;
+        _lines = lines;
+    }
+
+    /// <summary>
+    /// The frames of <paramref name="stack"/>, leaf first. Unnamed frames at either end (allocation
+    /// helpers in the runtime, native thread start) are dropped; a run of them between managed frames
+    /// becomes one <see cref="NativeCodeFrame"/>. The thread-start root frame is dropped too.
+    /// </summary>
+    public List<Frame> Symbolize(ulong[] stack)
+    {
+        var frames = new List<Frame>(stack.Length);
+        var pendingNative = false;
+        foreach (var address in stack)
+        {
+            // Return addresses point after the call; the call instruction is what the frame is at.
+            var callSite = address - 1;
+            if (!_methods.TryResolve(address, out var code) && !_methods.TryResolve(callSite, out code))
+            {
+                pendingNative = frames.Count > 0;
+                continue;
+            }
+
+            if (pendingNative) frames.Add(new Frame(NativeCodeFrame));
+            pendingNative = false;
+            frames.Add(_lines is not null && _lines.TryResolve(code, Math.Max(callSite, code.Start), out var file, out var line)
+                ? new Frame(code.Name, file, line)
+                : new Frame(code.Name));
+        }
+
+        if (frames.Count > 1 && frames[^1].FunctionName == ThreadStartFrame) frames.RemoveAt(frames.Count - 1);
+        return frames;
+    }
+}

@@ -1,0 +1,156 @@
+using ProfilingKit.Testing;
+
+namespace ProfilingKit.Build.Tests;
+
+public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>
+{
+    private readonly RecordedTrace _trace;
+
+    public ConvertTraceToPprofTests(RecordedTrace trace) => _trace = trace;
+
+    [Fact]
+    public void A_real_trace_becomes_a_profile_that_go_tool_pprof_reads_with_the_known_method_and_its_bytes()
+    {
+        var (task, engine) = Run(_trace.TraceDirectory);
+
+        Assert.Empty(engine.Warnings);
+        Assert.True(File.Exists(task.ProfilePath), "the task writes the profile");
+        var top = GoPprof.ParseTop(GoPprof.Run("-top", "-sample_index=alloc_space", task.ProfilePath).EnsureSuccess().StandardOutput);
+        Assert.Equal("alloc_space", top.Type);
+        var known = top.Row(RecordedTrace.KnownMethod);
+        Assert.InRange(known.Flat, _trace.AllocatedBytes * 0.85, _trace.AllocatedBytes * 1.15);
+    }
+
+    [Fact]
+    public void The_profile_has_the_file_and_line_of_the_allocation_from_the_pdb()
+    {
+        var (task, _) = Run(_trace.TraceDirectory);
+
+        var lines = GoPprof.Run("-top", "-lines", task.ProfilePath).EnsureSuccess().StandardOutput;
+        var row = lines.Split('\n').FirstOrDefault(line => line.Contains(RecordedTrace.KnownMethod, StringComparison.Ordinal));
+        Assert.NotNull(row);
+        var program = ProgramSourcePath(task);
+        Assert.Contains($"Program.cs:{RecordedTrace.AllocatingLine(program)}", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_log_names_the_profile_the_estimated_total_and_the_top_functions()
+    {
+        var (task, engine) = Run(_trace.TraceDirectory);
+
+        var log = string.Join("\n", engine.HighMessages);
+        Assert.Contains(task.ProfilePath, log, StringComparison.Ordinal);
+        Assert.Contains("ProfilingKit: estimated ", log, StringComparison.Ordinal);
+        Assert.Contains("MB allocated", log, StringComparison.Ordinal);
+        Assert.Contains("top 5 functions by alloc_space", log, StringComparison.Ordinal);
+        Assert.Contains(RecordedTrace.KnownMethod + " (Program.cs:", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Focus_keeps_only_the_samples_with_a_matching_frame()
+    {
+        var (task, engine) = Run(_trace.TraceDirectory, focus: "^AllocatingApp\\.KnownAllocations\\.");
+
+        Assert.Empty(engine.Warnings);
+        var top = GoPprof.ParseTop(GoPprof.Run("-top", task.ProfilePath).EnsureSuccess().StandardOutput);
+        Assert.True(top.Row(RecordedTrace.KnownMethod).FlatPercent > 99, "the focused profile is the known method's alone");
+    }
+
+    [Fact]
+    public void A_missing_trace_is_a_PKB001_warning_not_an_error()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_trace.Directory, "no-trace-" + Guid.NewGuid().ToString("N"))).FullName;
+
+        var (task, engine) = Run(empty);
+
+        AssertOneWarning(engine, "PKB001", "no trace in");
+        Assert.Equal("", task.ProfilePath);
+    }
+
+    [Fact]
+    public void A_truncated_trace_is_a_PKB002_warning_that_says_so()
+    {
+        var cut = _trace.CopyTrace((int)(new FileInfo(_trace.TracePath).Length / 2));
+
+        var (_, engine) = Run(cut);
+
+        AssertOneWarning(engine, "PKB002", "is truncated");
+    }
+
+    [Fact]
+    public void An_empty_trace_is_a_PKB002_warning_that_says_so()
+    {
+        var (_, engine) = Run(_trace.CopyTrace(0));
+
+        AssertOneWarning(engine, "PKB002", "is empty");
+    }
+
+    [Fact]
+    public void A_corrupt_trace_is_a_PKB003_warning_that_says_so()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_trace.Directory, "corrupt-" + Guid.NewGuid().ToString("N"))).FullName;
+        File.WriteAllText(Path.Combine(directory, "host_1.nettrace"), "this is not a trace at all, just text that is long enough");
+
+        var (_, engine) = Run(directory);
+
+        AssertOneWarning(engine, "PKB003", "not a readable nettrace file");
+    }
+
+    [Fact]
+    public void A_trace_with_damaged_blocks_is_a_warning_not_a_crash()
+    {
+        var directory = _trace.CopyTrace();
+        var path = Path.Combine(directory, "host_1.nettrace");
+        var bytes = File.ReadAllBytes(path);
+        new Random(5).NextBytes(bytes.AsSpan(200, bytes.Length / 3));
+        File.WriteAllBytes(path, bytes);
+
+        var (task, engine) = Run(directory);
+
+        Assert.Empty(engine.Errors);
+        Assert.Single(engine.Warnings);
+        Assert.Contains(engine.Warnings[0].Code, new[] { "PKB002", "PKB003", "PKB004" });
+        Assert.Equal("", task.ProfilePath);
+    }
+
+    [Fact]
+    public void A_bad_focus_is_a_PKB006_warning()
+    {
+        var (_, engine) = Run(_trace.TraceDirectory, focus: "([unclosed");
+
+        AssertOneWarning(engine, "PKB006", "not a valid regular expression");
+    }
+
+    private static void AssertOneWarning(RecordingBuildEngine engine, string code, string text)
+    {
+        Assert.Empty(engine.Errors);
+        var warning = Assert.Single(engine.Warnings);
+        Assert.Equal(code, warning.Code);
+        Assert.Contains(text, warning.Message, StringComparison.Ordinal);
+    }
+
+    private static string ProgramSourcePath(ConvertTraceToPprof task)
+    {
+        var summary = File.ReadAllLines(task.SummaryPath);
+        var row = summary.First(line => line.StartsWith(RecordedTrace.KnownMethod + "\t", StringComparison.Ordinal));
+        return row.Split('\t')[1];
+    }
+
+    private (ConvertTraceToPprof Task, RecordingBuildEngine Engine) Run(string traceDirectory, string focus = "")
+    {
+        var engine = new RecordingBuildEngine();
+        var output = Path.Combine(_trace.Directory, "out-" + Guid.NewGuid().ToString("N"), "AllocatingApp.allocs.pb.gz");
+        var task = new ConvertTraceToPprof
+        {
+            BuildEngine = engine,
+            TraceDirectory = traceDirectory,
+            OutputFile = output,
+            ProjectName = "AllocatingApp",
+            Focus = focus,
+        };
+
+        Assert.True(task.Execute(), "the task never fails the build");
+        Assert.Empty(engine.Errors);
+        return (task, engine);
+    }
+}

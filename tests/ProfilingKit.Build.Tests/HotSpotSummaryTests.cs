@@ -1,0 +1,116 @@
+using System.Globalization;
+using ProfilingKit.Pprof;
+using ProfilingKit.Pprof.Proto;
+
+namespace ProfilingKit.Build.Tests;
+
+public sealed class HotSpotSummaryTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("profilingkit-summary-").FullName;
+    private readonly string _userFile;
+    private readonly string _otherUserFile;
+
+    public HotSpotSummaryTests()
+    {
+        _userFile = Path.Combine(_directory, "Parser.cs");
+        _otherUserFile = Path.Combine(_directory, "Lexer.cs");
+        File.WriteAllText(_userFile, "");
+        File.WriteAllText(_otherUserFile, "");
+    }
+
+    [Fact]
+    public void The_text_is_the_v1_format_with_invariant_numbers_whatever_the_culture()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = new CultureInfo("de-DE");
+        try
+        {
+            var profile = Profile(
+                (1_000_000, [new Frame("App.Parser.Parse", _userFile, 12)]),
+                (3_000_000, [new Frame("App.Lexer.Next", _otherUserFile, 40)]));
+
+            var text = HotSpotSummary.Of(profile, Path.Combine(_directory, "App.allocs.pb.gz")).ToString();
+
+            Assert.Equal(
+                "# ProfilingKit hot-spot summary v1\n" +
+                $"# profile: {Path.Combine(_directory, "App.allocs.pb.gz")}\n" +
+                "# total_alloc_bytes: 4000000\n" +
+                "# function\tfile\tline\tbytes\tshare\n" +
+                $"App.Lexer.Next\t{_otherUserFile}\t40\t3000000\t0.7500\n" +
+                $"App.Parser.Parse\t{_userFile}\t12\t1000000\t0.2500\n",
+                text);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
+    public void A_sample_goes_to_its_innermost_frame_with_a_file_that_exists_here()
+    {
+        var profile = Profile((5_000, [
+            new Frame("System.String.Concat"),
+            new Frame("Xunit.Sdk.Something", "/_/src/xunit/Something.cs", 7),
+            new Frame("App.Parser.Parse", _userFile, 12),
+            new Frame("App.Program.Main", _otherUserFile, 3),
+        ]));
+
+        var row = Assert.Single(HotSpotSummary.Of(profile, "App.allocs.pb.gz").Rows);
+
+        Assert.Equal(("App.Parser.Parse", _userFile, 12L, 5_000L, 1.0), (row.Function, row.File, row.Line, row.Bytes, row.Share));
+    }
+
+    [Fact]
+    public void Sites_of_one_function_and_line_add_up_and_sites_under_a_thousandth_are_left_out()
+    {
+        var profile = Profile(
+            (600_000, [new Frame("App.Parser.Parse", _userFile, 12)]),
+            (399_000, [new Frame("App.Parser.Parse", _userFile, 12), new Frame("App.Program.Main", _otherUserFile, 3)]),
+            (999, [new Frame("App.Lexer.Next", _otherUserFile, 40)]),
+            (1, [new Frame("System.Object.MemberwiseClone")]));
+
+        var summary = HotSpotSummary.Of(profile, "App.allocs.pb.gz");
+
+        Assert.Equal(1_000_000, summary.TotalBytes);
+        var row = Assert.Single(summary.Rows);
+        Assert.Equal(999_000, row.Bytes);
+    }
+
+    [Fact]
+    public void At_most_500_rows_most_bytes_first()
+    {
+        var samples = Enumerable.Range(1, 600).Select(i => ((long)(10_000 + i), new[] { new Frame("App.Parser.Parse", _userFile, i) })).ToArray();
+
+        var rows = HotSpotSummary.Of(Profile(samples), "App.allocs.pb.gz").Rows;
+
+        Assert.Equal(HotSpotSummary.MaximumRows, rows.Count);
+        Assert.Equal(600, rows[0].Line);
+        Assert.True(rows.Zip(rows.Skip(1)).All(pair => pair.First.Bytes >= pair.Second.Bytes));
+    }
+
+    [Fact]
+    public void The_summary_sits_beside_the_profile_with_the_same_base_name()
+    {
+        Assert.Equal(Path.GetFullPath("TestResults/pprof/My.Tests.hotspots.txt"), HotSpotSummary.PathFor("TestResults/pprof/My.Tests.allocs.pb.gz"));
+        Assert.Equal(Path.GetFullPath("out/My.Tests.net10.0.hotspots.txt"), HotSpotSummary.PathFor("out/My.Tests.net10.0.allocs.pb.gz"));
+    }
+
+    [Fact]
+    public void The_file_is_utf8_without_a_byte_order_mark()
+    {
+        var path = Path.Combine(_directory, "App.hotspots.txt");
+        HotSpotSummary.Of(Profile((1_000, [new Frame("App.Parser.Parse", _userFile, 12)])), "App.allocs.pb.gz").WriteTo(path);
+
+        Assert.Equal((byte)'#', File.ReadAllBytes(path)[0]);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static Profile Profile(params (long Bytes, Frame[] Stack)[] samples)
+    {
+        var builder = new ProfileBuilder(ProfileTypes.Memory, "App");
+        foreach (var (bytes, stack) in samples) builder.AddSample(stack, [1, bytes, 0, 0]);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,159 @@
+namespace ProfilingKit.EndToEnd.Tests;
+
+/// <summary>
+/// The package packed once and two fresh test projects that use it with EnableDebugPprof: an xunit
+/// project on VSTest (run green, then red) and an xunit.v3 project on Microsoft.Testing.Platform
+/// (run, then converted with ProfilingKitConvert). Each test allocates a known amount in a known method.
+/// </summary>
+public sealed class ProfiledTestProjects
+{
+    public const string VSTestProject = "ProfiledTests";
+    public const string MtpProject = "ProfiledMtpTests";
+    public const string KnownMethodName = "Allocator.AllocateKnown";
+
+    /// <summary>100,000 arrays of 1,000 bytes, each 1,024 bytes with its header on 64-bit.</summary>
+    public const long KnownBytes = 100_000L * 1_024;
+
+    private const string AllocatorSource = """
+        using System.Runtime.CompilerServices;
+
+        namespace NAMESPACE;
+
+        public static class Allocator
+        {
+            public static object? Sink;
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public static void AllocateKnown()
+            {
+                for (var i = 0; i < 100_000; i++)
+                {
+                    Sink = new byte[1_000];
+                }
+            }
+        }
+        """;
+
+    private const string TestsSource = """
+        namespace NAMESPACE;
+
+        public class Green
+        {
+            [Xunit.Fact]
+            public void Allocates_the_known_amount() => Allocator.AllocateKnown();
+        }
+
+        public class Red
+        {
+            [Xunit.Fact]
+            public void Allocates_the_known_amount_then_fails()
+            {
+                Allocator.AllocateKnown();
+                Xunit.Assert.Fail("this test fails on purpose: a red run must still give its profile");
+            }
+        }
+        """;
+
+    public ProfiledTestProjects()
+    {
+        Package = PackedPackage.Shared;
+
+        VSTestDirectory = Package.CreateProject(VSTestProject, new Dictionary<string, string>
+        {
+            [VSTestProject + ".csproj"] = $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <IsTestProject>true</IsTestProject>
+                    <EnableDebugPprof>true</EnableDebugPprof>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+                    <PackageReference Include="xunit" Version="2.9.3" />
+                    <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+                    <PackageReference Include="ProfilingKit" Version="{Package.Version}" />
+                  </ItemGroup>
+                </Project>
+                """,
+            ["Allocator.cs"] = AllocatorSource.Replace("NAMESPACE", VSTestProject, StringComparison.Ordinal),
+            ["Tests.cs"] = TestsSource.Replace("NAMESPACE", VSTestProject, StringComparison.Ordinal),
+        });
+        GreenOutput = CommandLine.Dotnet(VSTestDirectory, Package.CommandEnvironment, "test", "--filter", "FullyQualifiedName~Green");
+        GreenProfile = CopyProfile(VSTestDirectory, VSTestProject, "green");
+        (RedExitCode, RedOutput) = CommandLine.DotnetWithExitCode(VSTestDirectory, Package.CommandEnvironment, "test", "--no-build", "--filter", "FullyQualifiedName~Red");
+        RedProfile = CopyProfile(VSTestDirectory, VSTestProject, "red");
+
+        MtpDirectory = Package.CreateProject(MtpProject, new Dictionary<string, string>
+        {
+            ["global.json"] = """{ "test": { "runner": "Microsoft.Testing.Platform" } }""",
+            [MtpProject + ".csproj"] = $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <OutputType>Exe</OutputType>
+                    <Nullable>enable</Nullable>
+                    <EnableDebugPprof>true</EnableDebugPprof>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="xunit.v3.mtp-v2" Version="4.0.2" />
+                    <PackageReference Include="ProfilingKit" Version="{Package.Version}" />
+                  </ItemGroup>
+                </Project>
+                """,
+            ["Allocator.cs"] = AllocatorSource.Replace("NAMESPACE", MtpProject, StringComparison.Ordinal),
+            ["Tests.cs"] = TestsSource.Replace("NAMESPACE", MtpProject, StringComparison.Ordinal).Split("public class Red")[0],
+        });
+        MtpTestOutput = CommandLine.Dotnet(MtpDirectory, Package.CommandEnvironment, "test");
+        MtpConvertOutput = CommandLine.Dotnet(MtpDirectory, Package.CommandEnvironment, "msbuild", "-t:ProfilingKitConvert");
+        MtpProfile = ProfilePath(MtpDirectory, MtpProject);
+    }
+
+    public PackedPackage Package { get; }
+
+    public string VSTestDirectory { get; }
+
+    /// <summary>What `dotnet test` printed for the passing test.</summary>
+    public string GreenOutput { get; }
+
+    /// <summary>A copy of the profile the green run wrote.</summary>
+    public string GreenProfile { get; }
+
+    public int RedExitCode { get; }
+
+    public string RedOutput { get; }
+
+    /// <summary>A copy of the profile the red run wrote, or a path that does not exist.</summary>
+    public string RedProfile { get; }
+
+    public string MtpDirectory { get; }
+
+    public string MtpTestOutput { get; }
+
+    public string MtpConvertOutput { get; }
+
+    public string MtpProfile { get; }
+
+    /// <summary>The default DebugPprofOutput of a project.</summary>
+    public static string ProfilePath(string directory, string project) =>
+        Path.Combine(directory, "TestResults", "pprof", project + ".allocs.pb.gz");
+
+    /// <summary>The hot-spot summary beside a profile: X.allocs.pb.gz gives X.hotspots.txt.</summary>
+    public static string SummaryPath(string profile) => profile.Substring(0, profile.Length - ".allocs.pb.gz".Length) + ".hotspots.txt";
+
+    /// <summary>The 1-based line of the allocation in Allocator.cs.</summary>
+    public static int AllocatingLine { get; } =
+        AllocatorSource.Split('\n').Select((line, index) => (line, index)).Single(l => l.line.Contains("new byte[1_000]", StringComparison.Ordinal)).index + 1;
+
+    /// <summary>Moves the run's profile and summary aside, so the next run must write its own.</summary>
+    private static string CopyProfile(string directory, string project, string run)
+    {
+        var profile = ProfilePath(directory, project);
+        var copy = Path.Combine(directory, $"{run}.allocs.pb.gz");
+        if (!File.Exists(profile)) return copy;
+
+        File.Move(profile, copy);
+        File.Move(SummaryPath(profile), SummaryPath(copy));
+        return copy;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Runtime.CompilerServices;
+
+namespace AllocatingApp;
+
+/// <summary>Known, lasting work for the CPU, wall-clock and delta profile tests: each kind is the root method of its own thread.</summary>
+public static class BusyWork
+{
+    public static object? Sink;
+
+    private static long _spins;
+
+    public static void Start()
+    {
+        foreach (var body in new ThreadStart[] { BurnCpu, ChurnAllocations, Park })
+        {
+            new Thread(body) { IsBackground = true, Name = body.Method.Name }.Start();
+        }
+    }
+
+    /// <summary>
+    /// Pure arithmetic on one thread, forever: the top of a CPU profile. It calls two methods of the
+    /// same loop for 7:3 as many iterations, so a CPU profile should split them about 70/30.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void BurnCpu()
+    {
+        var x = 1.0;
+        while (true)
+        {
+            x = SeventyPercent(x);
+            x = ThirtyPercent(x);
+            Interlocked.Add(ref _spins, (long)x & 1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static double SeventyPercent(double x)
+    {
+        for (var i = 0; i < 70_000; i++) x = x * 1.0000001 + 1e-9;
+        return x;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static double ThirtyPercent(double x)
+    {
+        for (var i = 0; i < 30_000; i++) x = x * 1.0000001 + 1e-9;
+        return x;
+    }
+
+    /// <summary>About 10 MB a second of 1000-byte arrays, forever: what a delta allocs profile sees.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ChurnAllocations()
+    {
+        while (true)
+        {
+            for (var i = 0; i < 1000; i++) Sink = new byte[1000];
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>Asleep, forever: waiting time in a wall-clock profile.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Park()
+    {
+        while (true) Thread.Sleep(1000);
+    }
+}
