@@ -31,7 +31,7 @@ public class RuleDocumentationTests
         Assert.True(File.Exists(page), $"{id} needs its page {page}");
         var text = File.ReadAllText(page);
         Assert.StartsWith($"# {id}: ", text);
-        Assert.Contains("```csharp", text); // before/after code
+        Assert.Matches("```(csharp|xml)", text); // before/after code (XML for the rules about build settings)
         Assert.Contains($"dotnet_diagnostic.{id}.severity", text); // how to configure it
     }
 

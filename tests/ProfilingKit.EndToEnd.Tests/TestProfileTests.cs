@@ -72,6 +72,41 @@ public class TestProfileTests : IClassFixture<ProfiledTestProjects>
         Assert.DoesNotContain("ProfilingKit.EventPipe", GoPprof.Run("-top", _projects.MtpProfile).EnsureSuccess().StandardOutput);
     }
 
+    [Fact]
+    public void A_product_project_that_names_the_summary_gets_PK1100_on_the_measured_line_and_a_missing_summary_is_a_warning()
+    {
+        // The product compiles the very file the tests ran (the summary names files by absolute path),
+        // as a library the test project would reference does.
+        var allocator = Path.Combine(_projects.VSTestDirectory, "Allocator.cs");
+        var summary = ProfiledTestProjects.SummaryPath(_projects.GreenProfile);
+        var product = _projects.Package.CreateProject("MeasuredProduct", new Dictionary<string, string>
+        {
+            ["MeasuredProduct.csproj"] = $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <EnableDefaultCompileItems>false</EnableDefaultCompileItems>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <Compile Include="{allocator}" />
+                    <PackageReference Include="ProfilingKit" Version="{_projects.Package.Version}" />
+                  </ItemGroup>
+                </Project>
+                """,
+        });
+
+        var measured = CommandLine.Dotnet(product, _projects.Package.CommandEnvironment, "build", $"-p:DebugPprofHotSpots={summary}");
+        Assert.Matches(
+            $@"Allocator\.cs\({ProfiledTestProjects.AllocatingLine},\d+\): warning PK1100: This line allocated [\d.]+ [kMG]?B in a measured test run, \d+% of all its allocations \(in '{ProfiledTestProjects.VSTestProject}\.{System.Text.RegularExpressions.Regex.Escape(ProfiledTestProjects.KnownMethodName)}'\)",
+            measured);
+
+        var missing = Path.Combine(product, "nowhere.hotspots.txt");
+        var unmeasured = CommandLine.Dotnet(product, _projects.Package.CommandEnvironment, "build", "--no-incremental", $"-p:DebugPprofHotSpots={missing}");
+        Assert.Contains($"warning PKB009: DebugPprofHotSpots names '{missing}', which does not exist", unmeasured);
+        Assert.DoesNotContain("PK1100", unmeasured);
+    }
+
     private static void AssertKnownMethod(string profile, string project)
     {
         var result = GoPprof.Run("-top", profile).EnsureSuccess();

@@ -13,7 +13,7 @@ internal enum HotCodeScope
     /// <summary>Members with a loop (the rule reports only inside loops).</summary>
     Loops,
 
-    /// <summary>Members with a loop, members in [HotPath] code, and every member when the project reports outside hot places.</summary>
+    /// <summary>Members with a loop, members in [HotPath] code, measured hot members, and every member when the project reports outside hot places.</summary>
     LoopsAndHotPathMembers,
 }
 
@@ -49,8 +49,23 @@ internal static class HotCodeGate
     {
         var hotness = new MemberHotness(
             HasLoop(blocks),
-            HotPlaces.HotPathMember(owningSymbol) is not null || HotPlaceReporter.ReportsOutsideHotPlaces(options, blocks[0].Syntax.SyntaxTree));
+            HotPlaces.HotPathMember(owningSymbol) is not null
+            || HotPlaceReporter.ReportsOutsideHotPlaces(options, blocks[0].Syntax.SyntaxTree)
+            || IsMeasuredHot(blocks, options));
         return Hotness.GetValue(blocks[0], _ => hotness); // another rule may have raced us here: either answer is the same
+    }
+
+    private static bool IsMeasuredHot(ImmutableArray<IOperation> blocks, AnalyzerOptions options)
+    {
+        var hotSpots = MeasuredHotSpots.For(options);
+        if (hotSpots.IsEmpty) return false;
+
+        foreach (var block in blocks)
+        {
+            if (hotSpots.Within(block.Syntax.SyntaxTree, block.Syntax.Span, options, System.Threading.CancellationToken.None) is not null) return true;
+        }
+
+        return false;
     }
 
     private static bool HasLoop(ImmutableArray<IOperation> operationBlocks)
@@ -72,7 +87,7 @@ internal static class HotCodeGate
         /// <summary>The member has a loop (including one in a lambda or local function).</summary>
         public bool HasLoop { get; } = hasLoop;
 
-        /// <summary>The member is [HotPath] code, or the project reports outside hot places.</summary>
+        /// <summary>The member is [HotPath] code or measured hot, or the project reports outside hot places.</summary>
         public bool ReportsWholeMember { get; } = reportsWholeMember;
     }
 }

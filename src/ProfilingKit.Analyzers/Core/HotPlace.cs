@@ -11,6 +11,9 @@ internal enum HotPlaceKind
 
     /// <summary>Inside a member or type marked with an attribute named HotPath.</summary>
     HotPathMember,
+
+    /// <summary>Inside a member with a line that a measured test run's hot-spot summary lists.</summary>
+    MeasuredHot,
 }
 
 /// <summary>Where a piece of code runs, as the allocation rules see it.</summary>

@@ -15,7 +15,7 @@ internal static class HotPlaceReporter
     /// <summary>Reports <paramref name="rule"/> at <paramref name="location"/>; the last message argument is the hot place's description.</summary>
     public static void Report(OperationAnalysisContext context, DiagnosticDescriptor rule, Location location, params object[] messageArgs)
     {
-        var place = HotPlaces.Classify(context.Operation, context.ContainingSymbol);
+        var place = HotPlaces.Classify(context.Operation, context.ContainingSymbol, context.Options);
         var diagnostic = CreateDiagnostic(context.Options, context.Operation.Syntax.SyntaxTree, rule, location, place, messageArgs);
         if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
     }

@@ -1,24 +1,47 @@
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ProfilingKit.Analyzers;
 
 /// <summary>
 /// Decides whether an operation is in a hot place: a loop body (syntactically hot) or a member
-/// marked [HotPath] (declared hot). Measured hotness from profiles joins here later.
+/// marked [HotPath] (declared hot), or a member with a line that a measured test run's hot-spot
+/// summary lists (measured hot; see <see cref="MeasuredHotSpots"/>).
 /// </summary>
 internal static class HotPlaces
 {
     private const string HotPathAttributeName = "HotPathAttribute";
 
-    public static HotPlace Classify(IOperation operation, ISymbol? owningSymbol)
+    public static HotPlace Classify(IOperation operation, ISymbol? owningSymbol, AnalyzerOptions options)
     {
         if (EnclosingLoop(operation) is not null) return new HotPlace(HotPlaceKind.Loop, "in a loop");
 
         var hotMember = HotPathMember(owningSymbol);
-        return hotMember is null
+        if (hotMember is not null) return new HotPlace(HotPlaceKind.HotPathMember, $"in [HotPath] member '{hotMember.Name}'");
+
+        return MeasuredHotPlace(operation, owningSymbol, options);
+    }
+
+    /// <summary>Measured hot, or <see cref="HotPlace.None"/>: the member has a line a hot-spot summary lists.</summary>
+    public static HotPlace MeasuredHotPlace(IOperation operation, ISymbol? owningSymbol, AnalyzerOptions options)
+    {
+        var measured = MeasuredHotSpot(operation, options);
+        return measured is null
             ? HotPlace.None
-            : new HotPlace(HotPlaceKind.HotPathMember, $"in [HotPath] member '{hotMember.Name}'");
+            : new HotPlace(HotPlaceKind.MeasuredHot, $"in '{owningSymbol?.Name}', measured hot ({MeasuredHotSpots.FormatShare(measured.Share)} of a test run's allocations at line {measured.Line})");
+    }
+
+    /// <summary>The hottest summary row inside the member (the operation's root block) that holds <paramref name="operation"/>.</summary>
+    public static MeasuredHotSpot? MeasuredHotSpot(IOperation operation, AnalyzerOptions options)
+    {
+        var hotSpots = MeasuredHotSpots.For(options);
+        if (hotSpots.IsEmpty) return null;
+
+        var root = operation;
+        while (root.Parent is not null) root = root.Parent;
+        return hotSpots.Within(root.Syntax.SyntaxTree, root.Syntax.Span, options, CancellationToken.None);
     }
 
     /// <summary>

@@ -15,6 +15,8 @@ internal static class RuleIdentifiers
     public const string CollectionPerIteration = "PK1007";
     public const string CopyPerIteration = "PK1008";
     public const string InterfaceEnumerationInHotPlace = "PK1009";
+    public const string MeasuredHotAllocation = "PK1100";
+    public const string HotSpotSummaryUnreadable = "PK1101";
     public const string DebugPprofExposure = "PK2001";
     public const string DateTimeElapsed = "PK2002";
 

@@ -139,7 +139,7 @@ public sealed class BoxingInHotPlaceAnalyzer : DiagnosticAnalyzer
         /// <summary>The hot-place check first (cheap), then whether the code runs as written.</summary>
         private static bool IsReportable(OperationAnalysisContext context, out HotPlace place)
         {
-            place = HotPlaces.Classify(context.Operation, context.ContainingSymbol);
+            place = HotPlaces.Classify(context.Operation, context.ContainingSymbol, context.Options);
             if (!place.IsHot && !HotPlaceReporter.ReportsOutsideHotPlaces(context.Options, context.Operation.Syntax.SyntaxTree)) return false;
             return AllocationSites.AllocatesAsWritten(context.Operation);
         }

@@ -12,7 +12,8 @@ namespace ProfilingKit.Analyzers;
 /// PK2001: the build wires the /debug/pprof/ endpoint into an app (EnableDebugPprof) in an optimized
 /// (Release) build, or binds it to an address other machines can reach (DebugPprofAddress). Reads the
 /// same build properties as the source generator and reports only when the generator starts the
-/// endpoint: an executable, not a test project, referencing the ProfilingKit runtime.
+/// endpoint: an executable, not a test project (VSTest or Microsoft.Testing.Platform, where the
+/// property turns on test profiles instead), referencing the ProfilingKit runtime.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DebugPprofExposureAnalyzer : DiagnosticAnalyzer
@@ -45,7 +46,7 @@ public sealed class DebugPprofExposureAnalyzer : DiagnosticAnalyzer
         // references the runtime library; anywhere else the property does nothing to report.
         var outputType = Read(options, "OutputType");
         var isApplication = outputType.Equals("Exe", StringComparison.OrdinalIgnoreCase) || outputType.Equals("WinExe", StringComparison.OrdinalIgnoreCase);
-        if (!isApplication || IsTrue(Read(options, "IsTestProject"))) return;
+        if (!isApplication || IsTrue(Read(options, "IsTestProject")) || IsTrue(Read(options, "IsTestingPlatformApplication"))) return;
         if (context.Compilation.GetTypeByMetadataName("ProfilingKit.DebugPprof") is null) return;
 
         var address = Read(options, "DebugPprofAddress");

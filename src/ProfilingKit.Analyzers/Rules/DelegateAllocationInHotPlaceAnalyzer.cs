@@ -78,7 +78,12 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : DiagnosticAnalyzer
             // Cheap gate first: is there any hot place at all? Only then walk the body for captures.
             var loops = EnclosingLoops(creation);
             var hotMember = HotPlaces.HotPathMember(context.ContainingSymbol);
-            if (loops.Count == 0 && hotMember is null && !HotPlaceReporter.ReportsOutsideHotPlaces(context.Options, creation.Syntax.SyntaxTree)) return;
+            if (loops.Count == 0 && hotMember is null
+                && !HotPlaceReporter.ReportsOutsideHotPlaces(context.Options, creation.Syntax.SyntaxTree)
+                && HotPlaces.MeasuredHotSpot(creation, context.Options) is null)
+            {
+                return;
+            }
             if (!AllocationSites.AllocatesAsWritten(creation)) return;
 
             var captures = Captures.Of(lambda);
@@ -105,7 +110,7 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : DiagnosticAnalyzer
             var perIterationLoop = PerIterationLoop(loops, captures.Variables);
             var place = perIterationLoop is not null
                 ? new HotPlace(HotPlaceKind.Loop, "in a loop")
-                : hotMember is not null ? new HotPlace(HotPlaceKind.HotPathMember, $"in [HotPath] member '{hotMember.Name}'") : HotPlace.None;
+                : hotMember is not null ? new HotPlace(HotPlaceKind.HotPathMember, $"in [HotPath] member '{hotMember.Name}'") : HotPlaces.MeasuredHotPlace(creation, context.ContainingSymbol, context.Options);
 
             var subject = $"This lambda captures {CaptureList(captures)} and";
             var what = perIterationLoop is not null && !ClosureIsPerIteration(perIterationLoop, captures.Variables)
@@ -152,7 +157,7 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : DiagnosticAnalyzer
         /// <summary>Reports an allocation made each time the expression runs: hot wherever the expression is.</summary>
         private static void ReportPerEvaluation(OperationAnalysisContext context, IDelegateCreationOperation creation, Location location, string subject, string what)
         {
-            var place = HotPlaces.Classify(creation, context.ContainingSymbol);
+            var place = HotPlaces.Classify(creation, context.ContainingSymbol, context.Options);
             if (!place.IsHot && !HotPlaceReporter.ReportsOutsideHotPlaces(context.Options, creation.Syntax.SyntaxTree)) return;
             if (!AllocationSites.AllocatesAsWritten(creation)) return;
             Report(context, creation, location, place, subject, what);

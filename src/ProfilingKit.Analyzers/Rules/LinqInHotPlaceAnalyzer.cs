@@ -69,7 +69,7 @@ public sealed class LinqInHotPlaceAnalyzer : DiagnosticAnalyzer
         if (IsSourceOfAnotherLinqCall(outermost, types.Enumerable)) return; // the chain is reported at its outermost call
 
         // Where the query runs decides first: most LINQ is in cold code, and there the rule is silent.
-        var place = HotPlaces.Classify(outermost, context.ContainingSymbol);
+        var place = HotPlaces.Classify(outermost, context.ContainingSymbol, context.Options);
         var tree = outermost.Syntax.SyntaxTree;
         if (!place.IsHot && !HotPlaceReporter.ReportsOutsideHotPlaces(context.Options, tree)) return;
 

@@ -53,7 +53,7 @@ public sealed class ParamsArrayInHotPlaceAnalyzer : DiagnosticAnalyzer
             };
             if (elements.IsDefault) return;
 
-            var place = HotPlaces.Classify(argument, context.ContainingSymbol);
+            var place = HotPlaces.Classify(argument, context.ContainingSymbol, context.Options);
             if (!place.IsHot && !HotPlaceReporter.ReportsOutsideHotPlaces(context.Options, argument.Syntax.SyntaxTree)) return;
             if (!AllocationSites.AllocatesAsWritten(argument)) return;
 

@@ -59,7 +59,7 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
         var shape = Classify(argument.Value, objectType);
         if (shape == Shape.None) return;
 
-        var place = HotPlaces.Classify(invocation, context.ContainingSymbol);
+        var place = HotPlaces.Classify(invocation, context.ContainingSymbol, context.Options);
         var messageArgs = new object[] { Describe(shape), method.Name, place.IsHot ? place.Description : "outside hot code", Advice(shape, method.Name) };
         var location = argument.Value.Syntax.GetLocation();
 

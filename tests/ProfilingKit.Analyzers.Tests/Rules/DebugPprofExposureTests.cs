@@ -53,6 +53,7 @@ public class DebugPprofExposureTests
     [InlineData("build_property.OutputType = Exe\n")]
     [InlineData("build_property.EnableDebugPprof = true\nbuild_property.OutputType = Library\n")]
     [InlineData("build_property.EnableDebugPprof = true\nbuild_property.OutputType = Exe\nbuild_property.IsTestProject = true\n")]
+    [InlineData("build_property.EnableDebugPprof = true\nbuild_property.OutputType = Exe\nbuild_property.IsTestingPlatformApplication = true\n")]
     [InlineData("build_property.EnableDebugPprof = true\nbuild_property.OutputType = Exe\nbuild_property.DebugPprofAddress = off\n")]
     [InlineData("build_property.EnableDebugPprof = true\nbuild_property.OutputType = Exe\nbuild_property.DebugPprofAddress = 6060\n")]
     [InlineData("build_property.EnableDebugPprof = true\nbuild_property.OutputType = Exe\nbuild_property.DebugPprofAddress = ::1:6060\n")]
