@@ -7,11 +7,14 @@ namespace ProfilingKit.Generators;
 /// <summary>
 /// The analogue of Go's <c>import _ "net/http/pprof"</c>: when an app sets <c>EnableDebugPprof</c>,
 /// emits a module initializer that starts the <c>/debug/pprof/</c> endpoint before <c>Main</c>.
+/// Every app with the package also gets a tiny initializer that honours <c>PROFILINGKIT_GCTRACE=1</c>,
+/// as every Go program honours <c>GODEBUG=gctrace=1</c>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class DebugPprofGenerator : IIncrementalGenerator
 {
     private const string DebugPprofMetadataName = "ProfilingKit.DebugPprof";
+    private const string GcTraceMetadataName = "ProfilingKit.GcTrace";
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -40,6 +43,24 @@ public sealed class DebugPprofGenerator : IIncrementalGenerator
             output.AddSource(
                 DebugPprofModuleInitializerSource.HintName,
                 SourceText.From(DebugPprofModuleInitializerSource.Render(address), Encoding.UTF8));
+        });
+
+        var gcTraceReferenced = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(GcTraceMetadataName) is not null)
+            .WithTrackingName(DebugPprofTrackingNames.GcTraceReferenced);
+
+        // Not gated on EnableDebugPprof: the variable is the switch, read at run time.
+        var traceGc = settings
+            .Combine(gcTraceReferenced)
+            .Select(static (input, _) => input.Right && input.Left.IsApplication)
+            .WithTrackingName(DebugPprofTrackingNames.GcTraceWanted);
+
+        context.RegisterSourceOutput(traceGc, static (output, wanted) =>
+        {
+            if (wanted)
+            {
+                output.AddSource(GcTraceModuleInitializerSource.HintName, SourceText.From(GcTraceModuleInitializerSource.Render(), Encoding.UTF8));
+            }
         });
     }
 }

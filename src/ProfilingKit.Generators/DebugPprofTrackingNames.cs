@@ -6,4 +6,6 @@ internal static class DebugPprofTrackingNames
     public const string BuildSettings = nameof(BuildSettings);
     public const string RuntimeReferenced = nameof(RuntimeReferenced);
     public const string StartAddress = nameof(StartAddress);
+    public const string GcTraceReferenced = nameof(GcTraceReferenced);
+    public const string GcTraceWanted = nameof(GcTraceWanted);
 }

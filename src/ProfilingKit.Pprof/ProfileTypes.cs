@@ -17,4 +17,7 @@ public static class ProfileTypes
 
     /// <summary>The default sample type of the allocs profile.</summary>
     public const string AllocSpace = "alloc_space";
+
+    /// <summary>The default sample type of the heap profile (Go leaves it unset, and pprof then shows the last: inuse_space).</summary>
+    public const string InuseSpace = "inuse_space";
 }

@@ -85,6 +85,8 @@ public static class DebugPprof
 
     private static bool StartCore(DebugPprofOptions options)
     {
+        GcTrace.StartFromEnvironment();
+
         var requested = options.Address;
         var fromEnvironment = Environment.GetEnvironmentVariable(AddressVariable);
         var text = string.IsNullOrWhiteSpace(fromEnvironment) ? requested ?? PprofAddress.Default : fromEnvironment;

@@ -6,6 +6,7 @@ using ProfilingKit.Allocations;
 using ProfilingKit.Cpu;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Heap;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 using ProfilingKit.Symbols;
@@ -23,6 +24,8 @@ internal sealed class RuntimeProfiler : IDisposable
     private const int ThreadSampleBufferMegabytes = 32;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan HeapSnapshotTimeout = TimeSpan.FromSeconds(60);
+
     private readonly ProfilerThreads _threads;
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
     private readonly MethodAddressMap _methods = new();
@@ -31,6 +34,8 @@ internal sealed class RuntimeProfiler : IDisposable
     private readonly MethodSymbolizer _symbolizer;
     private readonly ManualResetEventSlim _started = new();
     private readonly object _profileGate = new();
+    private readonly object _heapGate = new();
+    private readonly HeapTypeNames _heapTypes = new();
     private SelfTraceSession? _session;
     private string? _unavailableReason;
     private int _exclusiveSessionTaken;
@@ -38,7 +43,7 @@ internal sealed class RuntimeProfiler : IDisposable
     public RuntimeProfiler(ProfilerThreads threads)
     {
         _threads = threads;
-        _allocations = new AllocationSampler(_methods, threads.Contains, _lines);
+        _allocations = new AllocationSampler(_methods, IsOwnThread, _lines);
         _symbolizer = new MethodSymbolizer(_methods, _client, threads, _lines);
     }
 
@@ -59,12 +64,7 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         if (!IsSampling(waitForStart, out error)) return null;
 
-        lock (_profileGate)
-        {
-            var snapshot = _allocations.Snapshot();
-            _symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
-            return AllocationProfile.Build(snapshot, _symbolizer.Symbolize, MainBinaryName(), DateTimeOffset.UtcNow);
-        }
+        lock (_profileGate) return BuildAllocationProfile(_allocations.Snapshot(), DateTimeOffset.UtcNow, AllocationProfile.Comment);
     }
 
     /// <summary>
@@ -84,12 +84,31 @@ internal sealed class RuntimeProfiler : IDisposable
         lock (_profileGate)
         {
             // The end first: its stacks include the start's, so one rundown (if any) names both alike.
-            _symbolizer.PrepareFor(end.Sites.Select(site => site.Stack));
-            var endProfile = AllocationProfile.Build(end, _symbolizer.Symbolize, MainBinaryName(), endTime);
-            _symbolizer.PrepareFor(start.Sites.Select(site => site.Stack));
-            var startProfile = AllocationProfile.Build(start, _symbolizer.Symbolize, MainBinaryName(), startTime);
-            return ProfileDelta.Compute(startProfile, endProfile);
+            var endProfile = BuildAllocationProfile(end, endTime, AllocationProfile.Comment);
+            return ProfileDelta.Compute(BuildAllocationProfile(start, startTime, AllocationProfile.Comment), endProfile);
         }
+    }
+
+    /// <summary>
+    /// The heap profile: a heap snapshot taken now (a blocking gen2 GC) plus the sampled allocations,
+    /// or null with the reason in <paramref name="error"/>. One snapshot at a time.
+    /// </summary>
+    public Profile? TryGetHeapProfile(TimeSpan waitForStart, out string? error) =>
+        IsSampling(waitForStart, out error) ? TakeHeapProfile(null, default, out error) : null;
+
+    /// <summary>
+    /// The heap profile at the end of the next <paramref name="window"/> (or until
+    /// <paramref name="cancel"/>) with only the allocations of the window: alloc_* are end minus
+    /// start, inuse_* the snapshot at the end (a difference of live heaps means nothing).
+    /// </summary>
+    public Profile? TryGetHeapDelta(TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error)
+    {
+        if (!IsSampling(waitForStart, out error)) return null;
+
+        var start = _allocations.Snapshot();
+        var startTime = DateTimeOffset.UtcNow;
+        cancel.WaitHandle.WaitOne(window);
+        return TakeHeapProfile(start, startTime, out error);
     }
 
     /// <summary>
@@ -107,7 +126,7 @@ internal sealed class RuntimeProfiler : IDisposable
     /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
     public ThreadSamples CollectThreadSamples(TimeSpan window, CancellationToken cancel)
     {
-        var collector = new ThreadSampleCollector(_threads.Contains, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
+        var collector = new ThreadSampleCollector(IsOwnThread, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
         var providers = new[] { new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational) };
         SelfTraceSession session;
         try
@@ -178,6 +197,50 @@ internal sealed class RuntimeProfiler : IDisposable
             _started.Set();
         }
     }
+
+    /// <summary>The heap profile now; with <paramref name="start"/>, less the allocations sampled by then.</summary>
+    private Profile? TakeHeapProfile(AllocationSnapshot? start, DateTimeOffset startTime, out string? error)
+    {
+        lock (_heapGate)
+        {
+            HeapSnapshot heap;
+            try
+            {
+                heap = HeapSnapshotSession.Take(_client, _threads, _heapTypes, HeapSnapshotTimeout);
+            }
+            catch (Exception e)
+            {
+                error = "the heap snapshot could not start: " + DescribeSessionFailure(e);
+                return null;
+            }
+
+            error = null;
+            lock (_profileGate)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var allocations = _allocations.Snapshot();
+                var comment = HeapProfile.Comment(heap, start is null ? null : now - startTime);
+                _symbolizer.PrepareFor(allocations.Sites.Select(site => site.Stack));
+                var end = HeapProfile.Build(heap, allocations, _symbolizer.Symbolize, MainBinaryName(), now, comment);
+
+                // The start is built with the end's comment, so the delta says once what it holds.
+                return start is null ? end : ProfileDelta.Compute(BuildAllocationProfile(start, startTime, comment), end);
+            }
+        }
+    }
+
+    /// <summary>The allocs profile of <paramref name="snapshot"/>; call under <see cref="_profileGate"/>.</summary>
+    private Profile BuildAllocationProfile(AllocationSnapshot snapshot, DateTimeOffset time, string comment)
+    {
+        _symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
+        return AllocationProfile.Build(snapshot, _symbolizer.Symbolize, MainBinaryName(), time, comment);
+    }
+
+    /// <summary>
+    /// ProfilingKit's own threads and the runtime thread that runs the GC trace: their allocations
+    /// and stacks are diagnostics work, not the app's, so profiles leave them out.
+    /// </summary>
+    private bool IsOwnThread(long osThreadId) => _threads.Contains(osThreadId) || GcTrace.IsTraceThread(osThreadId);
 
     private bool IsSampling(TimeSpan waitForStart, out string? error)
     {

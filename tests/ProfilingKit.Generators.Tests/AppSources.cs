@@ -21,6 +21,19 @@ internal static class AppSources
         }
         """;
 
+    /// <summary>Stands in for the runtime library's GC trace, which the gctrace initializer calls.</summary>
+    public const string GcTraceStub = """
+        namespace ProfilingKit
+        {
+            /// <summary>Stub.</summary>
+            public static class GcTrace
+            {
+                /// <summary>Stub.</summary>
+                public static bool StartFromEnvironment() => true;
+            }
+        }
+        """;
+
     public const string Program = """
         internal static class Program
         {

@@ -15,12 +15,13 @@ internal sealed class AllocatingAppProcess : IDisposable
     private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(60);
     private readonly RunningProcess _process;
 
-    private AllocatingAppProcess(RunningProcess process)
+    private AllocatingAppProcess(RunningProcess process, bool retains)
     {
         _process = process;
         ListeningLine = process.ReadLine(ReportTimeout);
         Sampling = process.ReadLine(ReportTimeout) == "sampling";
         AllocatedBytes = long.Parse(process.ReadLine(ReportTimeout).Substring("allocated ".Length), CultureInfo.InvariantCulture);
+        if (retains) RetainedBytes = long.Parse(process.ReadLine(ReportTimeout).Substring("retained ".Length), CultureInfo.InvariantCulture);
     }
 
     /// <summary>The "listening URL" or "not listening" line.</summary>
@@ -31,6 +32,9 @@ internal sealed class AllocatingAppProcess : IDisposable
     /// <summary>Bytes the known method's thread allocated, as GC.GetAllocatedBytesForCurrentThread measured them.</summary>
     public long AllocatedBytes { get; }
 
+    /// <summary>Bytes of live <c>AllocatingApp.RetainedRecord[]</c> arrays the app keeps, or 0.</summary>
+    public long RetainedBytes { get; }
+
     public string StandardError => _process.StandardError;
 
     public const string BurningMethod = "AllocatingApp.BusyWork.BurnCpu";
@@ -40,20 +44,22 @@ internal sealed class AllocatingAppProcess : IDisposable
     public const string ParkedMethod = "AllocatingApp.BusyWork.Park";
 
     /// <param name="busy">After the known allocations, keep threads burning CPU (<see cref="BurningMethod"/>), allocating (<see cref="ChurningMethod"/>) and asleep (<see cref="ParkedMethod"/>).</param>
-    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false)
+    /// <param name="retainedMegabytes">When above 0, keep about this many MB of <c>AllocatingApp.RetainedRecord[]</c> alive (<see cref="RetainedBytes"/>).</param>
+    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false, int retainedMegabytes = 0)
     {
         var startInfo = new ProcessStartInfo("dotnet");
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"));
         startInfo.ArgumentList.Add(address);
         startInfo.ArgumentList.Add(megabytes.ToString(CultureInfo.InvariantCulture));
         if (busy) startInfo.ArgumentList.Add("busy");
+        if (retainedMegabytes > 0) startInfo.ArgumentList.Add("retain=" + retainedMegabytes.ToString(CultureInfo.InvariantCulture));
         startInfo.Environment.Remove(DebugPprof.AddressVariable);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[name] = value;
         }
 
-        return new AllocatingAppProcess(new RunningProcess(startInfo));
+        return new AllocatingAppProcess(new RunningProcess(startInfo), retainedMegabytes > 0);
     }
 
     public bool WaitForStandardError(string text) => _process.WaitForStandardError(text);

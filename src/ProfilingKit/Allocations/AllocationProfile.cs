@@ -9,7 +9,7 @@ internal static class AllocationProfile
 {
     public const string Comment =
         "ProfilingKit: allocations sampled by the .NET runtime (AllocationSampled, about one per 100 KB per thread); " +
-        "values are unbiased estimates. inuse_* values are not collected yet and are zero.";
+        "values are unbiased estimates. inuse_* values are zero here; /debug/pprof/heap has them.";
 
     /// <summary>
     /// The profile of <paramref name="snapshot"/>, its stacks named by <paramref name="symbolize"/>
@@ -17,12 +17,25 @@ internal static class AllocationProfile
     /// </summary>
     public static Profile Build(AllocationSnapshot snapshot, Func<ulong[], List<Frame>> symbolize, string mainBinary, DateTimeOffset now, string comment = Comment)
     {
-        var builder = new ProfileBuilder(ProfileTypes.Memory, mainBinary)
-            .SetPeriod(ProfileTypes.MemoryPeriod, EventPipe.ClrEvents.AllocationSamplingInterval)
+        var builder = CreateBuilder(mainBinary, now)
             .SetDefaultSampleType(ProfileTypes.AllocSpace)
-            .SetTime(now)
             .AddComment(comment);
+        AddSamples(builder, snapshot, symbolize);
+        return builder.Build();
+    }
 
+    /// <summary>A builder with Go's memory sample types and period, shared by allocs and heap.</summary>
+    public static ProfileBuilder CreateBuilder(string mainBinary, DateTimeOffset now) =>
+        new ProfileBuilder(ProfileTypes.Memory, mainBinary)
+            .SetPeriod(ProfileTypes.MemoryPeriod, EventPipe.ClrEvents.AllocationSamplingInterval)
+            .SetTime(now);
+
+    /// <summary>
+    /// Adds the sampled allocations as alloc_objects and alloc_space by stack, with inuse_* zero,
+    /// their stacks named by <paramref name="symbolize"/> (leaf first).
+    /// </summary>
+    public static void AddSamples(ProfileBuilder builder, AllocationSnapshot snapshot, Func<ulong[], List<Frame>> symbolize)
+    {
         var values = new long[4];
         var labels = new SampleLabel[1];
         foreach (var site in snapshot.Sites)
@@ -35,7 +48,5 @@ internal static class AllocationProfile
             labels[0] = SampleLabel.String("type", site.TypeName);
             builder.AddSample(frames, values, labels);
         }
-
-        return builder.Build();
     }
 }

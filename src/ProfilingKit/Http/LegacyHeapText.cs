@@ -33,7 +33,8 @@ internal static class LegacyHeapText
 
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"heap profile: {totals[2]}: {totals[3]} [{totals[0]}: {totals[1]}] @ heap/{2 * samplingInterval}\n");
-        foreach (var (stack, values) in stacks.OrderByDescending(s => s.Value[1]))
+        // Go orders by in-use bytes; allocation-only profiles (all zero there) fall back to allocated bytes.
+        foreach (var (stack, values) in stacks.OrderByDescending(s => s.Value[3]).ThenByDescending(s => s.Value[1]))
         {
             text.Append(CultureInfo.InvariantCulture, $"{values[2]}: {values[3]} [{values[0]}: {values[1]}] @\n");
             foreach (var function in stack.Split('\n'))

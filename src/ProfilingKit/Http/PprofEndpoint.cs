@@ -36,7 +36,8 @@ internal sealed class PprofEndpoint : IDisposable
 
         // The one table of paths. A new profile is one line here; the index lists every row in name order, as Go's does.
         var deltas = new DeltaProfiles(settings.MaxProfileSeconds);
-        var allocs = new AllocsHandler(profiler, deltas);
+        var allocs = new MemoryProfileHandler("allocs", profiler.TryGetAllocationProfile, profiler.TryGetAllocationDelta, deltas);
+        var heap = new MemoryProfileHandler("heap", profiler.TryGetHeapProfile, profiler.TryGetHeapDelta, deltas);
         var threadTime = new ThreadTimeHandler(profiler, settings.MaxProfileSeconds);
         var commandLine = new CommandLineHandler(settings.ExposeCommandLine);
         var symbol = new SymbolHandler(profiler.ResolveMethod);
@@ -44,6 +45,12 @@ internal sealed class PprofEndpoint : IDisposable
         {
             new PprofRoute("allocs", "A sampling of all past memory allocations", () => profiler.AllocationStackCount, allocs.Serve),
             new PprofRoute("cmdline", commandLine.Description, PprofRoute.NoCount, commandLine.Serve),
+            new PprofRoute(
+                "heap",
+                "A sampling of memory allocations of live objects. You can specify the gc GET parameter to run GC before taking the heap sample. " +
+                "(ProfilingKit: every request takes a heap snapshot, which is itself a blocking full GC, so gc=1 changes nothing.)",
+                () => profiler.AllocationStackCount,
+                heap.Serve),
             new PprofRoute(
                 "profile",
                 "CPU profile of managed code. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile.",

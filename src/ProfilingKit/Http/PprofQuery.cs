@@ -10,13 +10,16 @@ internal static class PprofQuery
     public const int DefaultSeconds = 30;
 
     /// <summary><c>debug=N</c>, 0 when absent.</summary>
-    public static int Debug(HttpListenerRequest request)
+    public static int Debug(HttpListenerRequest request) => NonNegativeInt(request, "debug");
+
+    /// <summary>The parameter <paramref name="name"/> as a non-negative integer, 0 when absent.</summary>
+    public static int NonNegativeInt(HttpListenerRequest request, string name)
     {
-        var text = request.QueryString["debug"];
+        var text = request.QueryString[name];
         if (string.IsNullOrEmpty(text)) return 0;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return value;
 
-        throw new PprofRequestException(HttpStatusCode.BadRequest, "invalid value for \"debug\" - must be a non-negative integer");
+        throw new PprofRequestException(HttpStatusCode.BadRequest, $"invalid value for \"{name}\" - must be a non-negative integer");
     }
 
     /// <summary>True when the request has a non-empty <c>seconds</c>.</summary>

@@ -5,9 +5,11 @@ using ProfilingKit;
 namespace AllocatingApp;
 
 /// <summary>
-/// Usage: AllocatingApp ADDRESS MEGABYTES [busy]. Prints "listening URL" (or "not listening"), then
-/// "allocated N" with the bytes KnownAllocations.Run's thread allocated, then serves until stdin closes.
-/// With "busy" it then keeps three threads at known work: one burning CPU, one allocating, one asleep.
+/// Usage: AllocatingApp ADDRESS MEGABYTES [busy] [retain=MEGABYTES]. Prints "listening URL" (or
+/// "not listening"), then "allocated N" with the bytes KnownAllocations.Run's thread allocated, then,
+/// with retain=, "retained N" with the bytes of the live RetainedRecord arrays it keeps; then serves
+/// until stdin closes. With "busy" it then keeps three threads at known work: one burning CPU, one
+/// allocating, one asleep.
 /// </summary>
 public static class Program
 {
@@ -23,7 +25,14 @@ public static class Program
         worker.Start();
         worker.Join();
         Console.WriteLine($"allocated {KnownAllocations.Allocated.ToString(CultureInfo.InvariantCulture)}");
-        if (args is [_, _, "busy"]) BusyWork.Start();
+        var retain = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("retain=", StringComparison.Ordinal));
+        if (retain is not null)
+        {
+            var retained = RetainedHeap.Retain(int.Parse(retain.Substring("retain=".Length), CultureInfo.InvariantCulture));
+            Console.WriteLine($"retained {retained.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (args.Skip(2).Contains("busy")) BusyWork.Start();
 
         Console.In.ReadToEnd();
         return 0;
@@ -51,4 +60,28 @@ public static class KnownAllocations
 
         Allocated = GC.GetAllocatedBytesForCurrentThread() - before;
     }
+}
+
+/// <summary>A live object graph of a type found nowhere else, for the heap profile to find.</summary>
+public static class RetainedHeap
+{
+    private const int RecordsPerArray = 1024; // 64 KB arrays: below the LOH threshold, so gen0-gen2 like most data
+
+    private static readonly List<RetainedRecord[]> Kept = new();
+
+    /// <summary>Keeps about <paramref name="megabytes"/> MB of RetainedRecord arrays alive; returns their exact size.</summary>
+    public static long Retain(int megabytes)
+    {
+        var arrays = megabytes * 1024 * 1024 / (RecordsPerArray * Unsafe.SizeOf<RetainedRecord>());
+        for (var i = 0; i < arrays; i++) Kept.Add(new RetainedRecord[RecordsPerArray]);
+
+        // Each array: its elements plus the 24-byte array header of 64-bit .NET.
+        return arrays * (24L + RecordsPerArray * Unsafe.SizeOf<RetainedRecord>());
+    }
+}
+
+/// <summary>64 bytes of nothing in particular.</summary>
+public struct RetainedRecord
+{
+    public long A, B, C, D, E, F, G, H;
 }
