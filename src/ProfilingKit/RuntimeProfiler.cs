@@ -9,6 +9,7 @@ using ProfilingKit.EventPipe;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 using ProfilingKit.Symbols;
+using ProfilingKit.Threads;
 
 namespace ProfilingKit;
 
@@ -22,6 +23,12 @@ internal sealed class RuntimeProfiler : IDisposable
     private const int SessionBufferMegabytes = 16;
     private const int ThreadSampleBufferMegabytes = 32;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a stack snapshot samples after the first sample arrives: longer than one pass of the
+    /// sampler (1 to 4 ms measured), so the pass that sample began is complete.
+    /// </summary>
+    private static readonly TimeSpan StackSnapshotWindow = TimeSpan.FromMilliseconds(20);
 
     private readonly ProfilerThreads _threads;
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
@@ -108,18 +115,7 @@ internal sealed class RuntimeProfiler : IDisposable
     public ThreadSamples CollectThreadSamples(TimeSpan window, CancellationToken cancel)
     {
         var collector = new ThreadSampleCollector(_threads.Contains, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
-        var providers = new[] { new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational) };
-        SelfTraceSession session;
-        try
-        {
-            session = SelfTraceSession.Start(_client, providers, requestRundown: false, ThreadSampleBufferMegabytes, collector, _threads, "ProfilingKit thread sampler");
-        }
-        catch (Exception e)
-        {
-            throw new ProfilingUnavailableException(DescribeSessionFailure(e), e);
-        }
-
-        using (session)
+        using (var session = StartSamplerSession(collector, "ProfilingKit thread sampler"))
         {
             var started = Stopwatch.GetTimestamp();
             var cpuBefore = OsThreadCpuTime.Read();
@@ -129,6 +125,36 @@ internal sealed class RuntimeProfiler : IDisposable
             return collector.Result(Stopwatch.GetElapsedTime(started), cpuSpent);
         }
     }
+
+    /// <summary>
+    /// Every managed thread's stack now, from one pass of the runtime's sampler in a short session
+    /// of its own. It needs no exclusive slot: a few milliseconds of sampling, so a goroutine dump
+    /// works while a CPU profile runs.
+    /// </summary>
+    /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
+    public IReadOnlyList<ThreadStack> CollectThreadStacks(CancellationToken cancel)
+    {
+        var collector = new ThreadStackCollector(_threads.Contains);
+        using (var session = StartSamplerSession(collector, "ProfilingKit stack snapshot"))
+        {
+            collector.WaitForFirstSample(TimeSpan.FromSeconds(5), cancel);
+            cancel.WaitHandle.WaitOne(StackSnapshotWindow);
+            session.StopAndDrain(DrainTimeout);
+        }
+
+        var threads = collector.Result(OsThreadNames.Of);
+        lock (_profileGate) _symbolizer.PrepareFor(threads.Select(thread => thread.Stack));
+        return threads;
+    }
+
+    /// <summary>A count profile (goroutine, threadcreate) of <paramref name="entries"/>.</summary>
+    public Profile BuildCountProfile(string type, IReadOnlyList<(ulong[] Stack, long Count)> entries, string comment, string? leafFrame = null)
+    {
+        lock (_profileGate) return CountProfile.Build(type, entries, _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow, comment, leafFrame);
+    }
+
+    /// <summary>The managed code at one address, for Go's text formats.</summary>
+    public CodeLocation? Locate(ulong address) => _symbolizer.Locate(address);
 
     /// <summary>The CPU profile of thread samples.</summary>
     public Profile BuildCpuProfile(ThreadSamples samples, string? note)
@@ -176,6 +202,19 @@ internal sealed class RuntimeProfiler : IDisposable
         finally
         {
             _started.Set();
+        }
+    }
+
+    private SelfTraceSession StartSamplerSession(INetTraceHandler handler, string threadName)
+    {
+        var providers = new[] { new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational) };
+        try
+        {
+            return SelfTraceSession.Start(_client, providers, requestRundown: false, ThreadSampleBufferMegabytes, handler, _threads, threadName);
+        }
+        catch (Exception e)
+        {
+            throw new ProfilingUnavailableException(DescribeSessionFailure(e), e);
         }
     }
 

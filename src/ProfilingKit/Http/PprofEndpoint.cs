@@ -40,10 +40,12 @@ internal sealed class PprofEndpoint : IDisposable
         var threadTime = new ThreadTimeHandler(profiler, settings.MaxProfileSeconds);
         var commandLine = new CommandLineHandler(settings.ExposeCommandLine);
         var symbol = new SymbolHandler(profiler.ResolveMethod);
+        var goroutine = new GoroutineHandler(profiler, deltas);
         var routes = new[]
         {
             new PprofRoute("allocs", "A sampling of all past memory allocations", () => profiler.AllocationStackCount, allocs.Serve),
             new PprofRoute("cmdline", commandLine.Description, PprofRoute.NoCount, commandLine.Serve),
+            new PprofRoute("goroutine", "Stack traces of all current managed threads (a goroutine is a thread here). Use debug=2 as a query parameter to export in the same format as an unrecovered panic.", PprofRoute.NoCount, goroutine.Serve),
             new PprofRoute(
                 "profile",
                 "CPU profile of managed code. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile.",
