@@ -3,6 +3,7 @@ using System.Diagnostics.Tracing;
 using System.Reflection;
 using Microsoft.Diagnostics.NETCore.Client;
 using ProfilingKit.Allocations;
+using ProfilingKit.Contention;
 using ProfilingKit.Cpu;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.EventPipe;
@@ -35,6 +36,7 @@ internal sealed class RuntimeProfiler : IDisposable
     private readonly MethodAddressMap _methods = new();
     private readonly SourceLineMap _lines = new();
     private readonly AllocationSampler _allocations;
+    private readonly ContentionSampler _contentions;
     private readonly MethodSymbolizer _symbolizer;
     private readonly ManualResetEventSlim _started = new();
     private readonly object _profileGate = new();
@@ -46,6 +48,7 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         _threads = threads;
         _allocations = new AllocationSampler(_methods, threads.Contains, _lines);
+        _contentions = new ContentionSampler(threads.Contains, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
         _symbolizer = new MethodSymbolizer(_methods, _client, threads, _lines);
     }
 
@@ -66,12 +69,7 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         if (!IsSampling(waitForStart, out error)) return null;
 
-        lock (_profileGate)
-        {
-            var snapshot = _allocations.Snapshot();
-            _symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
-            return AllocationProfile.Build(snapshot, _symbolizer.Symbolize, MainBinaryName(), DateTimeOffset.UtcNow);
-        }
+        lock (_profileGate) return BuildAllocationProfile(_allocations.Snapshot(), DateTimeOffset.UtcNow);
     }
 
     /// <summary>
@@ -82,21 +80,31 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         if (!IsSampling(waitForStart, out error)) return null;
 
-        var start = _allocations.Snapshot();
-        var startTime = DateTimeOffset.UtcNow;
-        cancel.WaitHandle.WaitOne(window);
-        var end = _allocations.Snapshot();
-        var endTime = DateTimeOffset.UtcNow;
+        return Delta(_allocations.Snapshot, BuildAllocationProfile, window, cancel);
+    }
 
-        lock (_profileGate)
-        {
-            // The end first: its stacks include the start's, so one rundown (if any) names both alike.
-            _symbolizer.PrepareFor(end.Sites.Select(site => site.Stack));
-            var endProfile = AllocationProfile.Build(end, _symbolizer.Symbolize, MainBinaryName(), endTime);
-            _symbolizer.PrepareFor(start.Sites.Select(site => site.Stack));
-            var startProfile = AllocationProfile.Build(start, _symbolizer.Symbolize, MainBinaryName(), startTime);
-            return ProfileDelta.Compute(startProfile, endProfile);
-        }
+    /// <summary>The number of distinct waiter stacks of contended locks so far (managed locks only for mutex): the counts on the index page.</summary>
+    public long ContentionStackCount(bool mutex) => _contentions.SiteCount(managedOnly: mutex);
+
+    /// <summary>
+    /// The lock contentions since start, every one the runtime reported for block, those of managed
+    /// locks for mutex; or null with the reason in <paramref name="error"/>.
+    /// </summary>
+    public IReadOnlyList<ContentionSite>? TryGetContentions(bool mutex, TimeSpan waitForStart, out string? error) =>
+        IsSampling(waitForStart, out error) ? ContentionsOf(_contentions.Snapshot(), mutex) : null;
+
+    /// <summary>The block or mutex profile of <paramref name="sites"/>.</summary>
+    public Profile BuildContentionProfile(IReadOnlyList<ContentionSite> sites, bool mutex)
+    {
+        lock (_profileGate) return BuildContentionProfile(sites, mutex, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The lock contentions of the next <paramref name="window"/>, as a block or mutex delta; or null with the reason.</summary>
+    public Profile? TryGetContentionDelta(bool mutex, TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error)
+    {
+        if (!IsSampling(waitForStart, out error)) return null;
+
+        return Delta(() => ContentionsOf(_contentions.Snapshot(), mutex), (sites, time) => BuildContentionProfile(sites, mutex, time), window, cancel);
     }
 
     /// <summary>
@@ -143,8 +151,14 @@ internal sealed class RuntimeProfiler : IDisposable
         }
 
         var threads = collector.Result(OsThreadNames.Of);
-        lock (_profileGate) _symbolizer.PrepareFor(threads.Select(thread => thread.Stack));
+        PrepareNames(threads.Select(thread => thread.Stack));
         return threads;
+    }
+
+    /// <summary>Names every address of <paramref name="stacks"/> that can be named (a rundown if needed), before <see cref="Locate"/>.</summary>
+    public void PrepareNames(IEnumerable<ulong[]> stacks)
+    {
+        lock (_profileGate) _symbolizer.PrepareFor(stacks);
     }
 
     /// <summary>A count profile (goroutine, threadcreate) of <paramref name="entries"/>.</summary>
@@ -187,9 +201,10 @@ internal sealed class RuntimeProfiler : IDisposable
                 new EventPipeProvider(
                     ClrEvents.RuntimeProvider,
                     EventLevel.Verbose, // MethodLoadVerbose is a Verbose event
-                    ClrEvents.AllocationSamplingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
+                    ClrEvents.AllocationSamplingKeyword | ClrEvents.ContentionKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
             };
-            _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, _allocations, _threads, "ProfilingKit sampler");
+            var handlers = new NetTraceHandlers(_allocations, _contentions);
+            _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, handlers, _threads, "ProfilingKit sampler");
         }
         catch (Exception e)
         {
@@ -204,6 +219,41 @@ internal sealed class RuntimeProfiler : IDisposable
             _started.Set();
         }
     }
+
+    /// <summary>
+    /// Two snapshots <paramref name="window"/> apart (or until <paramref name="cancel"/>) and the
+    /// difference of their profiles. Both are named in one go, the end first: its stacks include the
+    /// start's, so one rundown (if any) names both alike.
+    /// </summary>
+    private Profile Delta<TSnapshot>(Func<TSnapshot> snapshot, Func<TSnapshot, DateTimeOffset, Profile> build, TimeSpan window, CancellationToken cancel)
+    {
+        var start = snapshot();
+        var startTime = DateTimeOffset.UtcNow;
+        cancel.WaitHandle.WaitOne(window);
+        var end = snapshot();
+        var endTime = DateTimeOffset.UtcNow;
+
+        lock (_profileGate)
+        {
+            var endProfile = build(end, endTime);
+            return ProfileDelta.Compute(build(start, startTime), endProfile);
+        }
+    }
+
+    private Profile BuildAllocationProfile(AllocationSnapshot snapshot, DateTimeOffset time)
+    {
+        _symbolizer.PrepareFor(snapshot.Sites.Select(site => site.Stack));
+        return AllocationProfile.Build(snapshot, _symbolizer.Symbolize, MainBinaryName(), time);
+    }
+
+    private Profile BuildContentionProfile(IReadOnlyList<ContentionSite> sites, bool mutex, DateTimeOffset time)
+    {
+        _symbolizer.PrepareFor(sites.Select(site => site.Stack));
+        return ContentionProfile.Build(sites, _symbolizer.Symbolize, MainBinaryName(), time, mutex ? ContentionProfile.MutexComment : ContentionProfile.BlockComment);
+    }
+
+    private static IReadOnlyList<ContentionSite> ContentionsOf(IReadOnlyList<ContentionSite> all, bool mutex) =>
+        mutex ? all.Where(site => site.Managed).ToList() : all;
 
     private SelfTraceSession StartSamplerSession(INetTraceHandler handler, string threadName)
     {

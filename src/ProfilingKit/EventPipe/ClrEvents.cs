@@ -23,6 +23,13 @@ internal static class ClrEvents
 
     public const int AllocationSampledEventId = 303;
 
+    /// <summary>Lock contention: a ContentionStart (with the waiter's stack) and a ContentionStop per contended acquisition.</summary>
+    public const long ContentionKeyword = 0x4000;
+
+    public const int ContentionStartEventId = 81;
+
+    public const int ContentionStopEventId = 91;
+
     /// <summary>MethodLoadVerbose on the runtime provider; MethodDCStartVerbose on the rundown provider.</summary>
     public const int MethodLoadVerboseEventId = 143;
 
@@ -69,6 +76,12 @@ internal static class ClrEvents
               && metadata.EventId is ModuleDCStartEventId or ModuleDCEndEventId;
     public static bool IsThreadSample(EventMetadata metadata) =>
         metadata.EventId == ThreadSampleEventId && metadata.ProviderName == SampleProfilerProvider;
+
+    public static bool IsContentionStart(EventMetadata metadata) =>
+        metadata.EventId == ContentionStartEventId && metadata.ProviderName == RuntimeProvider;
+
+    public static bool IsContentionStop(EventMetadata metadata) =>
+        metadata.EventId == ContentionStopEventId && metadata.ProviderName == RuntimeProvider;
 
     public static bool IsAllocationSampled(EventMetadata metadata) =>
         metadata.EventId == AllocationSampledEventId && metadata.ProviderName == RuntimeProvider;

@@ -41,11 +41,14 @@ internal sealed class PprofEndpoint : IDisposable
         var commandLine = new CommandLineHandler(settings.ExposeCommandLine);
         var symbol = new SymbolHandler(profiler.ResolveMethod);
         var goroutine = new GoroutineHandler(profiler, deltas);
+        var contention = new ContentionHandler(profiler, deltas);
         var routes = new[]
         {
             new PprofRoute("allocs", "A sampling of all past memory allocations", () => profiler.AllocationStackCount, allocs.Serve),
+            new PprofRoute("block", "Stack traces that led to waiting on contended locks (every contention the .NET runtime reports)", () => profiler.ContentionStackCount(mutex: false), contention.ServeBlock),
             new PprofRoute("cmdline", commandLine.Description, PprofRoute.NoCount, commandLine.Serve),
             new PprofRoute("goroutine", "Stack traces of all current managed threads (a goroutine is a thread here). Use debug=2 as a query parameter to export in the same format as an unrecovered panic.", PprofRoute.NoCount, goroutine.Serve),
+            new PprofRoute("mutex", "Stack traces of waiters on contended managed locks (Monitor, lock, System.Threading.Lock); .NET reports no holder stacks", () => profiler.ContentionStackCount(mutex: true), contention.ServeMutex),
             new PprofRoute(
                 "profile",
                 "CPU profile of managed code. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile.",

@@ -27,24 +27,33 @@ internal static class CountProfileText
 
         foreach (var (stack, count) in entries)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{count} @");
-            foreach (var address in stack)
-            {
-                text.Append(CultureInfo.InvariantCulture, $" 0x{address:x}");
-            }
-
-            text.Append('\n');
-            if (leafFrame is not null) text.Append("#\t").Append(leafFrame).Append('\n');
-            foreach (var address in stack)
-            {
-                text.Append(locate(address) is { } code
-                    ? string.Create(CultureInfo.InvariantCulture, $"#\t0x{code.Address:x}\t{code.Name}+0x{code.Offset:x}\t{code.File ?? "?"}:{code.Line}\n")
-                    : string.Create(CultureInfo.InvariantCulture, $"#\t0x{address:x}\n"));
-            }
-
-            text.Append('\n');
+            AppendRecord(text, count.ToString(CultureInfo.InvariantCulture), stack, locate, leafFrame);
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// One record of Go's legacy text profiles (runtime/pprof printStackRecord): <c>HEAD @ PC PC…</c>,
+    /// one <c>#	PC	Name+0xOFF	file:line</c> line per frame (<c>#	PC</c> alone for native code), a blank line.
+    /// </summary>
+    public static void AppendRecord(StringBuilder text, string head, ulong[] stack, Func<ulong, CodeLocation?> locate, string? leafFrame = null)
+    {
+        text.Append(head).Append(" @");
+        foreach (var address in stack)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" 0x{address:x}");
+        }
+
+        text.Append('\n');
+        if (leafFrame is not null) text.Append("#\t").Append(leafFrame).Append('\n');
+        foreach (var address in stack)
+        {
+            text.Append(locate(address) is { } code
+                ? string.Create(CultureInfo.InvariantCulture, $"#\t0x{code.Address:x}\t{code.Name}+0x{code.Offset:x}\t{code.File ?? "?"}:{code.Line}\n")
+                : string.Create(CultureInfo.InvariantCulture, $"#\t0x{address:x}\n"));
+        }
+
+        text.Append('\n');
     }
 }
