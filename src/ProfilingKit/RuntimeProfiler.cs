@@ -37,6 +37,7 @@ internal sealed class RuntimeProfiler : IDisposable
     private readonly SourceLineMap _lines = new();
     private readonly AllocationSampler _allocations;
     private readonly ContentionSampler _contentions;
+    private readonly ThreadCreationSampler _threadCreations;
     private readonly MethodSymbolizer _symbolizer;
     private readonly ManualResetEventSlim _started = new();
     private readonly object _profileGate = new();
@@ -49,6 +50,7 @@ internal sealed class RuntimeProfiler : IDisposable
         _threads = threads;
         _allocations = new AllocationSampler(_methods, threads.Contains, _lines);
         _contentions = new ContentionSampler(threads.Contains, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
+        _threadCreations = new ThreadCreationSampler(threads.Contains);
         _symbolizer = new MethodSymbolizer(_methods, _client, threads, _lines);
     }
 
@@ -97,6 +99,21 @@ internal sealed class RuntimeProfiler : IDisposable
     public Profile BuildContentionProfile(IReadOnlyList<ContentionSite> sites, bool mutex)
     {
         lock (_profileGate) return BuildContentionProfile(sites, mutex, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Managed threads started since sampling began: the count on the index page.</summary>
+    public long ThreadCreationCount => _threadCreations.Total;
+
+    /// <summary>Each distinct creation stack of the managed threads started since sampling began, or null with the reason.</summary>
+    public IReadOnlyList<(ulong[] Stack, long Count)>? TryGetThreadCreations(TimeSpan waitForStart, out string? error) =>
+        IsSampling(waitForStart, out error) ? _threadCreations.Snapshot() : null;
+
+    /// <summary>The thread creations of the next <paramref name="window"/> as a threadcreate delta; or null with the reason.</summary>
+    public Profile? TryGetThreadCreationDelta(TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error)
+    {
+        if (!IsSampling(waitForStart, out error)) return null;
+
+        return Delta(_threadCreations.Snapshot, (entries, time) => BuildCountProfile(ThreadCreateProfile.Type, entries, ThreadCreateProfile.Comment, time), window, cancel);
     }
 
     /// <summary>The lock contentions of the next <paramref name="window"/>, as a block or mutex delta; or null with the reason.</summary>
@@ -162,9 +179,9 @@ internal sealed class RuntimeProfiler : IDisposable
     }
 
     /// <summary>A count profile (goroutine, threadcreate) of <paramref name="entries"/>.</summary>
-    public Profile BuildCountProfile(string type, IReadOnlyList<(ulong[] Stack, long Count)> entries, string comment, string? leafFrame = null)
+    public Profile BuildCountProfile(string type, IReadOnlyList<(ulong[] Stack, long Count)> entries, string comment)
     {
-        lock (_profileGate) return CountProfile.Build(type, entries, _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow, comment, leafFrame);
+        lock (_profileGate) return BuildCountProfile(type, entries, comment, DateTimeOffset.UtcNow);
     }
 
     /// <summary>The managed code at one address, for Go's text formats.</summary>
@@ -201,9 +218,9 @@ internal sealed class RuntimeProfiler : IDisposable
                 new EventPipeProvider(
                     ClrEvents.RuntimeProvider,
                     EventLevel.Verbose, // MethodLoadVerbose is a Verbose event
-                    ClrEvents.AllocationSamplingKeyword | ClrEvents.ContentionKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
+                    ClrEvents.AllocationSamplingKeyword | ClrEvents.ContentionKeyword | ClrEvents.ThreadingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
             };
-            var handlers = new NetTraceHandlers(_allocations, _contentions);
+            var handlers = new NetTraceHandlers(_allocations, _contentions, _threadCreations);
             _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, handlers, _threads, "ProfilingKit sampler");
         }
         catch (Exception e)
@@ -239,6 +256,9 @@ internal sealed class RuntimeProfiler : IDisposable
             return ProfileDelta.Compute(build(start, startTime), endProfile);
         }
     }
+
+    private Profile BuildCountProfile(string type, IReadOnlyList<(ulong[] Stack, long Count)> entries, string comment, DateTimeOffset time) =>
+        CountProfile.Build(type, entries, _symbolizer, MainBinaryName(), time, comment);
 
     private Profile BuildAllocationProfile(AllocationSnapshot snapshot, DateTimeOffset time)
     {

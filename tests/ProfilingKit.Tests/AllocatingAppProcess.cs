@@ -39,6 +39,7 @@ internal sealed class AllocatingAppProcess : IDisposable
     public const string ChurningMethod = "AllocatingApp.BusyWork.ChurnAllocations";
     public const string ParkedMethod = "AllocatingApp.BusyWork.Park";
     public const string ContendingMethod = "AllocatingApp.BusyWork.ContendForLock";
+    public const string StartingMethod = "AllocatingApp.BusyWork.Start";
 
     /// <param name="busy">After the known allocations, keep threads burning CPU (<see cref="BurningMethod"/>), allocating (<see cref="ChurningMethod"/>) and asleep (<see cref="ParkedMethod"/>).</param>
     public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false)

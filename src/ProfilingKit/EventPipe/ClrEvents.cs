@@ -30,6 +30,11 @@ internal static class ClrEvents
 
     public const int ContentionStopEventId = 91;
 
+    /// <summary>Thread events: ThreadCreating fires on the thread that starts a managed thread, so its stack is the creation stack.</summary>
+    public const long ThreadingKeyword = 0x10000;
+
+    public const int ThreadCreatingEventId = 70;
+
     /// <summary>MethodLoadVerbose on the runtime provider; MethodDCStartVerbose on the rundown provider.</summary>
     public const int MethodLoadVerboseEventId = 143;
 
@@ -82,6 +87,9 @@ internal static class ClrEvents
 
     public static bool IsContentionStop(EventMetadata metadata) =>
         metadata.EventId == ContentionStopEventId && metadata.ProviderName == RuntimeProvider;
+
+    public static bool IsThreadCreating(EventMetadata metadata) =>
+        metadata.EventId == ThreadCreatingEventId && metadata.ProviderName == RuntimeProvider;
 
     public static bool IsAllocationSampled(EventMetadata metadata) =>
         metadata.EventId == AllocationSampledEventId && metadata.ProviderName == RuntimeProvider;

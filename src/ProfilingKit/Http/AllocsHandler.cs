@@ -30,7 +30,7 @@ internal sealed class AllocsHandler
 
         var debug = PprofQuery.Debug(request);
         var profile = _profiler.TryGetAllocationProfile(PprofEndpoint.StartWait, out var unavailable)
-            ?? throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not collect profile: " + unavailable);
+            ?? throw PprofRequestException.CouldNotCollect(unavailable);
 
         if (debug == 0)
         {

@@ -40,7 +40,7 @@ internal sealed class ContentionHandler
 
         var debug = PprofQuery.Debug(request);
         var sites = _profiler.TryGetContentions(mutex, PprofEndpoint.StartWait, out var unavailable)
-            ?? throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not collect profile: " + unavailable);
+            ?? throw PprofRequestException.CouldNotCollect(unavailable);
 
         if (debug == 0)
         {

@@ -47,7 +47,7 @@ internal sealed class GoroutineHandler
                 PprofResponses.Profile(response, "goroutine", ProfileSerializer.ToGzipBytes(Profile(threads)));
                 break;
             case 1:
-                PprofResponses.Text(response, CountProfileText.Render("goroutine", StackCounts.Of(threads.Select(t => t.Stack)), _profiler.Locate, new[] { Note }), "text/plain; charset=utf-8");
+                PprofResponses.Text(response, CountProfileText.Render("goroutine", StackCounter.Of(threads.Select(t => t.Stack)), _profiler.Locate, new[] { Note }), "text/plain; charset=utf-8");
                 break;
             default:
                 PprofResponses.Text(response, GoroutineDumpText.Render(threads, _profiler.Locate, new[] { Note }), "text/plain; charset=utf-8");
@@ -63,10 +63,10 @@ internal sealed class GoroutineHandler
         }
         catch (ProfilingUnavailableException e)
         {
-            throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not collect profile: " + e.Message);
+            throw PprofRequestException.CouldNotCollect(e.Message);
         }
     }
 
     private Profile Profile(IReadOnlyList<ThreadStack> threads) =>
-        _profiler.BuildCountProfile("goroutine", StackCounts.Of(threads.Select(thread => thread.Stack)), Note);
+        _profiler.BuildCountProfile("goroutine", StackCounter.Of(threads.Select(thread => thread.Stack)), Note);
 }

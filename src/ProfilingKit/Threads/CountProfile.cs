@@ -16,8 +16,7 @@ internal static class CountProfile
         MethodSymbolizer symbolizer,
         string mainBinary,
         DateTimeOffset now,
-        string comment,
-        string? leafFrame = null)
+        string comment)
     {
         symbolizer.PrepareFor(entries.Select(entry => entry.Stack));
         var valueType = new ValueTypeName(type, "count");
@@ -26,15 +25,32 @@ internal static class CountProfile
             .SetTime(now)
             .AddComment(comment);
 
-        var values = new long[1];
+        // Raw stacks that name the same frames (return addresses elsewhere in the same lines, native
+        // code in between) are one managed stack: one sample each, as Go has one per stack.
+        var samples = new Dictionary<string, (List<Frame> Frames, long Count)>(StringComparer.Ordinal);
+        var order = new List<string>();
         foreach (var (stack, count) in entries)
         {
             var frames = symbolizer.Symbolize(stack);
-            if (leafFrame is not null) frames.Insert(0, new Frame(leafFrame));
             if (frames.Count == 0) frames.Add(new Frame(StackSymbolizer.NativeCodeFrame));
 
-            values[0] = count;
-            builder.AddSample(frames, values);
+            var key = string.Join("\n", frames);
+            if (samples.TryGetValue(key, out var sample))
+            {
+                samples[key] = (sample.Frames, sample.Count + count);
+            }
+            else
+            {
+                samples.Add(key, (frames, count));
+                order.Add(key);
+            }
+        }
+
+        var values = new long[1];
+        foreach (var key in order)
+        {
+            values[0] = samples[key].Count;
+            builder.AddSample(samples[key].Frames, values);
         }
 
         return builder.Build();

@@ -15,8 +15,7 @@ internal static class CountProfileText
         string name,
         IReadOnlyList<(ulong[] Stack, long Count)> entries,
         Func<ulong, CodeLocation?> locate,
-        IEnumerable<string> notes,
-        string? leafFrame = null)
+        IEnumerable<string> notes)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{name} profile: total {entries.Sum(entry => entry.Count)}\n");
@@ -27,7 +26,7 @@ internal static class CountProfileText
 
         foreach (var (stack, count) in entries)
         {
-            AppendRecord(text, count.ToString(CultureInfo.InvariantCulture), stack, locate, leafFrame);
+            AppendRecord(text, count.ToString(CultureInfo.InvariantCulture), stack, locate);
         }
 
         return text.ToString();
@@ -37,7 +36,7 @@ internal static class CountProfileText
     /// One record of Go's legacy text profiles (runtime/pprof printStackRecord): <c>HEAD @ PC PC…</c>,
     /// one <c>#	PC	Name+0xOFF	file:line</c> line per frame (<c>#	PC</c> alone for native code), a blank line.
     /// </summary>
-    public static void AppendRecord(StringBuilder text, string head, ulong[] stack, Func<ulong, CodeLocation?> locate, string? leafFrame = null)
+    public static void AppendRecord(StringBuilder text, string head, ulong[] stack, Func<ulong, CodeLocation?> locate)
     {
         text.Append(head).Append(" @");
         foreach (var address in stack)
@@ -46,7 +45,6 @@ internal static class CountProfileText
         }
 
         text.Append('\n');
-        if (leafFrame is not null) text.Append("#\t").Append(leafFrame).Append('\n');
         foreach (var address in stack)
         {
             text.Append(locate(address) is { } code
