@@ -187,6 +187,64 @@ internal sealed class RuntimeProfiler : IDisposable
     /// <summary>The managed code at one address, for Go's text formats.</summary>
     public CodeLocation? Locate(ulong address) => _symbolizer.Locate(address);
 
+    /// <summary>
+    /// Records a raw <c>.nettrace</c> of the next <paramref name="window"/> (or until
+    /// <paramref name="cancel"/>) with the providers of a default trace: the SampleProfiler's CPU
+    /// samples and the runtime's GC, contention, loader, JIT, exception and thread events, with a
+    /// rundown at the end so PerfView and <c>dotnet-trace convert</c> can name every method.
+    /// <paramref name="begin"/> is called once the session runs and returns where the bytes go, as
+    /// they come. Call with the exclusive session taken.
+    /// </summary>
+    /// <exception cref="ProfilingUnavailableException">The session could not start; nothing was written.</exception>
+    public void WriteTrace(TimeSpan window, CancellationToken cancel, Func<Stream> begin)
+    {
+        var providers = new[]
+        {
+            new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational),
+            new EventPipeProvider(
+                ClrEvents.RuntimeProvider,
+                EventLevel.Verbose, // MethodLoadVerbose names the code JIT-compiled during the window
+                ClrEvents.GCKeyword | ClrEvents.LoaderKeyword | ClrEvents.JitKeyword | ClrEvents.ContentionKeyword | ClrEvents.ExceptionKeyword
+                | ClrEvents.ThreadingKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
+        };
+        EventPipeSession session;
+        try
+        {
+            session = _client.StartEventPipeSession(providers, requestRundown: true, ThreadSampleBufferMegabytes);
+        }
+        catch (Exception e)
+        {
+            throw new ProfilingUnavailableException(DescribeSessionFailure(e), e);
+        }
+
+        using (session)
+        {
+            var output = begin();
+            var copier = _threads.Start("ProfilingKit trace writer", () =>
+            {
+                try
+                {
+                    session.EventStream.CopyTo(output);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.HttpListenerException)
+                {
+                    // The client went away; the session still ends with the window.
+                }
+            });
+            cancel.WaitHandle.WaitOne(window);
+            try
+            {
+                session.Stop();
+            }
+            catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or IOException or TimeoutException)
+            {
+                // The session already ended; the copy ends with the stream.
+            }
+
+            copier.Join(DrainTimeout);
+        }
+    }
+
     /// <summary>The CPU profile of thread samples.</summary>
     public Profile BuildCpuProfile(ThreadSamples samples, string? note)
     {

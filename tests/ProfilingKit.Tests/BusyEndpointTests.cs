@@ -67,7 +67,7 @@ public class BusyEndpointTests
     {
         var html = await Http.GetStringAsync(_app.Url(""));
 
-        foreach (var name in new[] { "allocs", "block", "cmdline", "goroutine", "mutex", "profile", "symbol", "threadcreate", "wall" })
+        foreach (var name in new[] { "allocs", "block", "cmdline", "goroutine", "mutex", "profile", "symbol", "threadcreate", "trace", "wall" })
         {
             Assert.Contains($"<a href='{name}?debug=1'>{name}</a>", html);
         }

@@ -12,6 +12,8 @@ internal static class ClrEvents
     /// <summary>ThreadSample, the sampler's only event (no keywords, Informational).</summary>
     public const int ThreadSampleEventId = 0;
 
+    public const long GCKeyword = 0x1;
+
     public const long LoaderKeyword = 0x8;
     public const long JitKeyword = 0x10;
 
@@ -29,6 +31,8 @@ internal static class ClrEvents
     public const int ContentionStartEventId = 81;
 
     public const int ContentionStopEventId = 91;
+
+    public const long ExceptionKeyword = 0x8000;
 
     /// <summary>Thread events: ThreadCreating fires on the thread that starts a managed thread, so its stack is the creation stack.</summary>
     public const long ThreadingKeyword = 0x10000;
