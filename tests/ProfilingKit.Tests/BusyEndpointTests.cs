@@ -73,6 +73,7 @@ public class BusyEndpointTests
         }
 
         Assert.Matches(@"<tr><td>[1-9]\d*</td><td><a href='allocs\?debug=1'>", html);
+        Assert.Contains("<a href='goroutine?debug=2'>full goroutine stack dump</a>", html);
         Assert.Contains("CPU profile of managed code", html);
         Assert.Contains("Wall-clock profile", html);
         Assert.True(html.IndexOf("'allocs?", StringComparison.Ordinal) < html.IndexOf("'wall?", StringComparison.Ordinal), "rows in name order, as Go's");
