@@ -167,8 +167,10 @@ internal sealed class RuntimeProfiler : IDisposable
             session.StopAndDrain(DrainTimeout);
         }
 
-        var threads = collector.Result(OsThreadNames.Of);
-        PrepareNames(threads.Select(thread => thread.Stack));
+        var threads = collector.Result(OsThreadNames.Of)
+            .Select(thread => thread with { CreatedBy = _threadCreations.CreationOf(thread.ThreadId) })
+            .ToList();
+        PrepareNames(threads.Select(thread => thread.Stack).Concat(threads.Where(t => t.CreatedBy is not null).Select(t => t.CreatedBy!.Stack)));
         return threads;
     }
 

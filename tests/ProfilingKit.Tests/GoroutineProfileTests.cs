@@ -63,6 +63,7 @@ public class GoroutineProfileTests
         Assert.StartsWith("# ProfilingKit: ", text);
         Assert.Matches(@$"\ngoroutine \d+ \[{GoroutineDumpText.WaitingState}, Park\]:\n(.*\n)*?AllocatingApp\.BusyWork\.Park\(\.\.\.\)\n\t.*BusyWork\.cs:\d+ \+0x[0-9a-f]+\n", text);
         Assert.Matches(@"\ngoroutine \d+ \[(running|waiting or native), BurnCpu\]:\n", text);
+        Assert.Matches(@"\ncreated by AllocatingApp\.BusyWork\.Start in goroutine \d+\n\t.*BusyWork\.cs:\d+ \+0x[0-9a-f]+\n", text); // Go's last line, from the ThreadCreating event
         Assert.DoesNotContain("ProfilingKit pprof", text); // the endpoint's own threads
     }
 

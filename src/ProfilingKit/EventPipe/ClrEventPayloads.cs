@@ -128,6 +128,16 @@ internal static class ClrEventPayloads
         return true;
     }
 
+    /// <summary>ThreadCreating and ThreadRunning: the runtime's thread object (a pointer) first, then ClrInstanceID.</summary>
+    public static bool TryReadThreadObject(ReadOnlySpan<byte> payload, int pointerSize, out ulong threadObject)
+    {
+        threadObject = 0;
+        if (payload.Length < pointerSize) return false;
+
+        threadObject = pointerSize == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(payload) : BinaryPrimitives.ReadUInt32LittleEndian(payload);
+        return true;
+    }
+
     private static bool TryReadUtf16(ReadOnlySpan<byte> payload, scoped ref int offset, out ReadOnlySpan<char> text)
     {
         text = default;

@@ -39,6 +39,9 @@ internal static class ClrEvents
 
     public const int ThreadCreatingEventId = 70;
 
+    /// <summary>ThreadRunning fires on the new thread as it starts, with the same thread object id as its ThreadCreating.</summary>
+    public const int ThreadRunningEventId = 71;
+
     /// <summary>MethodLoadVerbose on the runtime provider; MethodDCStartVerbose on the rundown provider.</summary>
     public const int MethodLoadVerboseEventId = 143;
 
@@ -94,6 +97,9 @@ internal static class ClrEvents
 
     public static bool IsThreadCreating(EventMetadata metadata) =>
         metadata.EventId == ThreadCreatingEventId && metadata.ProviderName == RuntimeProvider;
+
+    public static bool IsThreadRunning(EventMetadata metadata) =>
+        metadata.EventId == ThreadRunningEventId && metadata.ProviderName == RuntimeProvider;
 
     public static bool IsAllocationSampled(EventMetadata metadata) =>
         metadata.EventId == AllocationSampledEventId && metadata.ProviderName == RuntimeProvider;

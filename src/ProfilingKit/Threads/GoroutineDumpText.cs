@@ -18,6 +18,9 @@ internal static class GoroutineDumpText
     /// <summary>The state of any other thread: blocked, asleep or in native code, which the runtime cannot tell apart.</summary>
     public const string WaitingState = "waiting or native";
 
+    /// <summary>Thread.Start and Thread.StartCore: the creation stack's own frames, above which is who started the thread.</summary>
+    private const string ThreadTypePrefix = "System.Threading.Thread.";
+
     public static string Render(IReadOnlyList<ThreadStack> threads, Func<ulong, CodeLocation?> locate, IEnumerable<string> notes)
     {
         var text = new StringBuilder();
@@ -45,14 +48,34 @@ internal static class GoroutineDumpText
                 if (pendingNative) text.Append(StackSymbolizer.NativeCodeFrame).Append('\n');
                 pendingNative = false;
                 written++;
-                text.Append(code.Name).Append("(...)\n\t")
-                    .Append(code.File ?? "?").Append(':').Append(code.Line.ToString(CultureInfo.InvariantCulture))
-                    .Append(CultureInfo.InvariantCulture, $" +0x{code.Offset:x}\n");
+                text.Append(code.Name).Append("(...)\n");
+                AppendPosition(text, code);
             }
 
             if (written == 0) text.Append(StackSymbolizer.NativeCodeFrame).Append('\n');
+            if (thread.CreatedBy is not null) AppendCreatedBy(text, thread.CreatedBy, locate);
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Go's second line of a frame: <c>\tfile:line +0xOFF</c>, <c>?:0</c> without a PDB.</summary>
+    private static void AppendPosition(StringBuilder text, CodeLocation code) =>
+        text.Append(CultureInfo.InvariantCulture, $"\t{code.File ?? "?"}:{code.Line} +0x{code.Offset:x}\n");
+
+    /// <summary>
+    /// Go's last line of a goroutine started by another: <c>created by F in goroutine N</c> and F's
+    /// position, F being the first frame of the creation stack outside Thread's own start methods.
+    /// </summary>
+    private static void AppendCreatedBy(StringBuilder text, ThreadCreation creation, Func<ulong, CodeLocation?> locate)
+    {
+        foreach (var address in creation.Stack)
+        {
+            if (locate(address) is not { } code || code.Name.StartsWith(ThreadTypePrefix, StringComparison.Ordinal)) continue;
+
+            text.Append(CultureInfo.InvariantCulture, $"created by {code.Name} in goroutine {creation.CreatorThreadId}\n");
+            AppendPosition(text, code);
+            return;
+        }
     }
 }
