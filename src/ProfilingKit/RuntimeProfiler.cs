@@ -3,6 +3,7 @@ using System.Diagnostics.Tracing;
 using System.Reflection;
 using Microsoft.Diagnostics.NETCore.Client;
 using ProfilingKit.Allocations;
+using ProfilingKit.Contention;
 using ProfilingKit.Cpu;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.EventPipe;
@@ -10,6 +11,7 @@ using ProfilingKit.Heap;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 using ProfilingKit.Symbols;
+using ProfilingKit.Threads;
 
 namespace ProfilingKit;
 
@@ -23,14 +25,21 @@ internal sealed class RuntimeProfiler : IDisposable
     private const int SessionBufferMegabytes = 16;
     private const int ThreadSampleBufferMegabytes = 32;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
-
     private static readonly TimeSpan HeapSnapshotTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a stack snapshot samples after the first sample arrives: longer than one pass of the
+    /// sampler (1 to 4 ms measured), so the pass that sample began is complete.
+    /// </summary>
+    private static readonly TimeSpan StackSnapshotWindow = TimeSpan.FromMilliseconds(20);
 
     private readonly ProfilerThreads _threads;
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
     private readonly MethodAddressMap _methods = new();
     private readonly SourceLineMap _lines = new();
     private readonly AllocationSampler _allocations;
+    private readonly ContentionSampler _contentions;
+    private readonly ThreadCreationSampler _threadCreations;
     private readonly MethodSymbolizer _symbolizer;
     private readonly ManualResetEventSlim _started = new();
     private readonly object _profileGate = new();
@@ -44,6 +53,8 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         _threads = threads;
         _allocations = new AllocationSampler(_methods, IsOwnThread, _lines);
+        _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
+        _threadCreations = new ThreadCreationSampler(IsOwnThread);
         _symbolizer = new MethodSymbolizer(_methods, _client, threads, _lines);
     }
 
@@ -75,18 +86,46 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         if (!IsSampling(waitForStart, out error)) return null;
 
-        var start = _allocations.Snapshot();
-        var startTime = DateTimeOffset.UtcNow;
-        cancel.WaitHandle.WaitOne(window);
-        var end = _allocations.Snapshot();
-        var endTime = DateTimeOffset.UtcNow;
+        return Delta(_allocations.Snapshot, (snapshot, time) => BuildAllocationProfile(snapshot, time, AllocationProfile.Comment), window, cancel);
+    }
 
-        lock (_profileGate)
-        {
-            // The end first: its stacks include the start's, so one rundown (if any) names both alike.
-            var endProfile = BuildAllocationProfile(end, endTime, AllocationProfile.Comment);
-            return ProfileDelta.Compute(BuildAllocationProfile(start, startTime, AllocationProfile.Comment), endProfile);
-        }
+    /// <summary>The number of distinct waiter stacks of contended locks so far (managed locks only for mutex): the counts on the index page.</summary>
+    public long ContentionStackCount(bool mutex) => _contentions.SiteCount(managedOnly: mutex);
+
+    /// <summary>
+    /// The lock contentions since start, every one the runtime reported for block, those of managed
+    /// locks for mutex; or null with the reason in <paramref name="error"/>.
+    /// </summary>
+    public IReadOnlyList<ContentionSite>? TryGetContentions(bool mutex, TimeSpan waitForStart, out string? error) =>
+        IsSampling(waitForStart, out error) ? ContentionsOf(_contentions.Snapshot(), mutex) : null;
+
+    /// <summary>The block or mutex profile of <paramref name="sites"/>.</summary>
+    public Profile BuildContentionProfile(IReadOnlyList<ContentionSite> sites, bool mutex)
+    {
+        lock (_profileGate) return BuildContentionProfile(sites, mutex, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Managed threads started since sampling began: the count on the index page.</summary>
+    public long ThreadCreationCount => _threadCreations.Total;
+
+    /// <summary>Each distinct creation stack of the managed threads started since sampling began, or null with the reason.</summary>
+    public IReadOnlyList<(ulong[] Stack, long Count)>? TryGetThreadCreations(TimeSpan waitForStart, out string? error) =>
+        IsSampling(waitForStart, out error) ? _threadCreations.Snapshot() : null;
+
+    /// <summary>The thread creations of the next <paramref name="window"/> as a threadcreate delta; or null with the reason.</summary>
+    public Profile? TryGetThreadCreationDelta(TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error)
+    {
+        if (!IsSampling(waitForStart, out error)) return null;
+
+        return Delta(_threadCreations.Snapshot, (entries, time) => BuildCountProfile(ThreadCreateProfile.Type, entries, ThreadCreateProfile.Comment, time), window, cancel);
+    }
+
+    /// <summary>The lock contentions of the next <paramref name="window"/>, as a block or mutex delta; or null with the reason.</summary>
+    public Profile? TryGetContentionDelta(bool mutex, TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error)
+    {
+        if (!IsSampling(waitForStart, out error)) return null;
+
+        return Delta(() => ContentionsOf(_contentions.Snapshot(), mutex), (sites, time) => BuildContentionProfile(sites, mutex, time), window, cancel);
     }
 
     /// <summary>
@@ -127,11 +166,79 @@ internal sealed class RuntimeProfiler : IDisposable
     public ThreadSamples CollectThreadSamples(TimeSpan window, CancellationToken cancel)
     {
         var collector = new ThreadSampleCollector(IsOwnThread, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
-        var providers = new[] { new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational) };
-        SelfTraceSession session;
+        using (var session = StartSamplerSession(collector, "ProfilingKit thread sampler"))
+        {
+            var started = Stopwatch.GetTimestamp();
+            var cpuBefore = OsThreadCpuTime.Read();
+            cancel.WaitHandle.WaitOne(window);
+            var cpuSpent = OsThreadCpuTime.Spent(cpuBefore, OsThreadCpuTime.Read());
+            session.StopAndDrain(DrainTimeout);
+            return collector.Result(Stopwatch.GetElapsedTime(started), cpuSpent);
+        }
+    }
+
+    /// <summary>
+    /// Every managed thread's stack now, from one pass of the runtime's sampler in a short session
+    /// of its own. It needs no exclusive slot: a few milliseconds of sampling, so a goroutine dump
+    /// works while a CPU profile runs.
+    /// </summary>
+    /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
+    public IReadOnlyList<ThreadStack> CollectThreadStacks(CancellationToken cancel)
+    {
+        var collector = new ThreadStackCollector(IsOwnThread);
+        using (var session = StartSamplerSession(collector, "ProfilingKit stack snapshot"))
+        {
+            collector.WaitForFirstSample(TimeSpan.FromSeconds(5), cancel);
+            cancel.WaitHandle.WaitOne(StackSnapshotWindow);
+            session.StopAndDrain(DrainTimeout);
+        }
+
+        var threads = collector.Result(OsThreadNames.Of)
+            .Select(thread => thread with { CreatedBy = _threadCreations.CreationOf(thread.ThreadId) })
+            .ToList();
+        PrepareNames(threads.Select(thread => thread.Stack).Concat(threads.Where(t => t.CreatedBy is not null).Select(t => t.CreatedBy!.Stack)));
+        return threads;
+    }
+
+    /// <summary>Names every address of <paramref name="stacks"/> that can be named (a rundown if needed), before <see cref="Locate"/>.</summary>
+    public void PrepareNames(IEnumerable<ulong[]> stacks)
+    {
+        lock (_profileGate) _symbolizer.PrepareFor(stacks);
+    }
+
+    /// <summary>A count profile (goroutine, threadcreate) of <paramref name="entries"/>.</summary>
+    public Profile BuildCountProfile(string type, IReadOnlyList<(ulong[] Stack, long Count)> entries, string comment)
+    {
+        lock (_profileGate) return BuildCountProfile(type, entries, comment, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The managed code at one address, for Go's text formats.</summary>
+    public CodeLocation? Locate(ulong address) => _symbolizer.Locate(address);
+
+    /// <summary>
+    /// Records a raw <c>.nettrace</c> of the next <paramref name="window"/> (or until
+    /// <paramref name="cancel"/>) with the providers of a default trace: the SampleProfiler's CPU
+    /// samples and the runtime's GC, contention, loader, JIT, exception and thread events, with a
+    /// rundown at the end so PerfView and <c>dotnet-trace convert</c> can name every method.
+    /// <paramref name="begin"/> is called once the session runs and returns where the bytes go, as
+    /// they come. Call with the exclusive session taken.
+    /// </summary>
+    /// <exception cref="ProfilingUnavailableException">The session could not start; nothing was written.</exception>
+    public void WriteTrace(TimeSpan window, CancellationToken cancel, Func<Stream> begin)
+    {
+        var providers = new[]
+        {
+            new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational),
+            new EventPipeProvider(
+                ClrEvents.RuntimeProvider,
+                EventLevel.Verbose, // MethodLoadVerbose names the code JIT-compiled during the window
+                ClrEvents.GCKeyword | ClrEvents.LoaderKeyword | ClrEvents.JitKeyword | ClrEvents.ContentionKeyword | ClrEvents.ExceptionKeyword
+                | ClrEvents.ThreadingKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
+        };
+        EventPipeSession session;
         try
         {
-            session = SelfTraceSession.Start(_client, providers, requestRundown: false, ThreadSampleBufferMegabytes, collector, _threads, "ProfilingKit thread sampler");
+            session = _client.StartEventPipeSession(providers, requestRundown: true, ThreadSampleBufferMegabytes);
         }
         catch (Exception e)
         {
@@ -140,12 +247,29 @@ internal sealed class RuntimeProfiler : IDisposable
 
         using (session)
         {
-            var started = Stopwatch.GetTimestamp();
-            var cpuBefore = OsThreadCpuTime.Read();
+            var output = begin();
+            var copier = _threads.Start("ProfilingKit trace writer", () =>
+            {
+                try
+                {
+                    session.EventStream.CopyTo(output);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.HttpListenerException)
+                {
+                    // The client went away; the session still ends with the window.
+                }
+            });
             cancel.WaitHandle.WaitOne(window);
-            var cpuSpent = OsThreadCpuTime.Spent(cpuBefore, OsThreadCpuTime.Read());
-            session.StopAndDrain(DrainTimeout);
-            return collector.Result(Stopwatch.GetElapsedTime(started), cpuSpent);
+            try
+            {
+                session.Stop();
+            }
+            catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or IOException or TimeoutException)
+            {
+                // The session already ended; the copy ends with the stream.
+            }
+
+            copier.Join(DrainTimeout);
         }
     }
 
@@ -180,9 +304,10 @@ internal sealed class RuntimeProfiler : IDisposable
                 new EventPipeProvider(
                     ClrEvents.RuntimeProvider,
                     EventLevel.Verbose, // MethodLoadVerbose is a Verbose event
-                    ClrEvents.AllocationSamplingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
+                    ClrEvents.AllocationSamplingKeyword | ClrEvents.ContentionKeyword | ClrEvents.ThreadingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
             };
-            _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, _allocations, _threads, "ProfilingKit sampler");
+            var handlers = new NetTraceHandlers(_allocations, _contentions, _threadCreations);
+            _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, handlers, _threads, "ProfilingKit sampler");
         }
         catch (Exception e)
         {
@@ -197,6 +322,29 @@ internal sealed class RuntimeProfiler : IDisposable
             _started.Set();
         }
     }
+
+    /// <summary>
+    /// Two snapshots <paramref name="window"/> apart (or until <paramref name="cancel"/>) and the
+    /// difference of their profiles. Both are named in one go, the end first: its stacks include the
+    /// start's, so one rundown (if any) names both alike.
+    /// </summary>
+    private Profile Delta<TSnapshot>(Func<TSnapshot> snapshot, Func<TSnapshot, DateTimeOffset, Profile> build, TimeSpan window, CancellationToken cancel)
+    {
+        var start = snapshot();
+        var startTime = DateTimeOffset.UtcNow;
+        cancel.WaitHandle.WaitOne(window);
+        var end = snapshot();
+        var endTime = DateTimeOffset.UtcNow;
+
+        lock (_profileGate)
+        {
+            var endProfile = build(end, endTime);
+            return ProfileDelta.Compute(build(start, startTime), endProfile);
+        }
+    }
+
+    private Profile BuildCountProfile(string type, IReadOnlyList<(ulong[] Stack, long Count)> entries, string comment, DateTimeOffset time) =>
+        CountProfile.Build(type, entries, _symbolizer, MainBinaryName(), time, comment);
 
     /// <summary>The heap profile now; with <paramref name="start"/>, less the allocations sampled by then.</summary>
     private Profile? TakeHeapProfile(AllocationSnapshot? start, DateTimeOffset startTime, out string? error)
@@ -237,10 +385,32 @@ internal sealed class RuntimeProfiler : IDisposable
     }
 
     /// <summary>
-    /// ProfilingKit's own threads and the runtime thread that runs the GC trace: their allocations
-    /// and stacks are diagnostics work, not the app's, so profiles leave them out.
+    /// ProfilingKit's own threads and the runtime thread that runs the GC trace: their allocations,
+    /// contentions and stacks are diagnostics work, not the app's, so profiles leave them out.
     /// </summary>
     private bool IsOwnThread(long osThreadId) => _threads.Contains(osThreadId) || GcTrace.IsTraceThread(osThreadId);
+
+    private Profile BuildContentionProfile(IReadOnlyList<ContentionSite> sites, bool mutex, DateTimeOffset time)
+    {
+        _symbolizer.PrepareFor(sites.Select(site => site.Stack));
+        return ContentionProfile.Build(sites, _symbolizer.Symbolize, MainBinaryName(), time, mutex ? ContentionProfile.MutexComment : ContentionProfile.BlockComment);
+    }
+
+    private static IReadOnlyList<ContentionSite> ContentionsOf(IReadOnlyList<ContentionSite> all, bool mutex) =>
+        mutex ? all.Where(site => site.Managed).ToList() : all;
+
+    private SelfTraceSession StartSamplerSession(INetTraceHandler handler, string threadName)
+    {
+        var providers = new[] { new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational) };
+        try
+        {
+            return SelfTraceSession.Start(_client, providers, requestRundown: false, ThreadSampleBufferMegabytes, handler, _threads, threadName);
+        }
+        catch (Exception e)
+        {
+            throw new ProfilingUnavailableException(DescribeSessionFailure(e), e);
+        }
+    }
 
     private bool IsSampling(TimeSpan waitForStart, out string? error)
     {

@@ -42,6 +42,8 @@ internal sealed class AllocatingAppProcess : IDisposable
     public const string ThirtyPercentMethod = "AllocatingApp.BusyWork.ThirtyPercent";
     public const string ChurningMethod = "AllocatingApp.BusyWork.ChurnAllocations";
     public const string ParkedMethod = "AllocatingApp.BusyWork.Park";
+    public const string ContendingMethod = "AllocatingApp.BusyWork.ContendForLock";
+    public const string StartingMethod = "AllocatingApp.BusyWork.Start";
 
     /// <param name="busy">After the known allocations, keep threads burning CPU (<see cref="BurningMethod"/>), allocating (<see cref="ChurningMethod"/>) and asleep (<see cref="ParkedMethod"/>).</param>
     /// <param name="retainedMegabytes">When above 0, keep about this many MB of <c>AllocatingApp.RetainedRecord[]</c> alive (<see cref="RetainedBytes"/>).</param>

@@ -61,12 +61,13 @@ public class BusyEndpointTests
     {
         var html = await Http.GetStringAsync(_app.Url(""));
 
-        foreach (var name in new[] { "allocs", "cmdline", "heap", "profile", "symbol", "wall" })
+        foreach (var name in new[] { "allocs", "block", "cmdline", "goroutine", "heap", "mutex", "profile", "symbol", "threadcreate", "trace", "wall" })
         {
             Assert.Contains($"<a href='{name}?debug=1'>{name}</a>", html);
         }
 
         Assert.Matches(@"<tr><td>[1-9]\d*</td><td><a href='allocs\?debug=1'>", html);
+        Assert.Contains("<a href='goroutine?debug=2'>full goroutine stack dump</a>", html);
         Assert.Contains("CPU profile of managed code", html);
         Assert.Contains("Wall-clock profile", html);
         Assert.True(html.IndexOf("'allocs?", StringComparison.Ordinal) < html.IndexOf("'wall?", StringComparison.Ordinal), "rows in name order, as Go's");

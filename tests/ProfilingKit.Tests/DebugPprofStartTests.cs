@@ -44,6 +44,13 @@ public class DebugPprofStartTests
         using var cpu = await Http.GetAsync($"http://127.0.0.1:{port}/debug/pprof/profile?seconds=1");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, cpu.StatusCode);
         Assert.Equal("Could not enable CPU profiling: the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0).\n", await cpu.Content.ReadAsStringAsync());
+        foreach (var path in new[] { "block", "mutex", "threadcreate", "goroutine", "goroutine?debug=2", "trace?seconds=1" })
+        {
+            using var unavailable = await Http.GetAsync($"http://127.0.0.1:{port}/debug/pprof/{path}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+            Assert.Contains("DOTNET_EnableDiagnostics=0", await unavailable.Content.ReadAsStringAsync());
+        }
+
         using var index = await Http.GetAsync($"http://127.0.0.1:{port}/debug/pprof/");
         Assert.Equal(HttpStatusCode.OK, index.StatusCode);
         Assert.Equal(0, app.Exit());

@@ -90,6 +90,9 @@ public class GcTraceTests
     {
         using var app = AllocatingAppProcess.Start($"127.0.0.1:{FreePort.Next()}", megabytes: 100, new Dictionary<string, string> { [GcTrace.Variable] = "1" });
 
+        // The runtime hands GC events to the listener on a thread of its own, a little later: on a
+        // busy machine the app can finish allocating before the first line is out, and exit without it.
+        Assert.True(app.WaitForStandardError("gc "), "no gctrace line on stderr:\n" + app.StandardError);
         Assert.Equal(0, app.Exit());
         Assert.NotEmpty(TracedGcLine.ParseAll(app.StandardError)); // 100 MB in 1 KB arrays needs several gen0 GCs
     }

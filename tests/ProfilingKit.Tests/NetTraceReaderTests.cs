@@ -11,7 +11,7 @@ public class NetTraceReaderTests
     public void Reads_the_same_allocation_samples_as_TraceEvent()
     {
         var ours = new List<(string Type, long Size, long Thread, int Frames)>();
-        var reader = new NetTraceReader(new MemoryStream(AllocationTrace.Value), new Handler((in TraceEventRecord r) =>
+        var reader = new NetTraceReader(new MemoryStream(AllocationTrace.Value), new RecordHandler((in TraceEventRecord r) =>
         {
             if (ClrEvents.IsAllocationSampled(r.Metadata)
                 && ClrEventPayloads.TryReadAllocationSampled(r.Payload, r.PointerSize, out var type, out var size))
@@ -42,7 +42,7 @@ public class NetTraceReaderTests
         var map = new Symbols.MethodAddressMap();
         var stacks = new List<ulong[]>();
         var trace = SelfTrace.Record(() => Allocator.Run(20_000, 1_000));
-        new NetTraceReader(new MemoryStream(trace), new Handler((in TraceEventRecord r) =>
+        new NetTraceReader(new MemoryStream(trace), new RecordHandler((in TraceEventRecord r) =>
         {
             map.TryAdd(r);
             if (ClrEvents.IsAllocationSampled(r.Metadata)) stacks.Add(r.Stack.ToArray());
@@ -57,7 +57,7 @@ public class NetTraceReaderTests
     {
         var cut = AllocationTrace.Value.AsSpan(0, AllocationTrace.Value.Length / 2).ToArray();
 
-        var error = Assert.Throws<NetTraceFormatException>(() => new NetTraceReader(new MemoryStream(cut), new Handler((in TraceEventRecord _) => { })).Read());
+        var error = Assert.Throws<NetTraceFormatException>(() => new NetTraceReader(new MemoryStream(cut), new RecordHandler((in TraceEventRecord _) => { })).Read());
 
         Assert.Contains("truncated", error.Message);
     }
@@ -69,21 +69,10 @@ public class NetTraceReaderTests
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(content);
 
-        var error = Assert.Throws<NetTraceFormatException>(() => new NetTraceReader(new MemoryStream(bytes), new Handler((in TraceEventRecord _) => { })).Read());
+        var error = Assert.Throws<NetTraceFormatException>(() => new NetTraceReader(new MemoryStream(bytes), new RecordHandler((in TraceEventRecord _) => { })).Read());
 
         Assert.True(error.Message.Contains("not a nettrace stream") || error.Message.Contains("truncated"), error.Message);
     }
 
     private static List<(string, long, long)> Sorted(IEnumerable<(string, long, long)> samples) => samples.Order().ToList();
-
-    private delegate void RecordAction(in TraceEventRecord record);
-
-    private sealed class Handler : INetTraceHandler
-    {
-        private readonly RecordAction _action;
-
-        public Handler(RecordAction action) => _action = action;
-
-        public void OnEvent(in TraceEventRecord record) => _action(record);
-    }
 }

@@ -75,16 +75,16 @@ public class ThreadTimeProfileTests
     }
 
     [Fact]
-    public async Task A_second_cpu_or_wall_request_while_one_runs_gets_gos_500_and_the_first_succeeds()
+    public async Task A_second_cpu_wall_or_trace_request_while_one_runs_gets_gos_500_and_the_first_succeeds()
     {
         var first = Http.GetAsync(_app.Url("profile?seconds=3"));
         await Task.Delay(TimeSpan.FromSeconds(1));
 
-        foreach (var path in new[] { "profile?seconds=1", "wall?seconds=1" })
+        foreach (var (path, message) in new[] { ("profile?seconds=1", ThreadTimeHandler.BusyMessage), ("wall?seconds=1", ThreadTimeHandler.BusyMessage), ("trace?seconds=1", TraceHandler.BusyMessage) })
         {
             using var second = await Http.GetAsync(_app.Url(path));
             Assert.Equal(HttpStatusCode.InternalServerError, second.StatusCode);
-            Assert.Equal(ThreadTimeHandler.BusyMessage + "\n", await second.Content.ReadAsStringAsync());
+            Assert.Equal(message + "\n", await second.Content.ReadAsStringAsync());
             Assert.Equal("1", Assert.Single(second.Headers.GetValues("X-Go-Pprof")));
         }
 

@@ -111,6 +111,33 @@ internal static class ClrEventPayloads
         return true;
     }
 
+    /// <summary>ContentionStart (V0 to V2): the first byte is ContentionFlags, 0 for a managed lock (Monitor, Lock), 1 for a native one.</summary>
+    public static bool TryReadContentionStart(ReadOnlySpan<byte> payload, out bool managed)
+    {
+        managed = payload.Length > 0 && payload[0] == 0;
+        return payload.Length > 0;
+    }
+
+    /// <summary>ContentionStop_V1 (.NET 8+): flags (u8), ClrInstanceID (u16), DurationNs (double); false for V0, which has no duration.</summary>
+    public static bool TryReadContentionDuration(ReadOnlySpan<byte> payload, out double durationNanos)
+    {
+        durationNanos = 0;
+        if (payload.Length < 11) return false;
+
+        durationNanos = BinaryPrimitives.ReadDoubleLittleEndian(payload.Slice(3));
+        return true;
+    }
+
+    /// <summary>ThreadCreating and ThreadRunning: the runtime's thread object (a pointer) first, then ClrInstanceID.</summary>
+    public static bool TryReadThreadObject(ReadOnlySpan<byte> payload, int pointerSize, out ulong threadObject)
+    {
+        threadObject = 0;
+        if (payload.Length < pointerSize) return false;
+
+        threadObject = pointerSize == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(payload) : BinaryPrimitives.ReadUInt32LittleEndian(payload);
+        return true;
+    }
+
     private static bool TryReadUtf16(ReadOnlySpan<byte> payload, scoped ref int offset, out ReadOnlySpan<char> text)
     {
         text = default;

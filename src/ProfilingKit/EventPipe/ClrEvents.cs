@@ -12,6 +12,8 @@ internal static class ClrEvents
     /// <summary>ThreadSample, the sampler's only event (no keywords, Informational).</summary>
     public const int ThreadSampleEventId = 0;
 
+    public const long GCKeyword = 0x1;
+
     public const long LoaderKeyword = 0x8;
     public const long JitKeyword = 0x10;
 
@@ -22,6 +24,23 @@ internal static class ClrEvents
     public const long AllocationSamplingKeyword = 0x80000000000;
 
     public const int AllocationSampledEventId = 303;
+
+    /// <summary>Lock contention: a ContentionStart (with the waiter's stack) and a ContentionStop per contended acquisition.</summary>
+    public const long ContentionKeyword = 0x4000;
+
+    public const int ContentionStartEventId = 81;
+
+    public const int ContentionStopEventId = 91;
+
+    public const long ExceptionKeyword = 0x8000;
+
+    /// <summary>Thread events: ThreadCreating fires on the thread that starts a managed thread, so its stack is the creation stack.</summary>
+    public const long ThreadingKeyword = 0x10000;
+
+    public const int ThreadCreatingEventId = 70;
+
+    /// <summary>ThreadRunning fires on the new thread as it starts, with the same thread object id as its ThreadCreating.</summary>
+    public const int ThreadRunningEventId = 71;
 
     /// <summary>MethodLoadVerbose on the runtime provider; MethodDCStartVerbose on the rundown provider.</summary>
     public const int MethodLoadVerboseEventId = 143;
@@ -69,6 +88,18 @@ internal static class ClrEvents
               && metadata.EventId is ModuleDCStartEventId or ModuleDCEndEventId;
     public static bool IsThreadSample(EventMetadata metadata) =>
         metadata.EventId == ThreadSampleEventId && metadata.ProviderName == SampleProfilerProvider;
+
+    public static bool IsContentionStart(EventMetadata metadata) =>
+        metadata.EventId == ContentionStartEventId && metadata.ProviderName == RuntimeProvider;
+
+    public static bool IsContentionStop(EventMetadata metadata) =>
+        metadata.EventId == ContentionStopEventId && metadata.ProviderName == RuntimeProvider;
+
+    public static bool IsThreadCreating(EventMetadata metadata) =>
+        metadata.EventId == ThreadCreatingEventId && metadata.ProviderName == RuntimeProvider;
+
+    public static bool IsThreadRunning(EventMetadata metadata) =>
+        metadata.EventId == ThreadRunningEventId && metadata.ProviderName == RuntimeProvider;
 
     public static bool IsAllocationSampled(EventMetadata metadata) =>
         metadata.EventId == AllocationSampledEventId && metadata.ProviderName == RuntimeProvider;

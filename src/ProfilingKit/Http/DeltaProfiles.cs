@@ -53,7 +53,7 @@ internal sealed class DeltaProfiles
             _slots.Release();
         }
 
-        if (result.Delta is null) throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not collect profile: " + result.Error);
+        if (result.Delta is null) throw PprofRequestException.CouldNotCollect(result.Error);
         if (note is not null)
         {
             result.Delta.Comment.Add(result.Delta.StringTable.Count);

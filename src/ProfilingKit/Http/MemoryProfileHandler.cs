@@ -49,7 +49,7 @@ internal sealed class MemoryProfileHandler
 
         var debug = PprofQuery.Debug(request);
         var profile = _collect(PprofEndpoint.StartWait, out var unavailable)
-            ?? throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not collect profile: " + unavailable);
+            ?? throw PprofRequestException.CouldNotCollect(unavailable);
 
         if (debug == 0)
         {

@@ -41,22 +41,31 @@ internal sealed class PprofEndpoint : IDisposable
         var threadTime = new ThreadTimeHandler(profiler, settings.MaxProfileSeconds);
         var commandLine = new CommandLineHandler(settings.ExposeCommandLine);
         var symbol = new SymbolHandler(profiler.ResolveMethod);
+        var goroutine = new GoroutineHandler(profiler, deltas);
+        var contention = new ContentionHandler(profiler, deltas);
+        var threadCreate = new ThreadCreateHandler(profiler, deltas);
+        var trace = new TraceHandler(profiler, settings.MaxProfileSeconds);
         var routes = new[]
         {
             new PprofRoute("allocs", "A sampling of all past memory allocations", () => profiler.AllocationStackCount, allocs.Serve),
+            new PprofRoute("block", "Stack traces that led to waiting on contended locks (every contention the .NET runtime reports)", () => profiler.ContentionStackCount(mutex: false), contention.ServeBlock),
             new PprofRoute("cmdline", commandLine.Description, PprofRoute.NoCount, commandLine.Serve),
+            new PprofRoute("goroutine", "Stack traces of all current managed threads (a goroutine is a thread here). Use debug=2 as a query parameter to export in the same format as an unrecovered panic.", PprofRoute.NoCount, goroutine.Serve),
             new PprofRoute(
                 "heap",
                 "A sampling of memory allocations of live objects. You can specify the gc GET parameter to run GC before taking the heap sample. " +
                 "(ProfilingKit: every request takes a heap snapshot, which is itself a blocking full GC, so gc=1 changes nothing.)",
                 () => profiler.AllocationStackCount,
                 heap.Serve),
+            new PprofRoute("mutex", "Stack traces of waiters on contended managed locks (Monitor, lock, System.Threading.Lock); .NET reports no holder stacks", () => profiler.ContentionStackCount(mutex: true), contention.ServeMutex),
             new PprofRoute(
                 "profile",
                 "CPU profile of managed code. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile.",
                 PprofRoute.NoCount,
                 threadTime.ServeCpu),
             new PprofRoute("symbol", "Maps code addresses (GET query or POST body 0xADDR+0xADDR) to managed method names", PprofRoute.NoCount, symbol.Serve),
+            new PprofRoute("threadcreate", "Stack traces that led to the creation of new managed threads", () => profiler.ThreadCreationCount, threadCreate.Serve),
+            new PprofRoute("trace", "A raw .nettrace of the runtime's events (CPU samples, GC, contention, loader, JIT). You can specify the duration in the seconds GET parameter. Open it with PerfView or dotnet-trace convert.", PprofRoute.NoCount, trace.Serve),
             new PprofRoute(
                 "wall",
                 "Wall-clock profile of every managed thread, running, waiting or in native code (like Go's fgprof). You can specify the duration in the seconds GET parameter.",

@@ -20,7 +20,13 @@ internal static class PprofIndexPage
                 .Append(WebUtility.HtmlEncode(profile.Name)).Append("</a></td></tr>\n");
         }
 
-        html.Append("</table>\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
+        html.Append("</table>\n");
+        if (profiles.Any(profile => profile.Name == "goroutine"))
+        {
+            html.Append("<a href='goroutine?debug=2'>full goroutine stack dump</a>\n"); // Go's link, one block per managed thread here
+        }
+
+        html.Append("<br>\n<p>\nProfile Descriptions:\n<ul>\n");
         foreach (var profile in profiles)
         {
             html.Append("<li><div class=profile-name>").Append(WebUtility.HtmlEncode(profile.Name))

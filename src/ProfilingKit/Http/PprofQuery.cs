@@ -22,6 +22,9 @@ internal static class PprofQuery
         throw new PprofRequestException(HttpStatusCode.BadRequest, $"invalid value for \"{name}\" - must be a non-negative integer");
     }
 
+    /// <summary>Go's default window of the execution trace.</summary>
+    public const double DefaultTraceSeconds = 1;
+
     /// <summary>True when the request has a non-empty <c>seconds</c>.</summary>
     public static bool HasSeconds(HttpListenerRequest request) => !string.IsNullOrEmpty(request.QueryString["seconds"]);
 
@@ -47,5 +50,23 @@ internal static class PprofQuery
         }
 
         return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>
+    /// The window of <c>trace</c>, whose <c>seconds</c> Go reads as a float (<c>trace?seconds=0.5</c>),
+    /// default 1, cut to <paramref name="maxSeconds"/>. Go falls back to 1 s on a bad value; a 400
+    /// says what is wrong instead, as for the other windows here.
+    /// </summary>
+    public static TimeSpan TraceWindow(HttpListenerRequest request, int maxSeconds)
+    {
+        var seconds = DefaultTraceSeconds;
+        var text = request.QueryString["seconds"];
+        if (!string.IsNullOrEmpty(text)
+            && (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out seconds) || !(seconds > 0)))
+        {
+            throw new PprofRequestException(HttpStatusCode.BadRequest, "invalid value for \"seconds\" - must be a positive number");
+        }
+
+        return TimeSpan.FromSeconds(Math.Min(seconds, maxSeconds));
     }
 }

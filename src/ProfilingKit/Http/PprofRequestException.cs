@@ -12,4 +12,8 @@ internal sealed class PprofRequestException : Exception
     }
 
     public HttpStatusCode Status { get; }
+
+    /// <summary>The 503 of a profile whose data cannot be collected (sampling never started), with the reason.</summary>
+    public static PprofRequestException CouldNotCollect(string? reason) =>
+        new(HttpStatusCode.ServiceUnavailable, "Could not collect profile: " + reason);
 }

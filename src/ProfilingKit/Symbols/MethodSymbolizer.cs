@@ -60,6 +60,9 @@ internal sealed class MethodSymbolizer
     /// <inheritdoc cref="StackSymbolizer.Symbolize"/>
     public List<Frame> Symbolize(ulong[] stack) => _frames.Symbolize(stack);
 
+    /// <inheritdoc cref="StackSymbolizer.Locate"/>
+    public CodeLocation? Locate(ulong address) => _frames.Locate(address);
+
     private void RunRundown()
     {
         var handler = new MethodDefinitionCollector(_methods, _lines);

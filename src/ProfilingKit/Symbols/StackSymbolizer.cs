@@ -56,4 +56,19 @@ internal sealed class StackSymbolizer
         if (frames.Count > 1 && frames[^1].FunctionName == ThreadStartFrame) frames.RemoveAt(frames.Count - 1);
         return frames;
     }
+
+    /// <summary>
+    /// The managed code at one return address of a stack, for Go's text formats, which print every
+    /// PC with its function offset; null for native code.
+    /// </summary>
+    public CodeLocation? Locate(ulong address)
+    {
+        var callSite = address - 1;
+        if (!_methods.TryResolve(address, out var code) && !_methods.TryResolve(callSite, out code)) return null;
+
+        var at = Math.Max(callSite, code.Start);
+        return _lines is not null && _lines.TryResolve(code, at, out var file, out var line)
+            ? new CodeLocation(at, code.Name, at - code.Start, file, line)
+            : new CodeLocation(at, code.Name, at - code.Start, null, 0);
+    }
 }

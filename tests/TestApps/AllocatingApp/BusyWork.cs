@@ -2,16 +2,18 @@ using System.Runtime.CompilerServices;
 
 namespace AllocatingApp;
 
-/// <summary>Known, lasting work for the CPU, wall-clock and delta profile tests: each kind is the root method of its own thread.</summary>
+/// <summary>Known, lasting work for the CPU, wall-clock, goroutine, contention and delta profile tests: each kind is the root method of its own thread (two for the lock).</summary>
 public static class BusyWork
 {
     public static object? Sink;
+
+    private static readonly object Gate = new();
 
     private static long _spins;
 
     public static void Start()
     {
-        foreach (var body in new ThreadStart[] { BurnCpu, ChurnAllocations, Park })
+        foreach (var body in new ThreadStart[] { BurnCpu, ChurnAllocations, Park, ContendForLock, ContendForLock })
         {
             new Thread(body) { IsBackground = true, Name = body.Method.Name }.Start();
         }
@@ -63,5 +65,23 @@ public static class BusyWork
     public static void Park()
     {
         while (true) Thread.Sleep(1000);
+    }
+
+    /// <summary>
+    /// Two threads take turns holding one lock for 20 ms, forever: each waits for the other about
+    /// 25 times a second, what the block and mutex profiles see. Asleep while holding, so it costs no CPU.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ContendForLock()
+    {
+        while (true)
+        {
+            lock (Gate)
+            {
+                Thread.Sleep(20);
+            }
+
+            Thread.Sleep(1); // lets the waiter in: Monitor is not fair, and a long wait would report no contention until it ended
+        }
     }
 }

@@ -1,0 +1,49 @@
+using System.Net;
+using ProfilingKit.Pprof;
+using ProfilingKit.Threads;
+
+namespace ProfilingKit.Http;
+
+/// <summary>
+/// <c>threadcreate</c>: the stacks that started managed threads since start-up, as Go's
+/// <c>threadcreate/count</c> profile; debug=1 Go's count text; <c>seconds=N</c> a delta.
+/// </summary>
+internal sealed class ThreadCreateHandler
+{
+    private readonly RuntimeProfiler _profiler;
+    private readonly DeltaProfiles _deltas;
+
+    public ThreadCreateHandler(RuntimeProfiler profiler, DeltaProfiles deltas)
+    {
+        _profiler = profiler;
+        _deltas = deltas;
+    }
+
+    public void Serve(HttpListenerRequest request, HttpListenerResponse response, CancellationToken stopping)
+    {
+        if (PprofQuery.HasSeconds(request))
+        {
+            _deltas.Serve(ThreadCreateProfile.Type, request, response, stopping, (window, cancel) =>
+            {
+                var delta = _profiler.TryGetThreadCreationDelta(PprofEndpoint.StartWait, window, cancel, out var error);
+                return (delta, error);
+            });
+            return;
+        }
+
+        var debug = PprofQuery.Debug(request);
+        var entries = _profiler.TryGetThreadCreations(PprofEndpoint.StartWait, out var unavailable)
+            ?? throw PprofRequestException.CouldNotCollect(unavailable);
+
+        if (debug == 0)
+        {
+            var profile = _profiler.BuildCountProfile(ThreadCreateProfile.Type, entries, ThreadCreateProfile.Comment);
+            PprofResponses.Profile(response, ThreadCreateProfile.Type, ProfileSerializer.ToGzipBytes(profile));
+            return;
+        }
+
+        _profiler.PrepareNames(entries.Select(entry => entry.Stack));
+        var text = CountProfileText.Render(ThreadCreateProfile.Type, entries, _profiler.Locate, new[] { ThreadCreateProfile.Comment });
+        PprofResponses.Text(response, text, "text/plain; charset=utf-8");
+    }
+}
