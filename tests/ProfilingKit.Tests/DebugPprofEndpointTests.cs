@@ -51,6 +51,16 @@ public class DebugPprofEndpointTests : IClassFixture<AllocatingAppFixture>
     }
 
     [Fact]
+    public void Go_tool_pprof_list_annotates_the_allocating_method_s_source()
+    {
+        // -list reads the source file the profile names, as it does for a Go binary built on this machine.
+        var listing = GoPprof.Run("-list", @"KnownAllocations\.Run", _app.Url("allocs")).EnsureSuccess().StandardOutput;
+
+        Assert.Contains("ROUTINE ======================== " + AllocatingAppProcess.KnownMethod, listing);
+        Assert.Matches(@"(?m)^\s+\S+MB\s+\S+MB\s+\d+:\s+Sink = new byte\[1000\];", listing);
+    }
+
+    [Fact]
     public void The_thread_start_frame_is_left_out_as_go_leaves_out_goexit()
     {
         var raw = GoPprof.Run("-raw", _app.Url("allocs")).EnsureSuccess().StandardOutput;
