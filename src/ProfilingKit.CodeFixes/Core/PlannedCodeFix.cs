@@ -19,8 +19,10 @@ namespace ProfilingKit.CodeFixes;
 public abstract class PlannedCodeFix<TPlan> : CodeFixProvider
     where TPlan : class
 {
-    /// <summary>The equivalence key of every action of this fix.</summary>
-    protected abstract string EquivalenceKey { get; }
+    /// <summary>The one rule this fix fixes; also the equivalence key of every action of it.</summary>
+    protected abstract string RuleId { get; }
+
+    public sealed override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleId);
 
     public sealed override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllAsync);
 
@@ -37,7 +39,7 @@ public abstract class PlannedCodeFix<TPlan> : CodeFixProvider
 
             var document = context.Document;
             context.RegisterCodeFix(
-                CodeAction.Create(Title(plan), cancellationToken => ApplyAsync(document, new[] { plan }, cancellationToken), EquivalenceKey),
+                CodeAction.Create(Title(plan), cancellationToken => ApplyAsync(document, new[] { plan }, cancellationToken), RuleId),
                 diagnostic);
         }
     }

@@ -30,10 +30,7 @@ namespace ProfilingKit.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CollectionPerIterationCodeFix)), Shared]
 public sealed class CollectionPerIterationCodeFix : PlannedCodeFix<CollectionPerIterationCodeFix.Plan>
 {
-
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.CollectionPerIteration);
-
-    protected override string EquivalenceKey => RuleIdentifiers.CollectionPerIteration;
+    protected override string RuleId => RuleIdentifiers.CollectionPerIteration;
 
     // Several collections hoisted before the same loop are inserted at the same place: one editor applies them all.
     protected override Plan? CreatePlan(SemanticModel model, SyntaxNode root, Diagnostic diagnostic, IReadOnlyList<Plan> plannedSoFar, CancellationToken cancellationToken) =>

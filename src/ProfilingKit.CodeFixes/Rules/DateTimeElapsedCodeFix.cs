@@ -26,10 +26,7 @@ namespace ProfilingKit.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DateTimeElapsedCodeFix)), Shared]
 public sealed class DateTimeElapsedCodeFix : PlannedCodeFix<DateTimeElapsedCodeFix.Plan>
 {
-
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.DateTimeElapsed);
-
-    protected override string EquivalenceKey => RuleIdentifiers.DateTimeElapsed;
+    protected override string RuleId => RuleIdentifiers.DateTimeElapsed;
 
     // Diagnostics that share a start local share one rewrite.
     protected override Plan? CreatePlan(SemanticModel model, SyntaxNode root, Diagnostic diagnostic, IReadOnlyList<Plan> plannedSoFar, CancellationToken cancellationToken) =>

@@ -31,10 +31,7 @@ namespace ProfilingKit.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(StringConcatenationInLoopCodeFix)), Shared]
 public sealed class StringConcatenationInLoopCodeFix : PlannedCodeFix<StringConcatenationInLoopCodeFix.Plan>
 {
-
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.StringConcatenationInLoop);
-
-    protected override string EquivalenceKey => RuleIdentifiers.StringConcatenationInLoop;
+    protected override string RuleId => RuleIdentifiers.StringConcatenationInLoop;
 
     // Several diagnostics in one loop share one rewrite, and two loops in one method need two builder names.
     protected override Plan? CreatePlan(SemanticModel model, SyntaxNode root, Diagnostic diagnostic, IReadOnlyList<Plan> plannedSoFar, CancellationToken cancellationToken) =>
