@@ -42,7 +42,8 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>
         Assert.Contains(task.ProfilePath, log, StringComparison.Ordinal);
         Assert.Contains("ProfilingKit: estimated ", log, StringComparison.Ordinal);
         Assert.Contains("MB allocated", log, StringComparison.Ordinal);
-        Assert.Contains("top 5 functions by alloc_space", log, StringComparison.Ordinal);
+        // At most 5: this 40 MB run may sample fewer distinct functions than that (seen in CI).
+        Assert.Matches("top [1-5] functions by alloc_space", log);
         Assert.Contains(RecordedTrace.KnownMethod + " (Program.cs:", log, StringComparison.Ordinal);
     }
 
