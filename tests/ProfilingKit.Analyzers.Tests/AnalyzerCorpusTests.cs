@@ -41,7 +41,7 @@ public class AnalyzerCorpusTests
         Assert.Contains(diagnostics, diagnostic => diagnostic.Id.StartsWith("PK", StringComparison.Ordinal)); // the rules did run
     }
 
-    private static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers() =>
+    internal static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers() =>
         typeof(RuleIdentifiers).Assembly.GetTypes()
             .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type) && type.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
             .Select(type => (DiagnosticAnalyzer)Activator.CreateInstance(type)!)

@@ -30,7 +30,7 @@ public sealed class BoxingInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
@@ -41,14 +41,20 @@ public sealed class BoxingInHotPlaceAnalyzer : DiagnosticAnalyzer
             var analysis = new Analysis(
                 compilation.GetTypeByMetadataName("System.FormattableString"),
                 compilation.GetTypeByMetadataName("System.IFormattable"));
-            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.AnalyzeConversion, OperationKind.Conversion);
-            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.AnalyzeInvocation, OperationKind.Invocation);
+            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.Analyze, OperationKind.Conversion, OperationKind.Invocation);
         });
     }
 
     private sealed class Analysis(INamedTypeSymbol? formattableString, INamedTypeSymbol? formattable)
     {
-        public void AnalyzeConversion(OperationAnalysisContext context)
+        /// <summary>One callback for both kinds: each registration costs the driver a block-start call per hot member.</summary>
+        public void Analyze(OperationAnalysisContext context)
+        {
+            if (context.Operation.Kind == OperationKind.Conversion) AnalyzeConversion(context);
+            else AnalyzeInvocation(context);
+        }
+
+        private void AnalyzeConversion(OperationAnalysisContext context)
         {
             var conversion = (IConversionOperation)context.Operation;
             var csharpConversion = conversion.GetConversion();
@@ -87,7 +93,7 @@ public sealed class BoxingInHotPlaceAnalyzer : DiagnosticAnalyzer
             Report(context, conversion.Syntax.GetLocation(), place, subject);
         }
 
-        public void AnalyzeInvocation(OperationAnalysisContext context)
+        private static void AnalyzeInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;

@@ -46,7 +46,7 @@ public sealed class CollectionPerIterationAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {

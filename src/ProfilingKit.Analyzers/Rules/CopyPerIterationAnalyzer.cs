@@ -39,7 +39,7 @@ public sealed class CopyPerIterationAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {

@@ -38,7 +38,7 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {

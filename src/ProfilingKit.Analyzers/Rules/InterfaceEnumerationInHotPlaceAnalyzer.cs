@@ -25,7 +25,7 @@ public sealed class InterfaceEnumerationInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
         context.EnableConcurrentExecution();
         context.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, AnalyzeForEach, OperationKind.Loop);
     }

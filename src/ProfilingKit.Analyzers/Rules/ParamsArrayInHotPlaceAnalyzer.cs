@@ -27,7 +27,7 @@ public sealed class ParamsArrayInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {

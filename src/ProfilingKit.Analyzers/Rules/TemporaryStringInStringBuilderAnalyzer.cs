@@ -28,7 +28,7 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
