@@ -52,6 +52,7 @@ public sealed class RichDebugInfoTests
         Assert.Empty(CallsAt(inlining, 0x20)); // the loop's own code, before the inlined body
         Assert.Empty(CallsAt(inlining, 0x57)); // back in Run after it
         Assert.Empty(CallsAt(inlining, 0x0)); // the prolog, before any mapping
+        Assert.Equal(4, inlining.MappingCount); // of 10: the method's own first, the inlinee's two, the method's own after them
     }
 
     [Fact]
@@ -90,9 +91,10 @@ public sealed class RichDebugInfoTests
     }
 
     [Fact]
-    public void Code_that_inlined_nothing_is_not_kept()
+    public void Code_that_inlined_nothing_or_has_no_mapping_in_inlined_code_is_not_kept()
     {
         Assert.Null(RichDebugInfo.TryParse(Blob(nodes: [(RunMethod, uint.MaxValue, 0, 0)], mappings: [(0, 0, 0)])));
+        Assert.Null(RichDebugInfo.TryParse(Blob(nodes: [(RunMethod, uint.MaxValue, 1, 0), (0xA, 0, 0, 0)], mappings: [(0, 0, 0), (4, 0, 0x10)])));
     }
 
     [Fact]

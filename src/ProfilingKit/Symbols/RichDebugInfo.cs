@@ -40,7 +40,7 @@ internal sealed class RichDebugInfo
 
     /// <summary>
     /// Reads a blob. Null when it is malformed (counts beyond its length, a node index out of range,
-    /// a node with two parents) and when nothing was inlined, so there is nothing to keep.
+    /// a node with two parents) and when no mapping is in inlined code, so there is nothing to keep.
     /// </summary>
     public static RichDebugInfo? TryParse(ReadOnlySpan<byte> blob)
     {
@@ -81,13 +81,30 @@ internal sealed class RichDebugInfo
         }
 
         Array.Sort(order);
+
+        // Only inlinees' mappings and the method's own first one after each run of them matter to a
+        // lookup; dropping the rest keeps a fraction of the blob per method.
+        var kept = new List<int>();
+        var previousNode = -1;
+        foreach (var key in order)
+        {
+            var index = (int)(uint)key;
+            if (mappingNodes[index] != 0 || previousNode != 0) kept.Add(index);
+            previousNode = mappingNodes[index];
+        }
+
+        if (!kept.Exists(index => mappingNodes[index] != 0)) return null; // inlined code with no mapping of its own
+
         return new RichDebugInfo(
             methodIds,
             parents,
-            Array.ConvertAll(order, key => nativeOffsets[(int)(uint)key]),
-            Array.ConvertAll(order, key => mappingNodes[(int)(uint)key]),
-            Array.ConvertAll(order, key => ilOffsets[(int)(uint)key]));
+            kept.ConvertAll(index => nativeOffsets[index]).ToArray(),
+            kept.ConvertAll(index => mappingNodes[index]).ToArray(),
+            kept.ConvertAll(index => ilOffsets[index]).ToArray());
     }
+
+    /// <summary>The mapping entries kept for lookups (for the memory budget).</summary>
+    public int MappingCount => _nativeOffsets.Length;
 
     /// <summary>
     /// Adds to <paramref name="calls"/> the inlined calls the code at <paramref name="nativeOffset"/>

@@ -12,6 +12,13 @@ namespace ProfilingKit.Symbols;
 /// </summary>
 internal sealed class SourceLineMap : IDisposable
 {
+    /// <summary>
+    /// The inline-tree mapping entries kept at most, about 5 MB with their trees: within the
+    /// endpoint's memory budget even for an app with tens of thousands of optimized methods.
+    /// Only optimized code has trees, and it is kept in the order the JIT reports it.
+    /// </summary>
+    private const int MaxInliningEntries = 400_000;
+
     private readonly object _gate = new();
     private readonly Dictionary<ulong, ModuleFile> _modules = new();
     private readonly Dictionary<ulong, ulong> _latestCodeOfMethod = new();
@@ -24,6 +31,7 @@ internal sealed class SourceLineMap : IDisposable
     private readonly Dictionary<ulong, InlineeMethod> _inlinees = new();
     private readonly Dictionary<string, AssemblyMethodNames?> _assemblies = new(StringComparer.Ordinal);
     private readonly List<InlinedCall> _calls = new();
+    private int _inliningEntries;
 
     /// <summary>Modules whose PDB was found and read.</summary>
     public int PdbCount
@@ -208,11 +216,14 @@ internal sealed class SourceLineMap : IDisposable
         }
 
         if (inlining is null) return; // malformed, or nothing inlined
+        if (_inliningEntries + inlining.MappingCount > MaxInliningEntries) return;
 
         // The runtime sends it after the method's load event: it belongs to the code that method last
         // loaded (a rundown repeats it for code that has it already). Without such code, it waits.
-        if (_latestCodeOfMethod.TryGetValue(methodId, out var start)) _inliningByCodeStart.TryAdd(start, inlining);
-        else _inliningAwaitingCode[methodId] = inlining;
+        var stored = _latestCodeOfMethod.TryGetValue(methodId, out var start)
+            ? _inliningByCodeStart.TryAdd(start, inlining)
+            : _inliningAwaitingCode.TryAdd(methodId, inlining);
+        if (stored) _inliningEntries += inlining.MappingCount;
     }
 
     private readonly record struct ModuleFile(string Path, string? PdbBuildPath);
