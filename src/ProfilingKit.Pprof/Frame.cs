@@ -1,8 +1,14 @@
 namespace ProfilingKit.Pprof;
 
-/// <summary>One symbolized stack frame: a function and, where known, its source position.</summary>
+/// <summary>
+/// One symbolized stack frame: a function and, where known, its source position, plus the frames
+/// the compiler inlined into it at that point.
+/// </summary>
 public readonly struct Frame : IEquatable<Frame>
 {
+    private static readonly Frame[] NoInlinedFrames = [];
+    private readonly Frame[]? _inlinedFrames;
+
     /// <summary>Creates a frame.</summary>
     /// <param name="functionName">The name pprof shows, such as <c>MyApp.Worker.Run</c>.</param>
     /// <param name="fileName">The source file, or <c>null</c> when unknown.</param>
@@ -12,6 +18,19 @@ public readonly struct Frame : IEquatable<Frame>
         FunctionName = functionName ?? throw new ArgumentNullException(nameof(functionName));
         FileName = fileName;
         Line = line;
+        _inlinedFrames = null;
+    }
+
+    /// <summary>Creates a frame whose code at this point runs methods the compiler inlined into it.</summary>
+    /// <param name="functionName">The name of the function the code belongs to.</param>
+    /// <param name="fileName">The source file of the call site in that function, or <c>null</c>.</param>
+    /// <param name="line">The source line of the call site in that function, or 0.</param>
+    /// <param name="inlinedFrames">The inlined calls, innermost first; each one's caller is the next, the last one's is this frame.</param>
+    public Frame(string functionName, string? fileName, long line, IReadOnlyList<Frame> inlinedFrames)
+        : this(functionName, fileName, line)
+    {
+        if (inlinedFrames is null) throw new ArgumentNullException(nameof(inlinedFrames));
+        _inlinedFrames = inlinedFrames.Count == 0 ? null : inlinedFrames.Select(frame => new Frame(frame.FunctionName, frame.FileName, frame.Line)).ToArray();
     }
 
     /// <summary>The function name.</summary>
@@ -23,16 +42,37 @@ public readonly struct Frame : IEquatable<Frame>
     /// <summary>The source line, or 0.</summary>
     public long Line { get; }
 
+    /// <summary>The calls inlined into this frame at this point, innermost first; empty when there are none.</summary>
+    public IReadOnlyList<Frame> InlinedFrames => _inlinedFrames ?? NoInlinedFrames;
+
     /// <inheritdoc />
-    public bool Equals(Frame other) => FunctionName == other.FunctionName && FileName == other.FileName && Line == other.Line;
+    public bool Equals(Frame other) =>
+        FunctionName == other.FunctionName && FileName == other.FileName && Line == other.Line && InlinedFramesEqual(other);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is Frame other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() =>
-        ((FunctionName?.GetHashCode() ?? 0) * 31 + (FileName?.GetHashCode() ?? 0)) * 31 + Line.GetHashCode();
+    public override int GetHashCode()
+    {
+        var hash = ((FunctionName?.GetHashCode() ?? 0) * 31 + (FileName?.GetHashCode() ?? 0)) * 31 + Line.GetHashCode();
+        foreach (var inlined in InlinedFrames) hash = hash * 31 + inlined.GetHashCode();
+        return hash;
+    }
 
     /// <inheritdoc />
     public override string ToString() => FileName is null ? FunctionName : $"{FunctionName} {FileName}:{Line}";
+
+    private bool InlinedFramesEqual(Frame other)
+    {
+        var mine = InlinedFrames;
+        var theirs = other.InlinedFrames;
+        if (mine.Count != theirs.Count) return false;
+        for (var i = 0; i < mine.Count; i++)
+        {
+            if (!mine[i].Equals(theirs[i])) return false;
+        }
+
+        return true;
+    }
 }

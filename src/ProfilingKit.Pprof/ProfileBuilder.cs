@@ -8,7 +8,8 @@ namespace ProfilingKit.Pprof;
 /// </summary>
 /// <remarks>
 /// Every profile gets Mapping id=1 with has_functions, has_filenames and has_line_numbers set, so
-/// pprof neither asks the server's /symbol endpoint nor looks for a binary to symbolize locally.
+/// pprof neither asks the server's /symbol endpoint nor looks for a binary to symbolize locally;
+/// has_inline_frames is set once a frame with inlined calls gives a Location several Lines.
 /// </remarks>
 public sealed class ProfileBuilder
 {
@@ -138,6 +139,13 @@ public sealed class ProfileBuilder
 
         id = (ulong)_profile.Location.Count + 1;
         var location = new Location { Id = id, MappingId = _mapping.Id };
+        foreach (var inlined in frame.InlinedFrames)
+        {
+            location.Line.Add(new Line { FunctionId = FunctionFor(inlined.FunctionName, inlined.FileName), Line_ = inlined.Line });
+            _mapping.HasInlineFrames = true;
+        }
+
+        // The last Line is the function the others were inlined into (profile.proto).
         location.Line.Add(new Line { FunctionId = FunctionFor(frame.FunctionName, frame.FileName), Line_ = frame.Line });
         _profile.Location.Add(location);
         _locations.Add(frame, id);

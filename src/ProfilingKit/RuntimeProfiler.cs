@@ -299,13 +299,15 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         try
         {
-            var providers = new[]
-            {
+            EventPipeProvider[] providers =
+            [
                 new EventPipeProvider(
                     ClrEvents.RuntimeProvider,
                     EventLevel.Verbose, // MethodLoadVerbose is a Verbose event
-                    ClrEvents.AllocationSamplingKeyword | ClrEvents.ContentionKeyword | ClrEvents.ThreadingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
-            };
+                    ClrEvents.AllocationSamplingKeyword | ClrEvents.ContentionKeyword | ClrEvents.ThreadingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword
+                    | MethodSymbolizer.InlineeKeywords),
+                .. MethodSymbolizer.InliningProviders(),
+            ];
             var handlers = new NetTraceHandlers(_allocations, _contentions, _threadCreations);
             _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, handlers, _threads, "ProfilingKit sampler");
         }

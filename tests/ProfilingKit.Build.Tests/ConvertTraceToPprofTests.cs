@@ -2,11 +2,16 @@ using ProfilingKit.Testing;
 
 namespace ProfilingKit.Build.Tests;
 
-public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>
+public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixture<InliningRecordedTrace>
 {
     private readonly RecordedTrace _trace;
+    private readonly InliningRecordedTrace _inliningTrace;
 
-    public ConvertTraceToPprofTests(RecordedTrace trace) => _trace = trace;
+    public ConvertTraceToPprofTests(RecordedTrace trace, InliningRecordedTrace inliningTrace)
+    {
+        _trace = trace;
+        _inliningTrace = inliningTrace;
+    }
 
     [Fact]
     public void A_real_trace_becomes_a_profile_that_go_tool_pprof_reads_with_the_known_method_and_its_bytes()
@@ -31,6 +36,26 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>
         Assert.NotNull(row);
         var program = ProgramSourcePath(task);
         Assert.Contains($"Program.cs:{RecordedTrace.AllocatingLine(program)}", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trace_with_inline_trees_gives_the_inlined_method_as_an_inline_frame_above_its_caller()
+    {
+        var (task, _) = Run(_inliningTrace.TraceDirectory);
+
+        var traces = GoPprof.Run("-traces", task.ProfilePath).EnsureSuccess().StandardOutput.Split('\n');
+        var inlined = Array.FindIndex(traces, line => line.TrimEnd().EndsWith(InliningRecordedTrace.InlinedMethod + " (inline)", StringComparison.Ordinal));
+        Assert.True(inlined >= 0, "no inlined frame in:\n" + string.Join('\n', traces));
+        Assert.Equal(InliningRecordedTrace.InliningMethod, traces[inlined + 1].Trim());
+        Assert.Contains("[IN]", GoPprof.Run("-raw", task.ProfilePath).EnsureSuccess().StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trace_without_inline_trees_has_no_inline_frames()
+    {
+        var (task, _) = Run(_trace.TraceDirectory);
+
+        Assert.DoesNotContain("(inline)", GoPprof.Run("-traces", task.ProfilePath).EnsureSuccess().StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace ProfilingKit.Build.Tests;
 /// run with EventPipe's environment variables (a file session with rundown), allocating a known
 /// amount in a known method. Recorded once per test run.
 /// </summary>
-public sealed class RecordedTrace : IDisposable
+public class RecordedTrace : IDisposable
 {
     public const string KnownMethod = "AllocatingApp.KnownAllocations.Run";
 
@@ -17,6 +17,12 @@ public sealed class RecordedTrace : IDisposable
     public const string EventPipeConfig = "Microsoft-Windows-DotNETRuntime:0x80000020018:5";
 
     public RecordedTrace()
+        : this(EventPipeConfig, new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>Records with another configuration, more environment variables and more app arguments.</summary>
+    protected RecordedTrace(string eventPipeConfig, IDictionary<string, string> environment, params string[] arguments)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("profilingkit-build-tests-").FullName;
         TraceDirectory = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "trace")).FullName;
@@ -25,9 +31,11 @@ public sealed class RecordedTrace : IDisposable
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"));
         startInfo.ArgumentList.Add("off");
         startInfo.ArgumentList.Add("40");
+        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
         startInfo.Environment["PROFILINGKIT_PPROF_ADDRESS"] = "off";
         startInfo.Environment["DOTNET_EnableEventPipe"] = "1";
-        startInfo.Environment["DOTNET_EventPipeConfig"] = EventPipeConfig;
+        startInfo.Environment["DOTNET_EventPipeConfig"] = eventPipeConfig;
+        foreach (var (name, value) in environment) startInfo.Environment[name] = value;
         startInfo.Environment["DOTNET_EventPipeOutputPath"] = Path.Combine(TraceDirectory, "app_{pid}.nettrace");
         using var process = new RunningProcess(startInfo);
         var timeout = TimeSpan.FromSeconds(60);
@@ -64,6 +72,7 @@ public sealed class RecordedTrace : IDisposable
 
     public void Dispose()
     {
+        GC.SuppressFinalize(this);
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

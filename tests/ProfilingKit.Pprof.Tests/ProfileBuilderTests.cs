@@ -151,6 +151,35 @@ public sealed class ProfileBuilderTests
     }
 
     [Fact]
+    public void A_frame_with_inlined_calls_is_one_location_whose_last_line_is_the_caller()
+    {
+        var builder = new ProfileBuilder(ProfileTypes.Memory, "MyApp.dll");
+        var inlined = new[] { new Frame("MyApp.Buffers.Rent", "Buffers.cs", 7), new Frame("MyApp.Buffers.Get", "Buffers.cs", 3) };
+        builder.AddSample(new[] { new Frame("MyApp.Worker.Run", "Worker.cs", 20, inlined), new Frame("MyApp.Program.Main", "Program.cs", 5) }, FourValues);
+        var profile = builder.Build();
+
+        var leaf = profile.Location.Single(location => location.Id == profile.Sample[0].LocationId[0]);
+        var lines = leaf.Line.Select(line => $"{profile.StringTable[(int)profile.Function.Single(f => f.Id == line.FunctionId).Name]}:{line.Line_}");
+        Assert.Equal(new[] { "MyApp.Buffers.Rent:7", "MyApp.Buffers.Get:3", "MyApp.Worker.Run:20" }, lines);
+        Assert.Single(profile.Location.Single(location => location.Id == profile.Sample[0].LocationId[1]).Line);
+        Assert.True(Assert.Single(profile.Mapping).HasInlineFrames);
+    }
+
+    [Fact]
+    public void The_same_call_site_with_and_without_inlined_calls_gets_two_locations()
+    {
+        var builder = new ProfileBuilder(ProfileTypes.Memory, "MyApp.dll");
+        builder.AddSample(new[] { new Frame("MyApp.Worker.Run", "Worker.cs", 20) }, FourValues);
+        builder.AddSample(new[] { new Frame("MyApp.Worker.Run", "Worker.cs", 20, new[] { new Frame("MyApp.Buffers.Rent", "Buffers.cs", 7) }) }, FourValues);
+        builder.AddSample(new[] { new Frame("MyApp.Worker.Run", "Worker.cs", 20, new[] { new Frame("MyApp.Buffers.Rent", "Buffers.cs", 7) }) }, FourValues);
+        var profile = builder.Build();
+
+        Assert.Equal(2, profile.Location.Count);
+        Assert.NotEqual(profile.Sample[0].LocationId, profile.Sample[1].LocationId);
+        Assert.Equal(profile.Sample[1].LocationId, profile.Sample[2].LocationId);
+    }
+
+    [Fact]
     public void Time_duration_and_period_are_set()
     {
         var profile = AllocationProfile.Build();

@@ -44,10 +44,13 @@ internal sealed class AllocatingAppProcess : IDisposable
     public const string ParkedMethod = "AllocatingApp.BusyWork.Park";
     public const string ContendingMethod = "AllocatingApp.BusyWork.ContendForLock";
     public const string StartingMethod = "AllocatingApp.BusyWork.Start";
+    public const string InliningMethod = "InliningLibrary.InlinedAllocations.Run";
+    public const string InlinedMethod = "InliningLibrary.InlinedAllocations.NewBuffer";
 
     /// <param name="busy">After the known allocations, keep threads burning CPU (<see cref="BurningMethod"/>), allocating (<see cref="ChurningMethod"/>) and asleep (<see cref="ParkedMethod"/>).</param>
     /// <param name="retainedMegabytes">When above 0, keep about this many MB of <c>AllocatingApp.RetainedRecord[]</c> alive (<see cref="RetainedBytes"/>).</param>
-    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false, int retainedMegabytes = 0)
+    /// <param name="inlinedMegabytes">When above 0, first allocate about this many MB in <see cref="InlinedMethod"/>, inlined into <see cref="InliningMethod"/>.</param>
+    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false, int retainedMegabytes = 0, int inlinedMegabytes = 0)
     {
         var startInfo = new ProcessStartInfo("dotnet");
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"));
@@ -55,6 +58,7 @@ internal sealed class AllocatingAppProcess : IDisposable
         startInfo.ArgumentList.Add(megabytes.ToString(CultureInfo.InvariantCulture));
         if (busy) startInfo.ArgumentList.Add("busy");
         if (retainedMegabytes > 0) startInfo.ArgumentList.Add("retain=" + retainedMegabytes.ToString(CultureInfo.InvariantCulture));
+        if (inlinedMegabytes > 0) startInfo.ArgumentList.Add("inlined=" + inlinedMegabytes.ToString(CultureInfo.InvariantCulture));
         startInfo.Environment.Remove(DebugPprof.AddressVariable);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {

@@ -78,6 +78,49 @@ internal static class ClrEventPayloads
     }
 
     /// <summary>
+    /// MethodRichDebugInfo (private provider, event 189, v0) as observed on .NET 10: ClrInstanceID
+    /// (u16), MethodID, NativeCodeID, ILCodeID (u64 each), ChunkIndex (u32, high bit set on the last
+    /// chunk), ChunkSize (u32), then ChunkSize bytes of the blob. The runtime splits a blob over
+    /// 40,000 bytes into chunks numbered from 0.
+    /// </summary>
+    public static bool TryReadRichDebugInfoChunk(ReadOnlySpan<byte> payload, out ulong methodId, out int chunkIndex, out bool lastChunk, out ReadOnlySpan<byte> data)
+    {
+        const int DataOffset = 2 + 8 + 8 + 8 + 4 + 4;
+        const uint LastChunkFlag = 0x80000000;
+        methodId = 0;
+        chunkIndex = 0;
+        lastChunk = false;
+        data = default;
+        if (payload.Length < DataOffset) return false;
+
+        methodId = BinaryPrimitives.ReadUInt64LittleEndian(payload.Slice(2));
+        var chunk = BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(26));
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(30));
+        if (size > (uint)(payload.Length - DataOffset)) return false;
+
+        chunkIndex = (int)(chunk & ~LastChunkFlag);
+        lastChunk = (chunk & LastChunkFlag) != 0;
+        data = payload.Slice(DataOffset, (int)size);
+        return true;
+    }
+
+    /// <summary>
+    /// MethodDetails (event 72): MethodID, TypeID (u64 each), MethodToken, TypeParameterCount (u32
+    /// each), LoaderModuleID (u64), then the type parameters.
+    /// </summary>
+    public static bool TryReadMethodDetails(ReadOnlySpan<byte> payload, out ulong methodId, out uint methodToken, out ulong loaderModuleId)
+    {
+        methodId = loaderModuleId = 0;
+        methodToken = 0;
+        if (payload.Length < 32) return false;
+
+        methodId = BinaryPrimitives.ReadUInt64LittleEndian(payload);
+        methodToken = BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(16));
+        loaderModuleId = BinaryPrimitives.ReadUInt64LittleEndian(payload.Slice(24));
+        return true;
+    }
+
+    /// <summary>
     /// ModuleLoad_V2 / ModuleDC*_V2: ModuleID, AssemblyID (u64 each), ModuleFlags, Reserved1 (u32
     /// each), ModuleILPath, ModuleNativePath (UTF-16), ClrInstanceID (u16), ManagedPdbSignature
     /// (GUID), ManagedPdbAge (u32), ManagedPdbBuildPath (UTF-16), then the native PDB's fields.

@@ -6,6 +6,9 @@ internal static class ClrEvents
     public const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     public const string RundownProvider = "Microsoft-Windows-DotNETRuntimeRundown";
 
+    /// <summary>The runtime's private provider: it carries the JIT's rich debug info (inline trees).</summary>
+    public const string PrivateProvider = "Microsoft-Windows-DotNETRuntimePrivate";
+
     /// <summary>The runtime's stack sampler: about every millisecond it suspends the runtime and walks every managed thread.</summary>
     public const string SampleProfilerProvider = "Microsoft-DotNETCore-SampleProfiler";
 
@@ -19,6 +22,20 @@ internal static class ClrEvents
 
     /// <summary>JittedMethodILToNativeMap: one MethodILToNativeMap event per JIT, the native-to-IL offsets that give lines.</summary>
     public const long JittedMethodILToNativeMapKeyword = 0x20000;
+
+    /// <summary>
+    /// JittedMethodRichDebugInfo on the private provider: one MethodRichDebugInfo event per JIT (and
+    /// per method in a rundown), but only in a process started with DOTNET_RichDebugInfo=1.
+    /// </summary>
+    public const long JittedMethodRichDebugInfoKeyword = 0x40000;
+
+    /// <summary>MethodRichDebugInfo on the private provider: the inline tree and the IL-to-native mappings with inline contexts.</summary>
+    public const int MethodRichDebugInfoEventId = 189;
+
+    /// <summary>MethodDiagnostic: MethodDetails events, which name the inlinees of rich debug info by token and module.</summary>
+    public const long MethodDiagnosticKeyword = 0x4000000000;
+
+    public const int MethodDetailsEventId = 72;
 
     /// <summary>Randomized allocation sampling, .NET 10: one AllocationSampled event per ~100 KB per thread.</summary>
     public const long AllocationSamplingKeyword = 0x80000000000;
@@ -86,6 +103,13 @@ internal static class ClrEvents
             ? metadata.EventId is ModuleLoadEventId or ModuleUnloadEventId
             : metadata.ProviderName == RundownProvider
               && metadata.EventId is ModuleDCStartEventId or ModuleDCEndEventId;
+
+    public static bool IsRichDebugInfo(EventMetadata metadata) =>
+        metadata.EventId == MethodRichDebugInfoEventId && metadata.ProviderName == PrivateProvider;
+
+    public static bool IsMethodDetails(EventMetadata metadata) =>
+        metadata.EventId == MethodDetailsEventId && metadata.ProviderName == RuntimeProvider;
+
     public static bool IsThreadSample(EventMetadata metadata) =>
         metadata.EventId == ThreadSampleEventId && metadata.ProviderName == SampleProfilerProvider;
 

@@ -30,6 +30,21 @@ internal sealed class MethodSymbolizer
         _frames = new StackSymbolizer(methods, lines);
     }
 
+    /// <summary>
+    /// Whether the runtime reports the calls its JIT inlines (rich debug info). It does only in a
+    /// process started with DOTNET_RichDebugInfo=1: the runtime reads the setting once, at start-up.
+    /// </summary>
+    public static bool RuntimeReportsInlining { get; } = IsEnabled("DOTNET_RichDebugInfo") || IsEnabled("COMPlus_RichDebugInfo");
+
+    /// <summary>The providers that carry inlining, to add to a session that feeds the line map; none unless <see cref="RuntimeReportsInlining"/>.</summary>
+    public static IEnumerable<EventPipeProvider> InliningProviders() =>
+        RuntimeReportsInlining
+            ? [new EventPipeProvider(ClrEvents.PrivateProvider, EventLevel.Informational, ClrEvents.JittedMethodRichDebugInfoKeyword)]
+            : [];
+
+    /// <summary>The runtime keyword that names inlinees (MethodDetails); 0 unless <see cref="RuntimeReportsInlining"/>.</summary>
+    public static long InlineeKeywords => RuntimeReportsInlining ? ClrEvents.MethodDiagnosticKeyword : 0;
+
     /// <summary>Rundowns run so far (each costs a few hundred milliseconds).</summary>
     public int RundownCount { get; private set; }
 
@@ -66,7 +81,10 @@ internal sealed class MethodSymbolizer
     private void RunRundown()
     {
         var handler = new MethodDefinitionCollector(_methods, _lines);
-        var providers = new[] { new EventPipeProvider(ClrEvents.RuntimeProvider, EventLevel.Critical, 0) };
+        // With inlining reported, the rundown repeats each method's inline tree and names its inlinees.
+        var providers = RuntimeReportsInlining
+            ? [new EventPipeProvider(ClrEvents.RuntimeProvider, EventLevel.Informational, InlineeKeywords), .. InliningProviders()]
+            : new[] { new EventPipeProvider(ClrEvents.RuntimeProvider, EventLevel.Critical, 0) };
         using var session = SelfTraceSession.Start(_client, providers, requestRundown: true, bufferMegabytes: 64, handler, _threads, "ProfilingKit rundown");
         if (!session.StopAndDrain(TimeSpan.FromSeconds(30)))
         {
@@ -75,6 +93,10 @@ internal sealed class MethodSymbolizer
 
         RundownCount++;
     }
+
+    /// <summary>The runtime's reading of a DWORD setting: hexadecimal, on when not zero.</summary>
+    private static bool IsEnabled(string variable) =>
+        uint.TryParse(Environment.GetEnvironmentVariable(variable), System.Globalization.NumberStyles.HexNumber, null, out var value) && value != 0;
 
     private sealed class MethodDefinitionCollector : INetTraceHandler
     {
@@ -89,7 +111,8 @@ internal sealed class MethodSymbolizer
 
         public void OnEvent(in TraceEventRecord record)
         {
-            // The rundown lists modules and IL-to-native maps too (its default keywords include them).
+            // The rundown lists modules and IL-to-native maps too (its default keywords include them),
+            // and inline trees with their inlinees' details when the runtime reports inlining.
             _methods.TryAdd(record);
             _lines?.TryAdd(record);
         }

@@ -1,21 +1,37 @@
 using ProfilingKit.EventPipe;
+using ProfilingKit.Pprof;
 
 namespace ProfilingKit.Symbols;
 
 /// <summary>
 /// Gives code addresses their source file and line: the runtime's IL-to-native maps (keyword
 /// JittedMethodILToNativeMap, and the rundown's) take a native offset to an IL offset, and the
-/// module's portable PDB takes that to a line. Thread-safe: events arrive on a reader thread
-/// while profiles are built on others.
+/// module's portable PDB takes that to a line. Where the runtime reports rich debug info
+/// (DOTNET_RichDebugInfo=1), it also names the calls the JIT inlined at an address, with their own
+/// lines. Thread-safe: events arrive on a reader thread while profiles are built on others.
 /// </summary>
 internal sealed class SourceLineMap : IDisposable
 {
+    /// <summary>
+    /// The inline-tree mapping entries kept at most, about 5 MB with their trees: within the
+    /// endpoint's memory budget even for an app with tens of thousands of optimized methods.
+    /// Only optimized code has trees, and it is kept in the order the JIT reports it.
+    /// </summary>
+    private const int MaxInliningEntries = 400_000;
+
     private readonly object _gate = new();
     private readonly Dictionary<ulong, ModuleFile> _modules = new();
     private readonly Dictionary<ulong, ulong> _latestCodeOfMethod = new();
     private readonly Dictionary<ulong, NativeToILMap> _mapsByCodeStart = new();
     private readonly Dictionary<ulong, NativeToILMap> _mapsAwaitingCode = new();
     private readonly Dictionary<string, PortablePdbLines?> _pdbs = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, RichDebugInfo> _inliningByCodeStart = new();
+    private readonly Dictionary<ulong, RichDebugInfo> _inliningAwaitingCode = new();
+    private readonly Dictionary<ulong, RichDebugInfoChunks> _partialInlining = new();
+    private readonly Dictionary<ulong, InlineeMethod> _inlinees = new();
+    private readonly Dictionary<string, AssemblyMethodNames?> _assemblies = new(StringComparer.Ordinal);
+    private readonly List<InlinedCall> _calls = new();
+    private int _inliningEntries;
 
     /// <summary>Modules whose PDB was found and read.</summary>
     public int PdbCount
@@ -41,6 +57,7 @@ internal sealed class SourceLineMap : IDisposable
             {
                 _latestCodeOfMethod[identity.MethodId] = start;
                 if (_mapsAwaitingCode.Remove(identity.MethodId, out var waiting)) _mapsByCodeStart[start] = waiting;
+                if (_inliningAwaitingCode.Remove(identity.MethodId, out var inlining)) _inliningByCodeStart[start] = inlining;
             }
 
             return true;
@@ -57,6 +74,20 @@ internal sealed class SourceLineMap : IDisposable
                 _mapsAwaitingCode[methodId] = map;
             }
 
+            return true;
+        }
+
+        if (ClrEvents.IsRichDebugInfo(metadata))
+        {
+            if (!ClrEventPayloads.TryReadRichDebugInfoChunk(record.Payload, out var methodId, out var chunkIndex, out var lastChunk, out var data)) return false;
+            lock (_gate) AddRichDebugInfoChunk(methodId, chunkIndex, lastChunk, data);
+            return true;
+        }
+
+        if (ClrEvents.IsMethodDetails(metadata))
+        {
+            if (!ClrEventPayloads.TryReadMethodDetails(record.Payload, out var methodId, out var token, out var loaderModuleId)) return false;
+            lock (_gate) _inlinees[methodId] = new InlineeMethod(loaderModuleId, token);
             return true;
         }
 
@@ -90,12 +121,52 @@ internal sealed class SourceLineMap : IDisposable
         }
     }
 
+    /// <summary>
+    /// The calls the JIT inlined into <paramref name="code"/> that run at <paramref name="address"/>,
+    /// innermost first, each with its file and line where its module's PDB gives them; empty when
+    /// the runtime reported none. An inlinee whose name cannot be read from its module is left out.
+    /// </summary>
+    public IReadOnlyList<Frame> InlinedFramesAt(in MethodCode code, ulong address)
+    {
+        lock (_gate)
+        {
+            if (!_inliningByCodeStart.TryGetValue(code.Start, out var inlining)) return [];
+
+            _calls.Clear();
+            inlining.AddInlinedCallsAt((uint)(address - code.Start), _calls);
+            if (_calls.Count == 0) return [];
+
+            var frames = new List<Frame>(_calls.Count);
+            foreach (var call in _calls)
+            {
+                if (!_inlinees.TryGetValue(call.MethodId, out var inlinee) || !_modules.TryGetValue(inlinee.ModuleId, out var module)) continue;
+                var name = AssemblyOf(module)?.NameOf(inlinee.Token);
+                if (name is null) continue;
+
+                var pdb = PdbOf(module);
+                if (pdb is not null && pdb.TryGetLine(inlinee.Token, Math.Max(call.ILOffset, 0), out var file, out var line))
+                {
+                    // Without a trustworthy IL offset the file is known but the line is not.
+                    frames.Add(new Frame(name, file, call.ILOffset < 0 ? 0 : line));
+                }
+                else
+                {
+                    frames.Add(new Frame(name));
+                }
+            }
+
+            return frames;
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
         {
             foreach (var pdb in _pdbs.Values) pdb?.Dispose();
             _pdbs.Clear();
+            foreach (var assembly in _assemblies.Values) assembly?.Dispose();
+            _assemblies.Clear();
         }
     }
 
@@ -110,5 +181,75 @@ internal sealed class SourceLineMap : IDisposable
         return pdb;
     }
 
+    private AssemblyMethodNames? AssemblyOf(ModuleFile module)
+    {
+        if (!_assemblies.TryGetValue(module.Path, out var assembly))
+        {
+            assembly = AssemblyMethodNames.TryOpen(module.Path);
+            _assemblies.Add(module.Path, assembly);
+        }
+
+        return assembly;
+    }
+
+    /// <summary>Collects the chunks of one rich debug info blob (the runtime splits those over 40,000 bytes) and keeps the parsed whole.</summary>
+    private void AddRichDebugInfoChunk(ulong methodId, int chunkIndex, bool lastChunk, ReadOnlySpan<byte> data)
+    {
+        RichDebugInfo? inlining;
+        if (chunkIndex == 0 && lastChunk)
+        {
+            _partialInlining.Remove(methodId);
+            inlining = RichDebugInfo.TryParse(data);
+        }
+        else
+        {
+            if (chunkIndex == 0) _partialInlining[methodId] = new RichDebugInfoChunks();
+            if (!_partialInlining.TryGetValue(methodId, out var chunks) || !chunks.TryAppend(chunkIndex, data))
+            {
+                _partialInlining.Remove(methodId); // a chunk missing or out of order: the blob is lost
+                return;
+            }
+
+            if (!lastChunk) return;
+            _partialInlining.Remove(methodId);
+            inlining = RichDebugInfo.TryParse(chunks.Blob);
+        }
+
+        if (inlining is null) return; // malformed, or nothing inlined
+        if (_inliningEntries + inlining.MappingCount > MaxInliningEntries) return;
+
+        // The runtime sends it after the method's load event: it belongs to the code that method last
+        // loaded (a rundown repeats it for code that has it already). Without such code, it waits.
+        var stored = _latestCodeOfMethod.TryGetValue(methodId, out var start)
+            ? _inliningByCodeStart.TryAdd(start, inlining)
+            : _inliningAwaitingCode.TryAdd(methodId, inlining);
+        if (stored) _inliningEntries += inlining.MappingCount;
+    }
+
     private readonly record struct ModuleFile(string Path, string? PdbBuildPath);
+
+    /// <summary>What a MethodDetails event says of a method: its loader module (for all but some generic instantiations, the one that defines it) and its token.</summary>
+    private readonly record struct InlineeMethod(ulong ModuleId, uint Token);
+
+    private sealed class RichDebugInfoChunks
+    {
+        /// <summary>More than any real method's blob; a stream that claims more is not trusted with memory.</summary>
+        private const int MaxBlobBytes = 4 << 20;
+
+        private byte[] _blob = new byte[64 * 1024];
+        private int _length;
+        private int _nextChunk;
+
+        public ReadOnlySpan<byte> Blob => _blob.AsSpan(0, _length);
+
+        public bool TryAppend(int chunkIndex, ReadOnlySpan<byte> data)
+        {
+            if (chunkIndex != _nextChunk || _length + data.Length > MaxBlobBytes) return false;
+            if (_length + data.Length > _blob.Length) Array.Resize(ref _blob, Math.Min(MaxBlobBytes, Math.Max(_blob.Length * 2, _length + data.Length)));
+            data.CopyTo(_blob.AsSpan(_length));
+            _length += data.Length;
+            _nextChunk++;
+            return true;
+        }
+    }
 }

@@ -4,8 +4,9 @@ namespace ProfilingKit.Symbols;
 
 /// <summary>
 /// Turns raw stacks into pprof frames named <c>Namespace.Type.Method</c>, with file and line where a
-/// <see cref="SourceLineMap"/> knows them. Dependency-free, so the MSBuild task links it as source
-/// and names frames exactly as the runtime's profiles do.
+/// <see cref="SourceLineMap"/> knows them, and the calls inlined at each frame where it knows those.
+/// Dependency-free, so the MSBuild task links it as source and names frames exactly as the
+/// runtime's profiles do.
 /// </summary>
 internal sealed class StackSymbolizer
 {
@@ -48,13 +49,21 @@ internal sealed class StackSymbolizer
 
             if (pendingNative) frames.Add(new Frame(NativeCodeFrame));
             pendingNative = false;
-            frames.Add(_lines is not null && _lines.TryResolve(code, Math.Max(callSite, code.Start), out var file, out var line)
-                ? new Frame(code.Name, file, line)
-                : new Frame(code.Name));
+            frames.Add(FrameAt(code, Math.Max(callSite, code.Start)));
         }
 
         if (frames.Count > 1 && frames[^1].FunctionName == ThreadStartFrame) frames.RemoveAt(frames.Count - 1);
         return frames;
+    }
+
+    /// <summary>The frame of the code at <paramref name="at"/>, with the calls the JIT inlined there where the runtime reported them.</summary>
+    private Frame FrameAt(in MethodCode code, ulong at)
+    {
+        if (_lines is null) return new Frame(code.Name);
+
+        var hasLine = _lines.TryResolve(code, at, out var file, out var line);
+        var inlined = _lines.InlinedFramesAt(code, at);
+        return hasLine ? new Frame(code.Name, file, line, inlined) : new Frame(code.Name, null, 0, inlined);
     }
 
     /// <summary>

@@ -5,8 +5,9 @@ using ProfilingKit;
 namespace AllocatingApp;
 
 /// <summary>
-/// Usage: AllocatingApp ADDRESS MEGABYTES [busy] [retain=MEGABYTES]. Prints "listening URL" (or
-/// "not listening"), then "allocated N" with the bytes KnownAllocations.Run's thread allocated, then,
+/// Usage: AllocatingApp ADDRESS MEGABYTES [busy] [retain=MEGABYTES] [inlined=MEGABYTES]. Prints
+/// "listening URL" (or "not listening"), then, after inlined= has had InlinedAllocations.Run allocate
+/// that much, "allocated N" with the bytes KnownAllocations.Run's thread allocated, then,
 /// with retain=, "retained N" with the bytes of the live RetainedRecord arrays it keeps; then serves
 /// until stdin closes. With "busy" it then keeps three threads at known work: one burning CPU, one
 /// allocating, one asleep.
@@ -24,6 +25,8 @@ public static class Program
         var worker = new Thread(KnownAllocations.Run); // the known method is the thread's root
         worker.Start();
         worker.Join();
+        var inlined = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("inlined=", StringComparison.Ordinal));
+        if (inlined is not null) InliningLibrary.InlinedAllocations.Run(int.Parse(inlined.Substring("inlined=".Length), CultureInfo.InvariantCulture));
         Console.WriteLine($"allocated {KnownAllocations.Allocated.ToString(CultureInfo.InvariantCulture)}");
         var retain = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("retain=", StringComparison.Ordinal));
         if (retain is not null)

@@ -1,0 +1,93 @@
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
+
+namespace ProfilingKit.Symbols;
+
+/// <summary>
+/// Names methods of one assembly by metadata token, <c>Namespace.Type.Method</c> (nested types as
+/// <c>Outer+Inner</c>), as the runtime's method events name them. For inlinees: the runtime reports
+/// them by token and module only, since they may never have been compiled on their own.
+/// </summary>
+internal sealed class AssemblyMethodNames : IDisposable
+{
+    private readonly PEReader _pe;
+    private readonly MetadataReader _reader;
+    private readonly Dictionary<uint, string?> _names = new();
+
+    private AssemblyMethodNames(PEReader pe)
+    {
+        _pe = pe;
+        _reader = pe.GetMetadataReader();
+    }
+
+    /// <summary>Opens the metadata of the assembly at <paramref name="assemblyPath"/>, or returns null when it cannot be read.</summary>
+    public static AssemblyMethodNames? TryOpen(string assemblyPath)
+    {
+        if (!File.Exists(assemblyPath)) return null;
+        PEReader? pe = null;
+        try
+        {
+            pe = new PEReader(File.OpenRead(assemblyPath));
+            if (!pe.HasMetadata)
+            {
+                pe.Dispose();
+                return null;
+            }
+
+            return new AssemblyMethodNames(pe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+        {
+            pe?.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>The name of the method definition <paramref name="methodToken"/>, or null when the token names none.</summary>
+    public string? NameOf(uint methodToken)
+    {
+        if (_names.TryGetValue(methodToken, out var name)) return name;
+
+        name = null;
+        var row = (int)(methodToken & 0x00FFFFFF);
+        if ((methodToken >> 24) == 0x06 && row > 0 && row <= _reader.MethodDefinitions.Count)
+        {
+            try
+            {
+                var method = _reader.GetMethodDefinition(MetadataTokens.MethodDefinitionHandle(row));
+                name = TypeName(method.GetDeclaringType()) + "." + _reader.GetString(method.Name);
+            }
+            catch (BadImageFormatException)
+            {
+                // Corrupt metadata: the method stays unnamed.
+            }
+        }
+
+        _names.Add(methodToken, name);
+        return name;
+    }
+
+    public void Dispose() => _pe.Dispose();
+
+    private string TypeName(TypeDefinitionHandle handle)
+    {
+        // Iterative with a bound: corrupt metadata could make nested types enclose each other.
+        var type = _reader.GetTypeDefinition(handle);
+        var name = _reader.GetString(type.Name);
+        for (var depth = 0; depth < 64; depth++)
+        {
+            var declaring = type.GetDeclaringType();
+            if (declaring.IsNil)
+            {
+                var ns = _reader.GetString(type.Namespace);
+                return ns.Length == 0 ? name : ns + "." + name;
+            }
+
+            type = _reader.GetTypeDefinition(declaring);
+            name = _reader.GetString(type.Name) + "+" + name;
+        }
+
+        throw new BadImageFormatException("Nested types enclose each other.");
+    }
+}

@@ -1,0 +1,13 @@
+namespace ProfilingKit.Tests;
+
+/// <summary>
+/// One AllocatingApp process started with DOTNET_RichDebugInfo=1 that first allocates 40 MB in a
+/// method the JIT inlines into a hot loop, for the inlined-frames tests.
+/// </summary>
+public sealed class InliningAppFixture : AppFixture
+{
+    public InliningAppFixture()
+        : base(megabytes: 5, busy: false, new Dictionary<string, string> { ["DOTNET_RichDebugInfo"] = "1" }, inlinedMegabytes: 40)
+    {
+    }
+}
