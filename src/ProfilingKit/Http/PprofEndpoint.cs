@@ -65,7 +65,7 @@ internal sealed class PprofEndpoint : IDisposable
                 threadTime.ServeCpu),
             new PprofRoute("symbol", "Maps code addresses (GET query or POST body 0xADDR+0xADDR) to managed method names", PprofRoute.NoCount, symbol.Serve),
             new PprofRoute("threadcreate", "Stack traces that led to the creation of new managed threads", () => profiler.ThreadCreationCount, threadCreate.Serve),
-            new PprofRoute("trace", "A raw .nettrace of the runtime's events (CPU samples, GC, contention, loader, JIT). You can specify the duration in the seconds GET parameter. Open it with PerfView or dotnet-trace convert.", PprofRoute.NoCount, trace.Serve),
+            new PprofRoute("trace", "A raw .nettrace of the runtime's events (CPU samples, GC, contention, loader, JIT). You can specify the duration in the seconds GET parameter. Open it with dotnet-trace convert, or PerfView on Windows.", PprofRoute.NoCount, trace.Serve),
             new PprofRoute(
                 "wall",
                 "Wall-clock profile of every managed thread, running, waiting or in native code (like Go's fgprof). You can specify the duration in the seconds GET parameter.",
