@@ -193,7 +193,7 @@ internal sealed class RuntimeProfiler : IDisposable
             session.StopAndDrain(DrainTimeout);
         }
 
-        var threads = collector.Result(OsThreadNames.Of)
+        var threads = collector.Result(OsThreadNames.Of, OsThreadState.Of)
             .Select(thread => thread with { CreatedBy = _threadCreations.CreationOf(thread.ThreadId) })
             .ToList();
         PrepareNames(threads.Select(thread => thread.Stack).Concat(threads.Where(t => t.CreatedBy is not null).Select(t => t.CreatedBy!.Stack)));

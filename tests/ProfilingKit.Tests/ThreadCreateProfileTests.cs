@@ -20,7 +20,7 @@ public class ThreadCreateProfileTests
 
         var report = GoPprof.ParseTop(result.StandardOutput);
         Assert.Equal("threadcreate", report.Type);
-        Assert.Equal(5, report.Row(AllocatingAppProcess.StartingMethod).Cum); // BusyWork.Start starts five threads
+        Assert.Equal(6, report.Row(AllocatingAppProcess.StartingMethod).Cum); // BusyWork.Start starts six threads
         Assert.Contains("ThreadCreating", result.StandardOutput);
         Assert.DoesNotContain("ProfilingKit.", result.StandardOutput.Replace("ProfilingKit: ", "", StringComparison.Ordinal));
     }
@@ -37,7 +37,7 @@ public class ThreadCreateProfileTests
 
         var text = await Http.GetStringAsync(_app.Url("threadcreate?debug=1"));
         Assert.Matches(@"^threadcreate profile: total [1-9]\d*\n", text);
-        Assert.Matches(@"\n5 @( 0x[0-9a-f]+)+\n(#.*\n)*#\t0x[0-9a-f]+\tAllocatingApp\.BusyWork\.Start\+0x[0-9a-f]+\t.*BusyWork\.cs:\d+\n", text);
+        Assert.Matches(@"\n6 @( 0x[0-9a-f]+)+\n(#.*\n)*#\t0x[0-9a-f]+\tAllocatingApp\.BusyWork\.Start\+0x[0-9a-f]+\t.*BusyWork\.cs:\d+\n", text);
 
         using var delta = await Http.GetAsync(_app.Url("threadcreate?seconds=1"));
         Assert.Equal("attachment; filename=\"threadcreate-delta\"", delta.Content.Headers.ContentDisposition?.ToString());

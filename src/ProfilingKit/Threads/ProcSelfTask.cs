@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace ProfilingKit.Threads;
+
+/// <summary>Linux's /proc/self/task/&lt;id&gt;/: what the kernel says about each thread of this process.</summary>
+internal static class ProcSelfTask
+{
+    /// <summary>The text of <paramref name="file"/> (such as <c>comm</c> or <c>stat</c>) of a thread; null where the OS has no /proc or the thread has ended.</summary>
+    public static string? Read(long osThreadId, string file)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+
+        try
+        {
+            return File.ReadAllText($"/proc/self/task/{osThreadId.ToString(CultureInfo.InvariantCulture)}/{file}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
