@@ -19,4 +19,16 @@ internal static class ProcSelfTask
             return null;
         }
     }
+
+    /// <summary>The OS ids of the threads of this process: the names of the folders in /proc/self/task.</summary>
+    public static IReadOnlySet<long> ThreadIds()
+    {
+        var ids = new HashSet<long>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            if (long.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var id)) ids.Add(id);
+        }
+
+        return ids;
+    }
 }

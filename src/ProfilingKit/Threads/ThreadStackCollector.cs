@@ -48,6 +48,12 @@ internal sealed class ThreadStackCollector : INetTraceHandler
         }
     }
 
+    /// <summary>The OS ids of the threads seen.</summary>
+    public IReadOnlyList<long> ThreadIds()
+    {
+        lock (_gate) return _first.Keys.ToList();
+    }
+
     /// <summary>The threads seen, in OS id order, each named by <paramref name="nameOf"/> and in the state <paramref name="stateOf"/> tells.</summary>
     public IReadOnlyList<ThreadStack> Result(Func<long, string> nameOf, Func<long, string> stateOf)
     {
