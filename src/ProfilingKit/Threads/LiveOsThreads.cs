@@ -5,7 +5,7 @@ namespace ProfilingKit.Threads;
 /// <summary>The OS ids of the threads of this process alive now, as EventPipe reports thread ids.</summary>
 internal static class LiveOsThreads
 {
-    /// <summary>The ids, or null where the OS cannot say in EventPipe's terms (neither Linux nor Windows).</summary>
+    /// <summary>The ids, or null where the OS cannot say in EventPipe's terms (neither Linux nor Windows, or no /proc).</summary>
     public static IReadOnlySet<long>? Ids()
     {
         if (OperatingSystem.IsLinux()) return ProcSelfTask.ThreadIds();

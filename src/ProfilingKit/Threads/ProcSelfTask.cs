@@ -20,15 +20,22 @@ internal static class ProcSelfTask
         }
     }
 
-    /// <summary>The OS ids of the threads of this process: the names of the folders in /proc/self/task.</summary>
-    public static IReadOnlySet<long> ThreadIds()
+    /// <summary>The OS ids of the threads of this process, the names of the folders in /proc/self/task; null where /proc cannot be read.</summary>
+    public static IReadOnlySet<long>? ThreadIds()
     {
-        var ids = new HashSet<long>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc/self/task"))
+        try
         {
-            if (long.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var id)) ids.Add(id);
-        }
+            var ids = new HashSet<long>();
+            foreach (var directory in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                if (long.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var id)) ids.Add(id);
+            }
 
-        return ids;
+            return ids;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // no /proc (a locked-down container): no thread is known to end
+        }
     }
 }
