@@ -78,7 +78,10 @@ public class GoroutineProfileTests
             ? (OsThreadState.Waiting, OsThreadState.Running)
             : (OsThreadState.Unknown, OsThreadState.Unknown); // only Linux says, through /proc
         Assert.Equal(new[] { waiting }, states["Park"]); // Thread.Sleep
-        Assert.Equal(new[] { waiting }, states["AwaitPulse"]); // Monitor.Wait
+        Assert.Equal(new[] { waiting }, states["AwaitPulse"]);
+        Assert.Matches( // and that thread is in Monitor.Wait indeed
+            $@"\ngoroutine \d+ \[{waiting}, AwaitPulse\]:\n((?!goroutine ).*\n)*?System\.Threading\.Monitor\.Wait\(\.\.\.\)\n((?!goroutine ).*\n)*?{Regex.Escape(AllocatingAppProcess.PulseAwaitingMethod)}\(\.\.\.\)\n",
+            text);
         Assert.Equal(new[] { running }, states["BurnCpu"]); // runnable counts as running, so a busy machine cannot make it wait
     }
 
