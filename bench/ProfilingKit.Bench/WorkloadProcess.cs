@@ -44,6 +44,26 @@ internal sealed class WorkloadProcess : IDisposable
 
     public static WorkloadProcess Start(WorkloadArguments arguments)
     {
+        var startInfo = StartInfo(arguments.ToCommandLine());
+        string? traceDirectory = null;
+        if (arguments.Mode == BenchMode.RuntimeSession)
+        {
+            traceDirectory = Directory.CreateTempSubdirectory("profilingkit-bench-").FullName;
+            startInfo.Environment["DOTNET_EnableEventPipe"] = "1";
+            startInfo.Environment["DOTNET_EventPipeConfig"] = "Microsoft-Windows-DotNETRuntime:0x80000000000:4";
+            startInfo.Environment["DOTNET_EventPipeOutputPath"] = Path.Combine(traceDirectory, "x.nettrace");
+        }
+
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start " + startInfo.FileName);
+        return new WorkloadProcess(process, traceDirectory);
+    }
+
+    /// <summary>
+    /// How to start this same binary with <paramref name="arguments"/> (a role and its arguments), its
+    /// standard streams redirected and none of the variables that would change what it measures.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
+    {
         var startInfo = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
         {
             RedirectStandardInput = true,
@@ -58,20 +78,9 @@ internal sealed class WorkloadProcess : IDisposable
             startInfo.ArgumentList.Add(typeof(WorkloadProcess).Assembly.Location);
         }
 
-        foreach (var argument in arguments.ToCommandLine()) startInfo.ArgumentList.Add(argument);
+        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
         foreach (var name in InheritedVariablesToClear) startInfo.Environment.Remove(name);
-
-        string? traceDirectory = null;
-        if (arguments.Mode == BenchMode.RuntimeSession)
-        {
-            traceDirectory = Directory.CreateTempSubdirectory("profilingkit-bench-").FullName;
-            startInfo.Environment["DOTNET_EnableEventPipe"] = "1";
-            startInfo.Environment["DOTNET_EventPipeConfig"] = "Microsoft-Windows-DotNETRuntime:0x80000000000:4";
-            startInfo.Environment["DOTNET_EventPipeOutputPath"] = Path.Combine(traceDirectory, "x.nettrace");
-        }
-
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start " + startInfo.FileName);
-        return new WorkloadProcess(process, traceDirectory);
+        return startInfo;
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ internal sealed class RuntimeProfiler : IDisposable
         _threads = threads;
         _allocations = new AllocationSampler(_methods, IsOwnThread, _lines);
         _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
-        _threadCreations = new ThreadCreationSampler(IsOwnThread);
+        _threadCreations = new ThreadCreationSampler(IsOwnThread, LiveOsThreads.Ids);
         _symbolizer = new MethodSymbolizer(_methods, _client, threads, _lines);
     }
 
@@ -105,19 +105,25 @@ internal sealed class RuntimeProfiler : IDisposable
         lock (_profileGate) return BuildContentionProfile(sites, mutex, DateTimeOffset.UtcNow);
     }
 
-    /// <summary>Managed threads started since sampling began: the count on the index page.</summary>
-    public long ThreadCreationCount => _threadCreations.Total;
+    /// <summary>The managed threads alive now, the profiler's own left out: the goroutine and threadcreate counts on the index page.</summary>
+    public long ManagedThreadCount => _threadCreations.LiveCount;
 
-    /// <summary>Each distinct creation stack of the managed threads started since sampling began, or null with the reason.</summary>
-    public IReadOnlyList<(ulong[] Stack, long Count)>? TryGetThreadCreations(TimeSpan waitForStart, out string? error) =>
+    /// <summary>How each managed thread alive now was started, or null with the reason.</summary>
+    public ThreadCreations? TryGetThreadCreations(TimeSpan waitForStart, out string? error) =>
         IsSampling(waitForStart, out error) ? _threadCreations.Snapshot() : null;
+
+    /// <summary>The threadcreate profile of <paramref name="creations"/>.</summary>
+    public Profile BuildThreadCreateProfile(ThreadCreations creations)
+    {
+        lock (_profileGate) return BuildThreadCreateProfile(creations, DateTimeOffset.UtcNow);
+    }
 
     /// <summary>The thread creations of the next <paramref name="window"/> as a threadcreate delta; or null with the reason.</summary>
     public Profile? TryGetThreadCreationDelta(TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error)
     {
         if (!IsSampling(waitForStart, out error)) return null;
 
-        return Delta(_threadCreations.Snapshot, (entries, time) => BuildCountProfile(ThreadCreateProfile.Type, entries, ThreadCreateProfile.Comment, time), window, cancel);
+        return Delta(_threadCreations.Snapshot, BuildThreadCreateProfile, window, cancel);
     }
 
     /// <summary>The lock contentions of the next <paramref name="window"/>, as a block or mutex delta; or null with the reason.</summary>
@@ -185,15 +191,8 @@ internal sealed class RuntimeProfiler : IDisposable
     /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
     public IReadOnlyList<ThreadStack> CollectThreadStacks(CancellationToken cancel)
     {
-        var collector = new ThreadStackCollector(IsOwnThread);
-        using (var session = StartSamplerSession(collector, "ProfilingKit stack snapshot"))
-        {
-            collector.WaitForFirstSample(TimeSpan.FromSeconds(5), cancel);
-            cancel.WaitHandle.WaitOne(StackSnapshotWindow);
-            session.StopAndDrain(DrainTimeout);
-        }
-
-        var threads = collector.Result(OsThreadNames.Of)
+        var threads = SampleStacksOnce(cancel)
+            .Result(OsThreadNames.Of, OsThreadState.Of)
             .Select(thread => thread with { CreatedBy = _threadCreations.CreationOf(thread.ThreadId) })
             .ToList();
         PrepareNames(threads.Select(thread => thread.Stack).Concat(threads.Where(t => t.CreatedBy is not null).Select(t => t.CreatedBy!.Stack)));
@@ -206,10 +205,10 @@ internal sealed class RuntimeProfiler : IDisposable
         lock (_profileGate) _symbolizer.PrepareFor(stacks);
     }
 
-    /// <summary>A count profile (goroutine, threadcreate) of <paramref name="entries"/>.</summary>
+    /// <summary>A count profile (goroutine) of <paramref name="entries"/>.</summary>
     public Profile BuildCountProfile(string type, IReadOnlyList<(ulong[] Stack, long Count)> entries, string comment)
     {
-        lock (_profileGate) return BuildCountProfile(type, entries, comment, DateTimeOffset.UtcNow);
+        lock (_profileGate) return CountProfile.Build(type, entries, _symbolizer, MainBinaryName(), DateTimeOffset.UtcNow, comment, Array.Empty<(string, long)>());
     }
 
     /// <summary>The managed code at one address, for Go's text formats.</summary>
@@ -310,6 +309,7 @@ internal sealed class RuntimeProfiler : IDisposable
             ];
             var handlers = new NetTraceHandlers(_allocations, _contentions, _threadCreations);
             _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, handlers, _threads, "ProfilingKit sampler");
+            RecordThreadsRunningAtStart();
         }
         catch (Exception e)
         {
@@ -345,8 +345,41 @@ internal sealed class RuntimeProfiler : IDisposable
         }
     }
 
-    private Profile BuildCountProfile(string type, IReadOnlyList<(ulong[] Stack, long Count)> entries, string comment, DateTimeOffset time) =>
-        CountProfile.Build(type, entries, _symbolizer, MainBinaryName(), time, comment);
+    private Profile BuildThreadCreateProfile(ThreadCreations creations, DateTimeOffset time) =>
+        CountProfile.Build(ThreadCreateProfile.Type, creations.Stacks, _symbolizer, MainBinaryName(), time, ThreadCreateProfile.Comment, creations.WithoutStack());
+
+    /// <summary>
+    /// One pass of the runtime's stack sampler over every managed thread, in a short session of its own.
+    /// </summary>
+    /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
+    private ThreadStackCollector SampleStacksOnce(CancellationToken cancel)
+    {
+        var collector = new ThreadStackCollector(IsOwnThread);
+        using (var session = StartSamplerSession(collector, "ProfilingKit stack snapshot"))
+        {
+            collector.WaitForFirstSample(TimeSpan.FromSeconds(5), cancel);
+            cancel.WaitHandle.WaitOne(StackSnapshotWindow);
+            session.StopAndDrain(DrainTimeout);
+        }
+
+        return collector;
+    }
+
+    /// <summary>
+    /// Counts the threads that were running before sampling began for threadcreate: their creation
+    /// had no event, so only a pass of the stack sampler finds them. Without it they are left out.
+    /// </summary>
+    private void RecordThreadsRunningAtStart()
+    {
+        try
+        {
+            _threadCreations.RecordRunningAtStart(SampleStacksOnce(CancellationToken.None).ThreadIds());
+        }
+        catch (Exception e)
+        {
+            ProfilingKitLog.Warn($"threadcreate leaves out the threads started before sampling began: {e.GetType().Name}: {e.Message}");
+        }
+    }
 
     /// <summary>The heap profile now; with <paramref name="start"/>, less the allocations sampled by then.</summary>
     private Profile? TakeHeapProfile(AllocationSnapshot? start, DateTimeOffset startTime, out string? error)

@@ -154,7 +154,7 @@ public sealed class GoPprofInteropTests : IClassFixture<AllocationProfileFiles>
         Assert.True(Math.Abs(expected - printed) <= tolerance, $"{what}: pprof printed {printed}, expected {expected} ± {tolerance}");
     }
 
-    private static void AssertNoSymbolizationAttempt(GoPprof.Result result)
+    private static void AssertNoSymbolizationAttempt(ToolResult result)
     {
         Assert.DoesNotContain("Main binary filename not available", result.AllOutput);
         Assert.DoesNotContain("Local symbolization failed", result.AllOutput);

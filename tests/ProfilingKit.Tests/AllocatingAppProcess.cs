@@ -42,6 +42,7 @@ internal sealed class AllocatingAppProcess : IDisposable
     public const string ThirtyPercentMethod = "AllocatingApp.BusyWork.ThirtyPercent";
     public const string ChurningMethod = "AllocatingApp.BusyWork.ChurnAllocations";
     public const string ParkedMethod = "AllocatingApp.BusyWork.Park";
+    public const string PulseAwaitingMethod = "AllocatingApp.BusyWork.AwaitPulse";
     public const string ContendingMethod = "AllocatingApp.BusyWork.ContendForLock";
     public const string StartingMethod = "AllocatingApp.BusyWork.Start";
     public const string InliningMethod = "InliningLibrary.InlinedAllocations.Run";

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using ProfilingKit.Http;
 using ProfilingKit.Pprof;
 using ProfilingKit.Testing;
@@ -61,11 +62,38 @@ public class GoroutineProfileTests
         var text = await Http.GetStringAsync(_app.Url("goroutine?debug=2"));
 
         Assert.StartsWith("# ProfilingKit: ", text);
-        Assert.Matches(@$"\ngoroutine \d+ \[{GoroutineDumpText.WaitingState}, Park\]:\n(.*\n)*?AllocatingApp\.BusyWork\.Park\(\.\.\.\)\n\t.*BusyWork\.cs:\d+ \+0x[0-9a-f]+\n", text);
-        Assert.Matches(@"\ngoroutine \d+ \[(running|waiting or native), BurnCpu\]:\n", text);
+        Assert.Matches(@"\ngoroutine \d+ \[[a-z ]+, Park\]:\n(.*\n)*?AllocatingApp\.BusyWork\.Park\(\.\.\.\)\n\t.*BusyWork\.cs:\d+ \+0x[0-9a-f]+\n", text);
         Assert.Matches(@"\ncreated by AllocatingApp\.BusyWork\.Start in goroutine \d+\n\t.*BusyWork\.cs:\d+ \+0x[0-9a-f]+\n", text); // Go's last line, from the ThreadCreating event
         Assert.DoesNotContain("ProfilingKit pprof", text); // the endpoint's own threads
     }
+
+    [Fact]
+    public async Task Goroutine_debug_2_shows_threads_asleep_or_in_Monitor_Wait_as_waiting_and_the_burning_one_as_running()
+    {
+        var text = await Http.GetStringAsync(_app.Url("goroutine?debug=2"));
+
+        var states = Regex.Matches(text, @"\ngoroutine \d+ \[(?<state>[^,\]]+), (?<name>[^\]]+)\]:\n")
+            .ToLookup(match => match.Groups["name"].Value, match => match.Groups["state"].Value);
+        var (waiting, running) = OperatingSystem.IsLinux()
+            ? (OsThreadState.Waiting, OsThreadState.Running)
+            : (OsThreadState.Unknown, OsThreadState.Unknown); // only Linux says, through /proc
+        Assert.Equal(new[] { waiting }, states["Park"]); // Thread.Sleep
+        Assert.Equal(new[] { waiting }, states["AwaitPulse"]);
+        Assert.Matches( // and that thread is in Monitor.Wait indeed
+            $@"\ngoroutine \d+ \[{waiting}, AwaitPulse\]:\n((?!goroutine ).*\n)*?System\.Threading\.Monitor\.Wait\(\.\.\.\)\n((?!goroutine ).*\n)*?{Regex.Escape(AllocatingAppProcess.PulseAwaitingMethod)}\(\.\.\.\)\n",
+            text);
+        Assert.Equal(new[] { running }, states["BurnCpu"]); // runnable counts as running, so a busy machine cannot make it wait
+    }
+
+    [Theory]
+    [InlineData("4242 (.NET TP Worker) S 4200 4200", OsThreadState.Waiting)]
+    [InlineData("4242 (BurnCpu) R 4200 4200", OsThreadState.Running)]
+    [InlineData("4242 (odd) R) name) D 4200 4200", OsThreadState.Syscall)] // a name may hold ") R", so the state follows the last ')'
+    [InlineData("4242 (x) T 4200", OsThreadState.Stopped)]
+    [InlineData("4242 (x) Z 4200", OsThreadState.Unknown)]
+    [InlineData("not a stat line", OsThreadState.Unknown)]
+    [InlineData("4242 (x)", OsThreadState.Unknown)]
+    public void A_proc_stat_line_gives_gos_state_spelling(string stat, string state) => Assert.Equal(state, OsThreadState.FromStat(stat));
 
     [Fact]
     public async Task Goroutine_seconds_gives_a_delta_named_like_gos()

@@ -1,10 +1,13 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using ProfilingKit.Pprof;
 using ProfilingKit.Testing;
+using ProfilingKit.Threads;
 
 namespace ProfilingKit.Tests;
 
-/// <summary>The threadcreate profile (the stacks that started managed threads) of a process that starts its busy threads in one known method.</summary>
+/// <summary>The threadcreate profile (how the live managed threads were started) of a process that starts its busy threads in one known method.</summary>
 [Collection(BusyAppCollection.Name)]
 public class ThreadCreateProfileTests
 {
@@ -20,10 +23,73 @@ public class ThreadCreateProfileTests
 
         var report = GoPprof.ParseTop(result.StandardOutput);
         Assert.Equal("threadcreate", report.Type);
-        Assert.Equal(5, report.Row(AllocatingAppProcess.StartingMethod).Cum); // BusyWork.Start starts five threads
+        Assert.Equal(6, report.Row(AllocatingAppProcess.StartingMethod).Cum); // BusyWork.Start starts six threads
         Assert.Contains("ThreadCreating", result.StandardOutput);
         Assert.DoesNotContain("ProfilingKit.", result.StandardOutput.Replace("ProfilingKit: ", "", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Go_tool_pprof_top_of_threadcreate_counts_the_threads_running_before_profiling_under_a_pseudo_frame()
+    {
+        var result = GoPprof.Run("-top", _app.Url("threadcreate")).EnsureSuccess();
+
+        // The main thread ran Main before the session began, so no event recorded how it started.
+        var report = GoPprof.ParseTop(result.StandardOutput);
+        Assert.InRange(report.Row(ThreadCreateProfile.BeforeSamplingFrame).Flat, 1, report.Total!.Value - 6);
+    }
+
+    [Fact]
+    public async Task Threadcreate_and_goroutine_total_the_live_managed_threads_the_index_counts()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = await IndexCounts();
+            var goroutines = TextTotal("goroutine", await Http.GetStringAsync(_app.Url("goroutine?debug=1")));
+            var created = TextTotal("threadcreate", await Http.GetStringAsync(_app.Url("threadcreate?debug=1")));
+            var after = await IndexCounts();
+            if (before != after && attempt < 5) continue; // a thread started or ended meanwhile (the pool grows under load): ask again
+
+            Assert.Equal(before, after);
+            Assert.Equal(before.Goroutine, before.ThreadCreate);
+            Assert.Equal(before.Goroutine, goroutines);
+            Assert.Equal(before.Goroutine, created);
+            Assert.True(goroutines >= 7, $"{goroutines} threads; the app runs Main and six busy threads");
+            return;
+        }
+    }
+
+    [Fact]
+    public async Task Threadcreate_debug_1_writes_the_threads_without_a_creation_stack_as_a_record_pprof_reads()
+    {
+        var text = await Http.GetStringAsync(_app.Url("threadcreate?debug=1"));
+
+        Assert.Matches(@"\n[1-9]\d* @ 0x0\n#\t0x0\t\[created before profiling started\]\n", text);
+        var path = Path.Combine(Path.GetTempPath(), $"threadcreate-{Guid.NewGuid():N}.txt");
+        try
+        {
+            File.WriteAllText(path, text);
+            var report = GoPprof.ParseTop(GoPprof.Run("-top", path).EnsureSuccess().StandardOutput);
+            Assert.Equal(TextTotal("threadcreate", text), report.Total);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The goroutine and threadcreate counts of the index page.</summary>
+    private async Task<(long Goroutine, long ThreadCreate)> IndexCounts()
+    {
+        var html = await Http.GetStringAsync(_app.Url(""));
+        long Count(string name) => long.Parse(
+            Regex.Match(html, $@"<tr><td>(\d+)</td><td><a href='{name}\?debug=1'>").Groups[1].Value,
+            CultureInfo.InvariantCulture);
+        return (Count("goroutine"), Count("threadcreate"));
+    }
+
+    /// <summary>N of the first line of Go's count text, <c>NAME profile: total N</c>.</summary>
+    private static long TextTotal(string name, string text) =>
+        long.Parse(Regex.Match(text, $@"^{name} profile: total (\d+)\n").Groups[1].Value, CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Threadcreate_has_gos_types_debug_1_text_and_a_delta()
@@ -37,7 +103,7 @@ public class ThreadCreateProfileTests
 
         var text = await Http.GetStringAsync(_app.Url("threadcreate?debug=1"));
         Assert.Matches(@"^threadcreate profile: total [1-9]\d*\n", text);
-        Assert.Matches(@"\n5 @( 0x[0-9a-f]+)+\n(#.*\n)*#\t0x[0-9a-f]+\tAllocatingApp\.BusyWork\.Start\+0x[0-9a-f]+\t.*BusyWork\.cs:\d+\n", text);
+        Assert.Matches(@"\n6 @( 0x[0-9a-f]+)+\n(#.*\n)*#\t0x[0-9a-f]+\tAllocatingApp\.BusyWork\.Start\+0x[0-9a-f]+\t.*BusyWork\.cs:\d+\n", text);
 
         using var delta = await Http.GetAsync(_app.Url("threadcreate?seconds=1"));
         Assert.Equal("attachment; filename=\"threadcreate-delta\"", delta.Content.Headers.ContentDisposition?.ToString());

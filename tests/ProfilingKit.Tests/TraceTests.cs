@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Testing;
 
 namespace ProfilingKit.Tests;
 
-/// <summary>The raw <c>.nettrace</c> of <c>trace?seconds=N</c>, read back by TraceEvent and by our own reader.</summary>
+/// <summary>The raw <c>.nettrace</c> of <c>trace?seconds=N</c>, read back by TraceEvent, by our own reader and by the real dotnet-trace.</summary>
 [Collection(BusyAppCollection.Name)]
 public class TraceTests
 {
@@ -48,6 +50,44 @@ public class TraceTests
             if (ClrEvents.IsThreadSample(r.Metadata)) ours++;
         })).Read();
         Assert.Equal(samples, ours);
+    }
+
+    [Fact]
+    public async Task Dotnet_trace_converts_the_trace_to_speedscope_and_reports_the_methods_that_ran()
+    {
+        var directory = Directory.CreateTempSubdirectory("profilingkit-trace-");
+        try
+        {
+            var tracePath = Path.Combine(directory.FullName, "trace.nettrace");
+            await File.WriteAllBytesAsync(tracePath, await Http.GetByteArrayAsync(_app.Url("trace?seconds=1")));
+
+            // convert adds the format's extension to the name given.
+            DotnetTrace.Run(directory.FullName, "convert", tracePath, "--format", "Speedscope", "-o", Path.Combine(directory.FullName, "trace")).EnsureSuccess();
+            var opened = SpeedscopeFramesOpened(Path.Combine(directory.FullName, "trace.speedscope.json"));
+            Assert.Contains(opened, name => name.Contains(AllocatingAppProcess.SeventyPercentMethod + "(", StringComparison.Ordinal));
+
+            // topN names methods as Type.Method(arguments); inclusive, so the burning thread's methods are in it however many threads wait.
+            var report = DotnetTrace.Run(directory.FullName, "report", tracePath, "topN", "--number", "200", "--inclusive").EnsureSuccess();
+            Assert.Contains("BusyWork.SeventyPercent(", report.StandardOutput);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The names of the frames that a speedscope file's evented profiles enter at least once: the methods seen on a stack.</summary>
+    private static HashSet<string> SpeedscopeFramesOpened(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        var frames = document.RootElement.GetProperty("shared").GetProperty("frames").EnumerateArray()
+            .Select(frame => frame.GetProperty("name").GetString() ?? "")
+            .ToList();
+        return document.RootElement.GetProperty("profiles").EnumerateArray()
+            .SelectMany(profile => profile.GetProperty("events").EnumerateArray())
+            .Where(e => e.GetProperty("type").GetString() == "O")
+            .Select(e => frames[e.GetProperty("frame").GetInt32()])
+            .ToHashSet();
     }
 
     [Theory]

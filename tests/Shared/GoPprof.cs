@@ -28,47 +28,24 @@ internal static class GoPprof
         "in " + string.Join(" or in ", WellKnownGoDirectories) + ". Install it: `apt-get install golang-go`.");
 
     /// <summary>Runs <c>go tool pprof</c> with the arguments, e.g. <c>-top</c>, <c>-sample_index=alloc_objects</c>, a file or a URL.</summary>
-    public static Result Run(params string[] arguments) => Run(arguments, DefaultTimeout);
+    public static ToolResult Run(params string[] arguments) => Run(arguments, DefaultTimeout);
 
     /// <summary>Runs <c>go tool pprof</c> with the arguments and kills it (with a <see cref="TimeoutException"/>) after the timeout.</summary>
-    public static Result Run(IReadOnlyList<string> arguments, TimeSpan timeout)
+    public static ToolResult Run(IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var tempDirectory = Path.Combine(Path.GetTempPath(), "pprof-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(tempDirectory);
         try
         {
-            var startInfo = new ProcessStartInfo(GoExecutable)
-            {
-                // Outside any Go module, so a go.mod up the tree can never make `go` fetch a toolchain.
-                WorkingDirectory = tempDirectory,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
+            // Outside any Go module, so a go.mod up the tree can never make `go` fetch a toolchain.
+            var startInfo = new ProcessStartInfo(GoExecutable) { WorkingDirectory = tempDirectory };
             startInfo.ArgumentList.Add("tool");
             startInfo.ArgumentList.Add("pprof");
             foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
             startInfo.Environment["PPROF_TMPDIR"] = tempDirectory;
             startInfo.Environment["TZ"] = "UTC";
             startInfo.Environment["GOTOOLCHAIN"] = "local";
-
-            using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start " + GoExecutable);
-            // Without a report flag pprof turns interactive; a closed stdin makes it quit instead of hanging.
-            process.StandardInput.Close();
-            var standardOutput = process.StandardOutput.ReadToEndAsync();
-            var standardError = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-                throw new TimeoutException(
-                    $"`go tool pprof {string.Join(" ", arguments)}` did not finish within {timeout.TotalSeconds:0.#} s.\n" +
-                    $"stdout:\n{standardOutput.Result}\nstderr:\n{standardError.Result}");
-            }
-
-            process.WaitForExit(); // lets the redirected streams reach their end
-            return new Result(arguments, process.ExitCode, standardOutput.Result, standardError.Result);
+            return ToolProcess.Run("go", startInfo, timeout);
         }
         finally
         {
@@ -196,22 +173,6 @@ internal static class GoPprof
 
         var executableName = OperatingSystem.IsWindows() ? "go.exe" : "go";
         return candidates.Select(directory => Path.Combine(directory, executableName)).FirstOrDefault(File.Exists);
-    }
-
-    /// <summary>What one run of <c>go tool pprof</c> printed and returned.</summary>
-    internal sealed record Result(IReadOnlyList<string> Arguments, int ExitCode, string StandardOutput, string StandardError)
-    {
-        /// <summary>stderr followed by stdout: pprof prints warnings and "Fetching …" lines on stderr.</summary>
-        public string AllOutput => StandardError + StandardOutput;
-
-        /// <summary>Throws with the whole output unless pprof exited with 0; returns this run otherwise.</summary>
-        public Result EnsureSuccess() => ExitCode == 0
-            ? this
-            : throw new InvalidOperationException($"`go tool pprof {string.Join(" ", Arguments)}` failed.\n{this}");
-
-        /// <inheritdoc />
-        public override string ToString() =>
-            $"exit code {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
     }
 
     /// <summary>A parsed <c>-top</c> report.</summary>

@@ -47,7 +47,7 @@ internal sealed class GoroutineHandler
                 PprofResponses.Profile(response, "goroutine", ProfileSerializer.ToGzipBytes(Profile(threads)));
                 break;
             case 1:
-                PprofResponses.Text(response, CountProfileText.Render("goroutine", StackCounter.Of(threads.Select(t => t.Stack)), _profiler.Locate, new[] { Note }), "text/plain; charset=utf-8");
+                PprofResponses.Text(response, CountProfileText.Render("goroutine", StackCounter.Of(threads.Select(t => t.Stack)), _profiler.Locate, new[] { Note }, Array.Empty<(string, long)>()), "text/plain; charset=utf-8");
                 break;
             default:
                 PprofResponses.Text(response, GoroutineDumpText.Render(threads, _profiler.Locate, new[] { Note }), "text/plain; charset=utf-8");

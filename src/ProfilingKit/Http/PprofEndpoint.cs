@@ -50,7 +50,7 @@ internal sealed class PprofEndpoint : IDisposable
             new PprofRoute("allocs", "A sampling of all past memory allocations", () => profiler.AllocationStackCount, allocs.Serve),
             new PprofRoute("block", "Stack traces that led to waiting on contended locks (every contention the .NET runtime reports)", () => profiler.ContentionStackCount(mutex: false), contention.ServeBlock),
             new PprofRoute("cmdline", commandLine.Description, PprofRoute.NoCount, commandLine.Serve),
-            new PprofRoute("goroutine", "Stack traces of all current managed threads (a goroutine is a thread here). Use debug=2 as a query parameter to export in the same format as an unrecovered panic.", PprofRoute.NoCount, goroutine.Serve),
+            new PprofRoute("goroutine", "Stack traces of all current managed threads (a goroutine is a thread here). Use debug=2 as a query parameter to export in the same format as an unrecovered panic.", () => profiler.ManagedThreadCount, goroutine.Serve),
             new PprofRoute(
                 "heap",
                 "A sampling of memory allocations of live objects. You can specify the gc GET parameter to run GC before taking the heap sample. " +
@@ -64,8 +64,8 @@ internal sealed class PprofEndpoint : IDisposable
                 PprofRoute.NoCount,
                 threadTime.ServeCpu),
             new PprofRoute("symbol", "Maps code addresses (GET query or POST body 0xADDR+0xADDR) to managed method names", PprofRoute.NoCount, symbol.Serve),
-            new PprofRoute("threadcreate", "Stack traces that led to the creation of new managed threads", () => profiler.ThreadCreationCount, threadCreate.Serve),
-            new PprofRoute("trace", "A raw .nettrace of the runtime's events (CPU samples, GC, contention, loader, JIT). You can specify the duration in the seconds GET parameter. Open it with PerfView or dotnet-trace convert.", PprofRoute.NoCount, trace.Serve),
+            new PprofRoute("threadcreate", "Stack traces that led to the creation of the managed threads alive now", () => profiler.ManagedThreadCount, threadCreate.Serve),
+            new PprofRoute("trace", "A raw .nettrace of the runtime's events (CPU samples, GC, contention, loader, JIT). You can specify the duration in the seconds GET parameter. Open it with dotnet-trace convert, or PerfView on Windows.", PprofRoute.NoCount, trace.Serve),
             new PprofRoute(
                 "wall",
                 "Wall-clock profile of every managed thread, running, waiting or in native code (like Go's fgprof). You can specify the duration in the seconds GET parameter.",

@@ -5,7 +5,7 @@ using ProfilingKit.Threads;
 namespace ProfilingKit.Http;
 
 /// <summary>
-/// <c>threadcreate</c>: the stacks that started managed threads since start-up, as Go's
+/// <c>threadcreate</c>: the stacks that started the managed threads alive now, as Go's
 /// <c>threadcreate/count</c> profile; debug=1 Go's count text; <c>seconds=N</c> a delta.
 /// </summary>
 internal sealed class ThreadCreateHandler
@@ -32,18 +32,18 @@ internal sealed class ThreadCreateHandler
         }
 
         var debug = PprofQuery.Debug(request);
-        var entries = _profiler.TryGetThreadCreations(PprofEndpoint.StartWait, out var unavailable)
+        var creations = _profiler.TryGetThreadCreations(PprofEndpoint.StartWait, out var unavailable)
             ?? throw PprofRequestException.CouldNotCollect(unavailable);
 
         if (debug == 0)
         {
-            var profile = _profiler.BuildCountProfile(ThreadCreateProfile.Type, entries, ThreadCreateProfile.Comment);
+            var profile = _profiler.BuildThreadCreateProfile(creations);
             PprofResponses.Profile(response, ThreadCreateProfile.Type, ProfileSerializer.ToGzipBytes(profile));
             return;
         }
 
-        _profiler.PrepareNames(entries.Select(entry => entry.Stack));
-        var text = CountProfileText.Render(ThreadCreateProfile.Type, entries, _profiler.Locate, new[] { ThreadCreateProfile.Comment });
+        _profiler.PrepareNames(creations.Stacks.Select(entry => entry.Stack));
+        var text = CountProfileText.Render(ThreadCreateProfile.Type, creations.Stacks, _profiler.Locate, new[] { ThreadCreateProfile.Comment }, creations.WithoutStack());
         PprofResponses.Text(response, text, "text/plain; charset=utf-8");
     }
 }

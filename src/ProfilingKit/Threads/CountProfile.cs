@@ -6,7 +6,8 @@ namespace ProfilingKit.Threads;
 
 /// <summary>
 /// Go's count profiles (goroutine, threadcreate): one sample type <c>&lt;name&gt;/count</c>, the
-/// same as period type with period 1, one sample per distinct stack valued by how often it occurs.
+/// same as period type with period 1, one sample per distinct stack valued by how often it occurs,
+/// and one per pseudo-frame that stands for a stack no event recorded.
 /// </summary>
 internal static class CountProfile
 {
@@ -16,7 +17,8 @@ internal static class CountProfile
         MethodSymbolizer symbolizer,
         string mainBinary,
         DateTimeOffset now,
-        string comment)
+        string comment,
+        IReadOnlyList<(string Frame, long Count)> withoutStack)
     {
         symbolizer.PrepareFor(entries.Select(entry => entry.Stack));
         var valueType = new ValueTypeName(type, "count");
@@ -51,6 +53,12 @@ internal static class CountProfile
         {
             values[0] = samples[key].Count;
             builder.AddSample(samples[key].Frames, values);
+        }
+
+        foreach (var (frame, count) in withoutStack)
+        {
+            values[0] = count;
+            builder.AddSample(new List<Frame> { new(frame) }, values);
         }
 
         return builder.Build();

@@ -7,7 +7,9 @@ namespace ProfilingKit.Threads;
 /// <summary>
 /// The debug=1 text of Go's count profiles (runtime/pprof printCountProfile): a
 /// <c>&lt;name&gt; profile: total N</c> header, then per distinct stack <c>COUNT @ PC PC…</c> and one
-/// <c>#	PC	Name+0xOFF	file:line</c> line per frame. pprof's legacy parser reads it back.
+/// <c>#	PC	Name+0xOFF	file:line</c> line per frame. pprof's legacy parser reads it back. A count
+/// without a stack is <c>COUNT @ 0x0</c> (pprof's parser rejects a record without an address) with
+/// its pseudo-frame as the one <c>#</c> line.
 /// </summary>
 internal static class CountProfileText
 {
@@ -15,10 +17,11 @@ internal static class CountProfileText
         string name,
         IReadOnlyList<(ulong[] Stack, long Count)> entries,
         Func<ulong, CodeLocation?> locate,
-        IEnumerable<string> notes)
+        IEnumerable<string> notes,
+        IReadOnlyList<(string Frame, long Count)> withoutStack)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{name} profile: total {entries.Sum(entry => entry.Count)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{name} profile: total {entries.Sum(entry => entry.Count) + withoutStack.Sum(entry => entry.Count)}\n");
         foreach (var note in notes)
         {
             text.Append("# ").Append(note).Append('\n');
@@ -27,6 +30,11 @@ internal static class CountProfileText
         foreach (var (stack, count) in entries)
         {
             AppendRecord(text, count.ToString(CultureInfo.InvariantCulture), stack, locate);
+        }
+
+        foreach (var (frame, count) in withoutStack)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{count} @ 0x0\n#\t0x0\t{frame}\n\n");
         }
 
         return text.ToString();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using ProfilingKit.EventPipe;
 using ProfilingKit.Symbols;
 
 namespace ProfilingKit.Threads;
@@ -12,12 +11,6 @@ namespace ProfilingKit.Threads;
 /// </summary>
 internal static class GoroutineDumpText
 {
-    /// <summary>The state of a thread that was running managed code when the sampler stopped it.</summary>
-    public const string RunningState = "running";
-
-    /// <summary>The state of any other thread: blocked, asleep or in native code, which the runtime cannot tell apart.</summary>
-    public const string WaitingState = "waiting or native";
-
     /// <summary>Thread.Start and Thread.StartCore: the creation stack's own frames, above which is who started the thread.</summary>
     private const string ThreadTypePrefix = "System.Threading.Thread.";
 
@@ -31,7 +24,7 @@ internal static class GoroutineDumpText
 
         foreach (var thread in threads)
         {
-            text.Append('\n').Append(CultureInfo.InvariantCulture, $"goroutine {thread.ThreadId} [{(thread.Kind == ThreadSampleKind.Managed ? RunningState : WaitingState)}");
+            text.Append('\n').Append(CultureInfo.InvariantCulture, $"goroutine {thread.ThreadId} [{thread.State}");
             if (thread.Name.Length > 0) text.Append(", ").Append(thread.Name);
             text.Append("]:\n");
 

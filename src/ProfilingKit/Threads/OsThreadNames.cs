@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ProfilingKit.Threads;
 
 /// <summary>
@@ -10,17 +8,5 @@ namespace ProfilingKit.Threads;
 internal static class OsThreadNames
 {
     /// <summary>The name, or "" where the OS does not say (not Linux, or the thread has ended).</summary>
-    public static string Of(long osThreadId)
-    {
-        if (!OperatingSystem.IsLinux()) return "";
-
-        try
-        {
-            return File.ReadAllText($"/proc/self/task/{osThreadId.ToString(CultureInfo.InvariantCulture)}/comm").TrimEnd('\n');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
+    public static string Of(long osThreadId) => ProcSelfTask.Read(osThreadId, "comm")?.TrimEnd('\n') ?? "";
 }

@@ -11,7 +11,7 @@ internal sealed class ThreadStackCollector : INetTraceHandler
 {
     private readonly object _gate = new();
     private readonly Func<long, bool> _isProfilerThread;
-    private readonly Dictionary<long, (ThreadSampleKind Kind, ulong[] Stack)> _first = new();
+    private readonly Dictionary<long, ulong[]> _first = new();
     private readonly ManualResetEventSlim _sampled = new();
 
     /// <param name="isProfilerThread">These OS threads are left out: the profiler's own work.</param>
@@ -29,7 +29,7 @@ internal sealed class ThreadStackCollector : INetTraceHandler
 
         lock (_gate)
         {
-            if (!_first.ContainsKey(record.ThreadId)) _first.Add(record.ThreadId, (kind, record.Stack.ToArray()));
+            if (!_first.ContainsKey(record.ThreadId)) _first.Add(record.ThreadId, record.Stack.ToArray());
         }
 
         _sampled.Set();
@@ -48,14 +48,20 @@ internal sealed class ThreadStackCollector : INetTraceHandler
         }
     }
 
-    /// <summary>The threads seen, in OS id order, each named by <paramref name="nameOf"/>.</summary>
-    public IReadOnlyList<ThreadStack> Result(Func<long, string> nameOf)
+    /// <summary>The OS ids of the threads seen.</summary>
+    public IReadOnlyList<long> ThreadIds()
+    {
+        lock (_gate) return _first.Keys.ToList();
+    }
+
+    /// <summary>The threads seen, in OS id order, each named by <paramref name="nameOf"/> and in the state <paramref name="stateOf"/> tells.</summary>
+    public IReadOnlyList<ThreadStack> Result(Func<long, string> nameOf, Func<long, string> stateOf)
     {
         lock (_gate)
         {
             return _first
                 .OrderBy(thread => thread.Key)
-                .Select(thread => new ThreadStack(thread.Key, nameOf(thread.Key), thread.Value.Kind, thread.Value.Stack))
+                .Select(thread => new ThreadStack(thread.Key, nameOf(thread.Key), stateOf(thread.Key), thread.Value))
                 .ToList();
         }
     }

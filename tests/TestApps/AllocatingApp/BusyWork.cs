@@ -9,11 +9,13 @@ public static class BusyWork
 
     private static readonly object Gate = new();
 
+    private static readonly object Pulse = new();
+
     private static long _spins;
 
     public static void Start()
     {
-        foreach (var body in new ThreadStart[] { BurnCpu, ChurnAllocations, Park, ContendForLock, ContendForLock })
+        foreach (var body in new ThreadStart[] { BurnCpu, ChurnAllocations, Park, AwaitPulse, ContendForLock, ContendForLock })
         {
             new Thread(body) { IsBackground = true, Name = body.Method.Name }.Start();
         }
@@ -65,6 +67,16 @@ public static class BusyWork
     public static void Park()
     {
         while (true) Thread.Sleep(1000);
+    }
+
+    /// <summary>Blocked in Monitor.Wait, forever: nothing pulses. A waiting thread in the goroutine dump.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void AwaitPulse()
+    {
+        lock (Pulse)
+        {
+            while (true) Monitor.Wait(Pulse);
+        }
     }
 
     /// <summary>
