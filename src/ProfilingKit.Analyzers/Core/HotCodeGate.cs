@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -23,15 +21,21 @@ internal enum HotCodeScope
 /// (most of a code base: no loop, no [HotPath]) cost one syntax scan and no callbacks at all.
 /// </summary>
 /// <remarks>
-/// The scan runs once per member, not once per rule: the driver hands every analyzer the same
-/// operation block objects for a declaration, so the answer is cached per compilation under the first
-/// block. Measured with bench/analyzers (AnalyzerBench measure), the per-rule scans were three quarters
-/// of the package's analyzer time before the cache. The cache is a dictionary per compilation rather
-/// than a weak table per block: a weak-table entry costs a GC handle, one per member of the code base.
+/// The scan runs once per member, not once per rule. The driver runs the analyzers of one declaration
+/// one after another on one thread, handing each the same operation blocks, so the member last scanned
+/// on this thread is the cache: no lock and nothing kept beyond one member per thread (it holds the
+/// member's syntax and the options, not the compilation, which an IDE must be free to drop). Were the
+/// rules of a member run on different threads, each would scan it again: slower, same answer. The one
+/// stale case: the same syntax analyzed in a new compilation with the same options, back to back on one
+/// thread, after a [HotPath] on another part of its type changed. Measured with bench/analyzers
+/// (AnalyzerBench measure), the per-rule scans were three quarters of the package's analyzer time
+/// before any cache, and a shared dictionary's locks were a third of what remained.
 /// </remarks>
 internal static class HotCodeGate
 {
-    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<IOperation, MemberHotness>> HotnessByCompilation = new();
+    [ThreadStatic] private static SyntaxNode? t_lastMember;
+    [ThreadStatic] private static AnalyzerOptions? t_lastOptions;
+    [ThreadStatic] private static MemberHotness? t_lastHotness;
 
     public static void RegisterHotOperationAction(this AnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds) =>
         context.RegisterOperationBlockStartAction(block => RegisterIfHot(block, scope, action, kinds));
@@ -43,12 +47,14 @@ internal static class HotCodeGate
     {
         if (block.OperationBlocks.IsEmpty) return;
 
-        var cache = HotnessByCompilation.GetValue(block.Compilation, _ => new ConcurrentDictionary<IOperation, MemberHotness>());
-        var hotness = cache.TryGetValue(block.OperationBlocks[0], out var cached) ? cached : Compute(cache, block.OperationBlocks, block.OwningSymbol, block.Options);
+        var member = block.OperationBlocks[0].Syntax;
+        var hotness = ReferenceEquals(member, t_lastMember) && ReferenceEquals(block.Options, t_lastOptions) && t_lastHotness is { } cached
+            ? cached
+            : Compute(block.OperationBlocks, block.OwningSymbol, block.Options);
         if (hotness.HasLoop || (scope == HotCodeScope.LoopsAndHotPathMembers && hotness.ReportsWholeMember)) block.RegisterOperationAction(action, kinds);
     }
 
-    private static MemberHotness Compute(ConcurrentDictionary<IOperation, MemberHotness> cache, ImmutableArray<IOperation> blocks, ISymbol owningSymbol, AnalyzerOptions options)
+    private static MemberHotness Compute(ImmutableArray<IOperation> blocks, ISymbol owningSymbol, AnalyzerOptions options)
     {
         // A member with a loop is looked into by every rule, so the rest is asked only of loop-free members.
         var hasLoop = HasLoop(blocks);
@@ -58,7 +64,10 @@ internal static class HotCodeGate
             && (HotPlaces.HotPathMember(owningSymbol) is not null
                 || HotPlaceReporter.ReportsOutsideHotPlaces(options, blocks[0].Syntax.SyntaxTree)
                 || IsMeasuredHot(blocks, options)));
-        return cache.GetOrAdd(blocks[0], hotness); // another rule may have raced us here: either answer is the same
+        t_lastHotness = hotness;
+        t_lastOptions = options;
+        t_lastMember = blocks[0].Syntax;
+        return hotness;
     }
 
     private static bool IsMeasuredHot(ImmutableArray<IOperation> blocks, AnalyzerOptions options)
