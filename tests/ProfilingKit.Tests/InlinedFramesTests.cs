@@ -44,7 +44,10 @@ public sealed class InlinedFramesTests : IClassFixture<InliningAppFixture>
     {
         var top = GoPprof.ParseTop(GoPprof.Run("-top", _app.Url("allocs")).EnsureSuccess().StandardOutput);
 
-        Assert.Equal(AllocatingAppProcess.InlinedMethod + " (inline)", top.Rows[0].Name);
+        // Flat, not rank: other start-up allocations may outweigh it in a run (a Dictionary's once did).
+        const double allocated = InliningAppFixture.InlinedMegabytes * 1024.0 * 1024.0;
+        Assert.InRange(top.Row(AllocatingAppProcess.InlinedMethod + " (inline)").Flat, 0.7 * allocated, 1.3 * allocated);
+        Assert.DoesNotContain(top.Rows, row => row.Name == AllocatingAppProcess.InliningMethod && row.Flat > 0.3 * allocated);
     }
 
     /// <summary>The repository root, found from the tests' output folder.</summary>

@@ -6,8 +6,11 @@ namespace ProfilingKit.Tests;
 /// </summary>
 public sealed class InliningAppFixture : AppFixture
 {
+    /// <summary>What the app allocates in the inlined method.</summary>
+    public const int InlinedMegabytes = 40;
+
     public InliningAppFixture()
-        : base(megabytes: 5, busy: false, new Dictionary<string, string> { ["DOTNET_RichDebugInfo"] = "1" }, inlinedMegabytes: 40)
+        : base(megabytes: 5, busy: false, new Dictionary<string, string> { ["DOTNET_RichDebugInfo"] = "1" }, inlinedMegabytes: InlinedMegabytes)
     {
     }
 }
