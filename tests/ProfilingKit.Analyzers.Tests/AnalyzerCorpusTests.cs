@@ -41,6 +41,36 @@ public class AnalyzerCorpusTests
         Assert.Contains(diagnostics, diagnostic => diagnostic.Id.StartsWith("PK", StringComparison.Ordinal)); // the rules did run
     }
 
+    /// <summary>
+    /// The hotness cache (Core/HotCodeGate.cs) assumes the driver runs one member's analyzers on one
+    /// thread; if that ever stops holding, the answer must still be the same, only slower.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_analysis_reports_exactly_what_sequential_analysis_reports()
+    {
+        var trees = CorpusSources.Generated(files: 150)
+            .Select(source => CSharpSyntaxTree.ParseText(source.Text, CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), source.Path))
+            .ToList();
+        var compilation = CSharpCompilation.Create(
+            "Corpus",
+            trees,
+            NetCoreAppReferences.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        async Task<List<string>> Analyze(bool concurrent)
+        {
+            var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: false);
+            var diagnostics = await compilation.WithAnalyzers(AllAnalyzers(), options).GetAnalyzerDiagnosticsAsync();
+            return diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan()} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal).ToList();
+        }
+
+        var sequential = await Analyze(concurrent: false);
+        var concurrent = await Analyze(concurrent: true);
+
+        Assert.True(sequential.Count > 100, "the corpus should give the rules work");
+        Assert.Equal(sequential, concurrent);
+    }
+
     internal static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers() =>
         typeof(RuleIdentifiers).Assembly.GetTypes()
             .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type) && type.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
