@@ -30,11 +30,8 @@ internal sealed class ContentionHandler
     {
         if (PprofQuery.HasSeconds(request))
         {
-            _deltas.Serve(name, request, response, stopping, (window, cancel) =>
-            {
-                var delta = _profiler.TryGetContentionDelta(mutex, PprofEndpoint.StartWait, window, cancel, out var error);
-                return (delta, error);
-            });
+            _deltas.Serve(name, request, response, stopping, (TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error) =>
+                _profiler.TryGetContentionDelta(mutex, waitForStart, window, cancel, out error));
             return;
         }
 

@@ -19,6 +19,9 @@ internal sealed class DeltaProfiles
 
     public DeltaProfiles(int maxSeconds) => _maxSeconds = maxSeconds;
 
+    /// <summary>The delta of a window once the profiler has started (waiting up to <paramref name="waitForStart"/>), or null and the reason.</summary>
+    public delegate Profile? CollectDelta(TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error);
+
     /// <summary>
     /// Validates the request, then serves what <paramref name="collect"/> returns for the window:
     /// the delta, or null and a reason for a 503.
@@ -28,7 +31,7 @@ internal sealed class DeltaProfiles
         HttpListenerRequest request,
         HttpListenerResponse response,
         CancellationToken stopping,
-        Func<TimeSpan, CancellationToken, (Profile? Delta, string? Error)> collect)
+        CollectDelta collect)
     {
         var window = PprofQuery.Window(request, PprofQuery.DefaultSeconds, _maxSeconds, out var note);
         if (PprofQuery.Debug(request) != 0)
@@ -43,23 +46,24 @@ internal sealed class DeltaProfiles
                 $"too many delta profiles in progress (at most {MaxConcurrent} at a time); try again when one has finished");
         }
 
-        (Profile? Delta, string? Error) result;
+        Profile? delta;
+        string? error;
         try
         {
-            result = collect(window, stopping);
+            delta = collect(PprofEndpoint.StartWait, window, stopping, out error);
         }
         finally
         {
             _slots.Release();
         }
 
-        if (result.Delta is null) throw PprofRequestException.CouldNotCollect(result.Error);
+        if (delta is null) throw PprofRequestException.CouldNotCollect(error);
         if (note is not null)
         {
-            result.Delta.Comment.Add(result.Delta.StringTable.Count);
-            result.Delta.StringTable.Add(note);
+            delta.Comment.Add(delta.StringTable.Count);
+            delta.StringTable.Add(note);
         }
 
-        PprofResponses.Profile(response, name + "-delta", ProfileSerializer.ToGzipBytes(result.Delta));
+        PprofResponses.Profile(response, name + "-delta", ProfileSerializer.ToGzipBytes(delta));
     }
 }

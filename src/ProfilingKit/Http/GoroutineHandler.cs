@@ -30,11 +30,12 @@ internal sealed class GoroutineHandler
     {
         if (PprofQuery.HasSeconds(request))
         {
-            _deltas.Serve("goroutine", request, response, stopping, (window, cancel) =>
+            _deltas.Serve("goroutine", request, response, stopping, (TimeSpan _, TimeSpan window, CancellationToken cancel, out string? error) =>
             {
+                error = null;
                 var start = Profile(Collect(cancel));
                 cancel.WaitHandle.WaitOne(window);
-                return (ProfileDelta.Compute(start, Profile(Collect(cancel))), null);
+                return ProfileDelta.Compute(start, Profile(Collect(cancel)));
             });
             return;
         }

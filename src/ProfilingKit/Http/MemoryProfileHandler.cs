@@ -13,14 +13,14 @@ internal sealed class MemoryProfileHandler
 {
     private readonly string _name;
     private readonly Collect _collect;
-    private readonly CollectDelta _collectDelta;
+    private readonly DeltaProfiles.CollectDelta _collectDelta;
     private readonly DeltaProfiles _deltas;
 
     /// <param name="name">The profile's name, which is also the attachment's file name.</param>
     /// <param name="collect">The profile now, or null and the reason (a 503).</param>
     /// <param name="collectDelta">The delta of a window, or null and the reason.</param>
     /// <param name="deltas">Where seconds=N requests wait.</param>
-    public MemoryProfileHandler(string name, Collect collect, CollectDelta collectDelta, DeltaProfiles deltas)
+    public MemoryProfileHandler(string name, Collect collect, DeltaProfiles.CollectDelta collectDelta, DeltaProfiles deltas)
     {
         _name = name;
         _collect = collect;
@@ -30,8 +30,6 @@ internal sealed class MemoryProfileHandler
 
     public delegate Profile? Collect(TimeSpan waitForStart, out string? error);
 
-    public delegate Profile? CollectDelta(TimeSpan waitForStart, TimeSpan window, CancellationToken cancel, out string? error);
-
     public void Serve(HttpListenerRequest request, HttpListenerResponse response, CancellationToken stopping)
     {
         // Go reads gc on heap only. It is only checked here: a heap snapshot is a full GC already.
@@ -39,11 +37,7 @@ internal sealed class MemoryProfileHandler
 
         if (PprofQuery.HasSeconds(request))
         {
-            _deltas.Serve(_name, request, response, stopping, (window, cancel) =>
-            {
-                var delta = _collectDelta(PprofEndpoint.StartWait, window, cancel, out var error);
-                return (delta, error);
-            });
+            _deltas.Serve(_name, request, response, stopping, _collectDelta);
             return;
         }
 

@@ -23,11 +23,7 @@ internal sealed class ThreadCreateHandler
     {
         if (PprofQuery.HasSeconds(request))
         {
-            _deltas.Serve(ThreadCreateProfile.Type, request, response, stopping, (window, cancel) =>
-            {
-                var delta = _profiler.TryGetThreadCreationDelta(PprofEndpoint.StartWait, window, cancel, out var error);
-                return (delta, error);
-            });
+            _deltas.Serve(ThreadCreateProfile.Type, request, response, stopping, _profiler.TryGetThreadCreationDelta);
             return;
         }
 

@@ -170,26 +170,23 @@ internal sealed class SourceLineMap : IDisposable
         }
     }
 
-    private PortablePdbLines? PdbOf(ModuleFile module)
+    private PortablePdbLines? PdbOf(ModuleFile module) =>
+        OpenOnce(_pdbs, module, static module => PortablePdbLines.TryOpen(module.Path, module.PdbBuildPath));
+
+    private AssemblyMethodNames? AssemblyOf(ModuleFile module) =>
+        OpenOnce(_assemblies, module, static module => AssemblyMethodNames.TryOpen(module.Path));
+
+    /// <summary>A module's reader, opened on first use (static delegates: this runs for every frame); a file that cannot be read is remembered as null.</summary>
+    private static T? OpenOnce<T>(Dictionary<string, T?> opened, ModuleFile module, Func<ModuleFile, T?> open)
+        where T : class
     {
-        if (!_pdbs.TryGetValue(module.Path, out var pdb))
+        if (!opened.TryGetValue(module.Path, out var reader))
         {
-            pdb = PortablePdbLines.TryOpen(module.Path, module.PdbBuildPath);
-            _pdbs.Add(module.Path, pdb);
+            reader = open(module);
+            opened.Add(module.Path, reader);
         }
 
-        return pdb;
-    }
-
-    private AssemblyMethodNames? AssemblyOf(ModuleFile module)
-    {
-        if (!_assemblies.TryGetValue(module.Path, out var assembly))
-        {
-            assembly = AssemblyMethodNames.TryOpen(module.Path);
-            _assemblies.Add(module.Path, assembly);
-        }
-
-        return assembly;
+        return reader;
     }
 
     /// <summary>Collects the chunks of one rich debug info blob (the runtime splits those over 40,000 bytes) and keeps the parsed whole.</summary>
