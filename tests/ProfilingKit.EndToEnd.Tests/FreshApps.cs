@@ -8,6 +8,7 @@ public sealed class FreshApps
 {
     public const string AppName = "E2EApp";
     public const string AllocatingMethod = "E2EApp.Worker.AllocateKnown";
+    public const string WorkerMethod = "E2EApp.Worker.Run";
 
     // The app knows nothing of ProfilingKit: the property alone must wire the endpoint in.
     private const string ProgramSource = """

@@ -48,9 +48,8 @@ public class PackageTests : IClassFixture<FreshApps>
     [Fact]
     public void With_EnableDebugPprof_go_tool_pprof_top_shows_the_apps_allocating_method_leading()
     {
-        using var app = RunningApp.Start(_apps.EnabledOutput);
-        var url = $"http://127.0.0.1:{_apps.BuildTimePort}/debug/pprof/";
-        Assert.True(app.WaitForStandardError("ProfilingKit: serving profiles at " + url, TimeSpan.FromSeconds(30)), app.StandardError);
+        var url = StartEnabledApp(out var started);
+        using var app = started;
         Thread.Sleep(TimeSpan.FromSeconds(2)); // let the worker allocate under sampling
 
         var result = GoPprof.Run("-top", url + "allocs").EnsureSuccess();
@@ -62,6 +61,42 @@ public class PackageTests : IClassFixture<FreshApps>
         Assert.Contains("File: " + FreshApps.AppName, result.StandardOutput);
         Assert.DoesNotContain("Main binary filename not available", result.AllOutput);
         Assert.DoesNotContain("Local symbolization failed", result.AllOutput);
+    }
+
+    /// <summary>Every pprof-format profile on the index, as a user of the package gets it, with the sample type go tool pprof shows first.</summary>
+    [Theory]
+    [InlineData("heap", "inuse_space")]
+    [InlineData("goroutine", "goroutine")]
+    [InlineData("block", "delay")]
+    [InlineData("mutex", "delay")]
+    [InlineData("threadcreate", "threadcreate")]
+    [InlineData("profile?seconds=1", "cpu")]
+    [InlineData("wall?seconds=1", "wall")]
+    [InlineData("allocs?seconds=1", "alloc_space")]
+    public void Every_profile_of_the_packaged_endpoint_opens_in_go_tool_pprof(string profile, string sampleType)
+    {
+        var url = StartEnabledApp(out var app);
+        using (app)
+        {
+            var result = GoPprof.Run("-top", url + profile).EnsureSuccess();
+
+            Assert.Equal(sampleType, GoPprof.ParseTop(result.StandardOutput).Type);
+            Assert.Contains("File: " + FreshApps.AppName, result.StandardOutput);
+        }
+    }
+
+    [Fact]
+    public async Task The_packaged_endpoint_serves_goroutine_stacks_with_the_apps_worker_and_a_nettrace_trace()
+    {
+        var url = StartEnabledApp(out var app);
+        using (app)
+        {
+            Assert.Contains(FreshApps.WorkerMethod, GoPprof.Run("-traces", url + "goroutine").EnsureSuccess().StandardOutput);
+
+            using var http = new HttpClient();
+            var trace = await http.GetByteArrayAsync(url + "trace?seconds=1");
+            Assert.True(trace.AsSpan().StartsWith("Nettrace"u8), "a trace should start with the nettrace magic");
+        }
     }
 
     [Fact]
@@ -83,6 +118,15 @@ public class PackageTests : IClassFixture<FreshApps>
         Assert.False(IsListening(_apps.BuildTimePort), "nothing should listen without EnableDebugPprof");
         Assert.Equal(0, app.Exit()); // stderr is complete once the app has exited
         Assert.DoesNotContain("ProfilingKit", app.StandardError);
+    }
+
+    /// <summary>Starts the app built with EnableDebugPprof and returns its endpoint's URL once it serves.</summary>
+    private string StartEnabledApp(out RunningProcess app)
+    {
+        app = RunningApp.Start(_apps.EnabledOutput);
+        var url = $"http://127.0.0.1:{_apps.BuildTimePort}/debug/pprof/";
+        Assert.True(app.WaitForStandardError("ProfilingKit: serving profiles at " + url, TimeSpan.FromSeconds(30)), app.StandardError);
+        return url;
     }
 
     private static bool IsListening(int port)
