@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ProfilingKit.Analyzers;
@@ -18,18 +17,20 @@ internal enum HotCodeScope
 
 /// <summary>
 /// Registers a rule's operation actions only for members that can hold hot code, so cold members
-/// (most of a code base: no loop, no [HotPath]) cost one syntax scan and no callbacks at all.
+/// (most of a code base: no loop, no [HotPath]) cost a look-up in their tree's <see cref="LoopIndex"/>
+/// and no callbacks at all.
 /// </summary>
 /// <remarks>
-/// The scan runs once per member, not once per rule. The driver runs the analyzers of one declaration
-/// one after another on one thread, handing each the same operation blocks, so the member last scanned
-/// on this thread is the cache: no lock and nothing kept beyond one member per thread (it holds the
-/// member's syntax and the options, not the compilation, which an IDE must be free to drop). Were the
-/// rules of a member run on different threads, each would scan it again: slower, same answer. The one
-/// stale case: the same syntax analyzed in a new compilation with the same options, back to back on one
-/// thread, after a [HotPath] on another part of its type changed. Measured with bench/analyzers
-/// (AnalyzerBench measure), the per-rule scans were three quarters of the package's analyzer time
-/// before any cache, and a shared dictionary's locks were a third of what remained.
+/// A member is classified once, not once per rule. The driver runs the analyzers of one declaration
+/// one after another on one thread, handing each the same operation blocks, so the member last
+/// classified on this thread is the cache: no lock and nothing kept beyond one member per thread (it
+/// holds the member's syntax and the options, not the compilation, which an IDE must be free to drop).
+/// Were the rules of a member run on different threads, each would classify it again: slower, same
+/// answer. The one stale case: the same syntax analyzed in a new compilation with the same options,
+/// back to back on one thread, after a [HotPath] on another part of its type changed. Measured with
+/// bench/analyzers (AnalyzerBench measure), per-rule classification was three quarters of the
+/// package's analyzer time before any cache, and a shared dictionary's locks were a third of what
+/// remained.
 /// </remarks>
 internal static class HotCodeGate
 {
@@ -37,13 +38,19 @@ internal static class HotCodeGate
     [ThreadStatic] private static AnalyzerOptions? t_lastOptions;
     [ThreadStatic] private static MemberHotness? t_lastHotness;
 
-    public static void RegisterHotOperationAction(this AnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds) =>
-        context.RegisterOperationBlockStartAction(block => RegisterIfHot(block, scope, action, kinds));
+    public static void RegisterHotOperationAction(this AnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds)
+    {
+        var kindArray = ImmutableArray.Create(kinds);
+        context.RegisterOperationBlockStartAction(block => RegisterIfHot(block, scope, action, kindArray));
+    }
 
-    public static void RegisterHotOperationAction(this CompilationStartAnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds) =>
-        context.RegisterOperationBlockStartAction(block => RegisterIfHot(block, scope, action, kinds));
+    public static void RegisterHotOperationAction(this CompilationStartAnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds)
+    {
+        var kindArray = ImmutableArray.Create(kinds);
+        context.RegisterOperationBlockStartAction(block => RegisterIfHot(block, scope, action, kindArray));
+    }
 
-    private static void RegisterIfHot(OperationBlockStartAnalysisContext block, HotCodeScope scope, Action<OperationAnalysisContext> action, OperationKind[] kinds)
+    private static void RegisterIfHot(OperationBlockStartAnalysisContext block, HotCodeScope scope, Action<OperationAnalysisContext> action, ImmutableArray<OperationKind> kinds)
     {
         if (block.OperationBlocks.IsEmpty) return;
 
@@ -87,10 +94,7 @@ internal static class HotCodeGate
     {
         foreach (var operationBlock in operationBlocks)
         {
-            foreach (var node in operationBlock.Syntax.DescendantNodesAndSelf())
-            {
-                if (node is ForStatementSyntax or ForEachStatementSyntax or ForEachVariableStatementSyntax or WhileStatementSyntax or DoStatementSyntax) return true;
-            }
+            if (LoopIndex.HasLoop(operationBlock.Syntax)) return true;
         }
 
         return false;
