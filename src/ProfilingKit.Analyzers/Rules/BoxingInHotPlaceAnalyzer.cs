@@ -34,19 +34,19 @@ public sealed class BoxingInHotPlaceAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var compilation = start.Compilation;
-            var valueType = compilation.GetSpecialType(SpecialType.System_ValueType);
-            if (valueType.TypeKind == TypeKind.Error) return; // no core library: nothing can box
-
-            var analysis = new Analysis(
-                compilation.GetTypeByMetadataName("System.FormattableString"),
-                compilation.GetTypeByMetadataName("System.IFormattable"));
-            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.Analyze, OperationKind.Conversion, OperationKind.Invocation);
+            var analysis = CompilationLookups.OnFirstUse(start.Compilation, Analysis.Create);
+            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, operation => analysis.Value?.Analyze(operation), OperationKind.Conversion, OperationKind.Invocation);
         });
     }
 
     private sealed class Analysis(INamedTypeSymbol? formattableString, INamedTypeSymbol? formattable)
     {
+        /// <summary>Null without a core library: nothing can box.</summary>
+        public static Analysis? Create(Compilation compilation) =>
+            compilation.GetSpecialType(SpecialType.System_ValueType).TypeKind == TypeKind.Error
+                ? null
+                : new Analysis(compilation.GetTypeByMetadataName("System.FormattableString"), compilation.GetTypeByMetadataName("System.IFormattable"));
+
         /// <summary>One callback for both kinds: each registration costs the driver a block-start call per hot member.</summary>
         public void Analyze(OperationAnalysisContext context)
         {

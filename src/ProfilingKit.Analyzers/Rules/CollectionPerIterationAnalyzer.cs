@@ -50,21 +50,25 @@ public sealed class CollectionPerIterationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var collections = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-            foreach (var name in CollectionTypeNames)
-            {
-                if (start.Compilation.GetTypeByMetadataName(name) is { } type) collections.Add(type);
-            }
-
-            if (collections.Count == 0) return;
-
-            var analysis = new Analysis(collections.ToImmutable(), new IterationEscape(start.Compilation));
-            start.RegisterHotOperationAction(HotCodeScope.Loops, analysis.AnalyzeCreation, OperationKind.ObjectCreation, OperationKind.ArrayCreation, OperationKind.CollectionExpression);
+            var analysis = CompilationLookups.OnFirstUse(start.Compilation, Analysis.Create);
+            start.RegisterHotOperationAction(HotCodeScope.Loops, operation => analysis.Value?.AnalyzeCreation(operation), OperationKind.ObjectCreation, OperationKind.ArrayCreation, OperationKind.CollectionExpression);
         });
     }
 
     private sealed class Analysis
     {
+        /// <summary>Null when the compilation has none of the collection types.</summary>
+        public static Analysis? Create(Compilation compilation)
+        {
+            var collections = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var name in CollectionTypeNames)
+            {
+                if (compilation.GetTypeByMetadataName(name) is { } type) collections.Add(type);
+            }
+
+            return collections.Count == 0 ? null : new Analysis(collections.ToImmutable(), new IterationEscape(compilation));
+        }
+
         private readonly ImmutableHashSet<INamedTypeSymbol> _collections;
         private readonly IterationEscape _escape;
 

@@ -43,12 +43,21 @@ public sealed class CopyPerIterationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var compilation = start.Compilation;
+            var analysis = CompilationLookups.OnFirstUse(start.Compilation, Analysis.Create);
+            start.RegisterHotOperationAction(HotCodeScope.Loops, operation => analysis.Value?.AnalyzeInvocation(operation), OperationKind.Invocation);
+        });
+    }
+
+    private sealed class Analysis
+    {
+        /// <summary>Null with no LINQ and no spans: nothing to suggest.</summary>
+        public static Analysis? Create(Compilation compilation)
+        {
             var enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
             var memoryExtensions = compilation.GetTypeByMetadataName("System.MemoryExtensions");
-            if (enumerable is null && memoryExtensions is null) return; // no LINQ and no spans: nothing to suggest
+            if (enumerable is null && memoryExtensions is null) return null;
 
-            var analysis = new Analysis(
+            return new Analysis(
                 enumerable,
                 compilation.GetTypeByMetadataName("System.Linq.IQueryable"),
                 compilation.GetTypeByMetadataName("System.Text.StringBuilder"),
@@ -56,12 +65,8 @@ public sealed class CopyPerIterationAnalyzer : DiagnosticAnalyzer
                 hasSpanSubstring: memoryExtensions is not null && !memoryExtensions.GetMembers("AsSpan").IsEmpty,
                 hasSpanSplit: memoryExtensions is not null && !memoryExtensions.GetMembers("Split").IsEmpty,
                 new IterationEscape(compilation));
-            start.RegisterHotOperationAction(HotCodeScope.Loops, analysis.AnalyzeInvocation, OperationKind.Invocation);
-        });
-    }
+        }
 
-    private sealed class Analysis
-    {
         private readonly INamedTypeSymbol? _enumerable;
         private readonly INamedTypeSymbol? _queryable;
         private readonly INamedTypeSymbol? _stringBuilder;

@@ -29,12 +29,7 @@ public sealed class DateTimeElapsedAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (start.Compilation.GetSpecialType(SpecialType.System_DateTime).TypeKind == TypeKind.Error) return;
-
-            start.RegisterOperationAction(AnalyzeSubtraction, OperationKind.Binary, OperationKind.Invocation);
-        });
+        context.RegisterOperationAction(AnalyzeSubtraction, OperationKind.Binary, OperationKind.Invocation);
     }
 
     private static void AnalyzeSubtraction(OperationAnalysisContext context)

@@ -42,8 +42,8 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            // The language version needs no symbol lookup; a delegate creation needs a core library.
             if (start.Compilation is not CSharpCompilation compilation) return;
-            if (compilation.GetSpecialType(SpecialType.System_Delegate).TypeKind == TypeKind.Error) return;
 
             var analysis = new Analysis(compilation.LanguageVersion >= LanguageVersion.CSharp11);
             start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.AnalyzeDelegateCreation, OperationKind.DelegateCreation);

@@ -47,18 +47,14 @@ public sealed class LinqInHotPlaceAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var enumerable = start.Compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-            if (enumerable is null) return;
-
-            var types = new KnownTypes(
-                enumerable,
-                start.Compilation.GetTypeByMetadataName("System.Linq.IQueryable"),
-                start.Compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1"),
-                start.Compilation.GetTypeByMetadataName("System.Collections.Generic.List`1"),
-                start.Compilation.GetTypeByMetadataName("System.Collections.Generic.ICollection`1"),
-                start.Compilation.GetTypeByMetadataName("System.Collections.Generic.IList`1"),
-                HasSpanFastPaths(enumerable));
-            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, operationContext => AnalyzeInvocation(operationContext, types), OperationKind.Invocation);
+            var types = CompilationLookups.OnFirstUse(start.Compilation, KnownTypes.Create);
+            start.RegisterHotOperationAction(
+                HotCodeScope.LoopsAndHotPathMembers,
+                operationContext =>
+                {
+                    if (types.Value is { } known) AnalyzeInvocation(operationContext, known);
+                },
+                OperationKind.Invocation);
         });
     }
 
@@ -203,6 +199,22 @@ public sealed class LinqInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     private sealed class KnownTypes
     {
+        /// <summary>Null without System.Linq: nothing to report.</summary>
+        public static KnownTypes? Create(Compilation compilation)
+        {
+            var enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+            if (enumerable is null) return null;
+
+            return new KnownTypes(
+                enumerable,
+                compilation.GetTypeByMetadataName("System.Linq.IQueryable"),
+                compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1"),
+                compilation.GetTypeByMetadataName("System.Collections.Generic.List`1"),
+                compilation.GetTypeByMetadataName("System.Collections.Generic.ICollection`1"),
+                compilation.GetTypeByMetadataName("System.Collections.Generic.IList`1"),
+                HasSpanFastPaths(enumerable));
+        }
+
         public KnownTypes(
             INamedTypeSymbol enumerable,
             INamedTypeSymbol? queryable,

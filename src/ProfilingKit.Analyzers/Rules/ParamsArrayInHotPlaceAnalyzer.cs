@@ -31,17 +31,19 @@ public sealed class ParamsArrayInHotPlaceAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            // Params collections (C# 13) of span type are built on the stack; resolve the span types once.
-            var span = start.Compilation.GetTypeByMetadataName("System.Span`1");
-            var readOnlySpan = start.Compilation.GetTypeByMetadataName("System.ReadOnlySpan`1");
-            var collectionBuilder = start.Compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.CollectionBuilderAttribute");
-            var analysis = new Analysis(span, readOnlySpan, collectionBuilder);
-            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.AnalyzeArgument, OperationKind.Argument);
+            var analysis = CompilationLookups.OnFirstUse(start.Compilation, Analysis.Create);
+            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, operation => analysis.Value.AnalyzeArgument(operation), OperationKind.Argument);
         });
     }
 
     private sealed class Analysis(INamedTypeSymbol? span, INamedTypeSymbol? readOnlySpan, INamedTypeSymbol? collectionBuilder)
     {
+        /// <summary>Params collections (C# 13) of span type are built on the stack: the span types, resolved once.</summary>
+        public static Analysis Create(Compilation compilation) => new(
+            compilation.GetTypeByMetadataName("System.Span`1"),
+            compilation.GetTypeByMetadataName("System.ReadOnlySpan`1"),
+            compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.CollectionBuilderAttribute"));
+
         public void AnalyzeArgument(OperationAnalysisContext context)
         {
             var argument = (IArgumentOperation)context.Operation;

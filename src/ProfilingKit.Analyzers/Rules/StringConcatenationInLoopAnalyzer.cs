@@ -28,27 +28,17 @@ public sealed class StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var stringType = start.Compilation.GetSpecialType(SpecialType.System_String);
-            if (stringType.TypeKind == TypeKind.Error) return;
-
-            start.RegisterHotOperationAction(
-                HotCodeScope.Loops,
-                operationContext => AnalyzeAssignment(operationContext, stringType),
-                OperationKind.CompoundAssignment,
-                OperationKind.SimpleAssignment);
-        });
+        context.RegisterHotOperationAction(HotCodeScope.Loops, AnalyzeAssignment, OperationKind.CompoundAssignment, OperationKind.SimpleAssignment);
     }
 
-    private static void AnalyzeAssignment(OperationAnalysisContext context, INamedTypeSymbol stringType)
+    private static void AnalyzeAssignment(OperationAnalysisContext context)
     {
         var assignment = (IAssignmentOperation)context.Operation;
 
         // Cheap tests first: most assignments are not to a string, and most string assignments are not concatenations of the target.
-        if (!SymbolEqualityComparer.Default.Equals(assignment.Target.Type, stringType)) return;
+        if (assignment.Target.Type?.SpecialType != SpecialType.System_String) return;
         if (!IsTrackedVariable(assignment.Target)) return;
-        if (!ConcatenatesOntoTarget(assignment, stringType)) return;
+        if (!ConcatenatesOntoTarget(assignment)) return;
 
         var loop = HotPlaces.EnclosingLoop(assignment);
         if (loop is null) return;
@@ -72,11 +62,11 @@ public sealed class StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
             or IPropertyReferenceOperation { Arguments.Length: 0 };
 
     /// <summary><c>s += x</c>, or <c>s = ...</c> where the new value is a concatenation with <c>s</c> as one of its parts.</summary>
-    private static bool ConcatenatesOntoTarget(IAssignmentOperation assignment, INamedTypeSymbol stringType) =>
+    private static bool ConcatenatesOntoTarget(IAssignmentOperation assignment) =>
         assignment switch
         {
             ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, OperatorMethod: null } => true,
-            ISimpleAssignmentOperation simple => IsConcatenationWithPart(simple.Value, simple.Target, stringType),
+            ISimpleAssignmentOperation simple => IsConcatenationWithPart(simple.Value, simple.Target),
             _ => false,
         };
 
@@ -85,7 +75,7 @@ public sealed class StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
     /// string.Concat, string.Format) with <paramref name="target"/> as a part, directly or in a
     /// nested concatenation. <c>s ?? x</c>, <c>s.Trim() + x</c> and the like do not count.
     /// </summary>
-    private static bool IsConcatenationWithPart(IOperation value, IOperation target, INamedTypeSymbol stringType)
+    private static bool IsConcatenationWithPart(IOperation value, IOperation target)
     {
         value = StringConcatenation.WithoutImplicitConversions(value);
         switch (value)
@@ -93,7 +83,7 @@ public sealed class StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
             case IBinaryOperation binary when StringConcatenation.IsConcatenation(binary):
                 foreach (var operand in StringConcatenation.Operands(binary))
                 {
-                    if (IsPart(operand, target, stringType)) return true;
+                    if (IsPart(operand, target)) return true;
                 }
 
                 return false;
@@ -101,16 +91,16 @@ public sealed class StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
             case IInterpolatedStringOperation interpolated:
                 foreach (var part in interpolated.Parts)
                 {
-                    if (part is IInterpolationOperation interpolation && IsPart(interpolation.Expression, target, stringType)) return true;
+                    if (part is IInterpolationOperation interpolation && IsPart(interpolation.Expression, target)) return true;
                 }
 
                 return false;
 
             case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Concat" or "Format" } method } invocation
-                when SymbolEqualityComparer.Default.Equals(method.ContainingType, stringType):
+                when method.ContainingType.SpecialType == SpecialType.System_String:
                 foreach (var argument in StringConcatenation.ArgumentValues(invocation))
                 {
-                    if (IsPart(argument, target, stringType)) return true;
+                    if (IsPart(argument, target)) return true;
                 }
 
                 return false;
@@ -120,8 +110,8 @@ public sealed class StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool IsPart(IOperation part, IOperation target, INamedTypeSymbol stringType) =>
-        StringConcatenation.IsSameVariable(part, target) || IsConcatenationWithPart(part, target, stringType);
+    private static bool IsPart(IOperation part, IOperation target) =>
+        StringConcatenation.IsSameVariable(part, target) || IsConcatenationWithPart(part, target);
 
     /// <summary>
     /// Whether the variable keeps its value from one iteration to the next: a local declared outside

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -32,22 +33,17 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var stringBuilderType = start.Compilation.GetTypeByMetadataName("System.Text.StringBuilder");
-            if (stringBuilderType is null) return;
-            var objectType = start.Compilation.GetSpecialType(SpecialType.System_Object);
-
-            start.RegisterOperationAction(
-                operationContext => AnalyzeInvocation(operationContext, stringBuilderType, objectType),
-                OperationKind.Invocation);
+            var stringBuilderType = CompilationLookups.OnFirstUse(start.Compilation, compilation => compilation.GetTypeByMetadataName("System.Text.StringBuilder"));
+            start.RegisterOperationAction(operationContext => AnalyzeInvocation(operationContext, stringBuilderType), OperationKind.Invocation);
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, INamedTypeSymbol stringBuilderType, INamedTypeSymbol objectType)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, Lazy<INamedTypeSymbol?> stringBuilderType)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
         if (method.Name is not ("Append" or "Insert")) return;
-        if (!SymbolEqualityComparer.Default.Equals(method.ContainingType, stringBuilderType)) return;
+        if (stringBuilderType.Value is not { } stringBuilder || !SymbolEqualityComparer.Default.Equals(method.ContainingType, stringBuilder)) return;
 
         // Append(string) and Insert(int, string): the overloads that take a finished string. An
         // interpolated string bound to Append's handler overload never becomes a string.
@@ -56,7 +52,7 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
         var argument = ArgumentFor(invocation.Arguments, expectedParameters - 1);
         if (argument?.Parameter?.Type.SpecialType != SpecialType.System_String) return;
 
-        var shape = Classify(argument.Value, objectType);
+        var shape = Classify(argument.Value);
         if (shape == Shape.None) return;
 
         var place = HotPlaces.Classify(invocation, context.ContainingSymbol, context.Options);
@@ -70,7 +66,7 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
             : Diagnostic.Create(Rule, location, DiagnosticSeverity.Info, additionalLocations: null, properties: null, messageArgs));
     }
 
-    internal static Shape Classify(IOperation value, INamedTypeSymbol objectType)
+    internal static Shape Classify(IOperation value)
     {
         if (value.ConstantValue.HasValue) return Shape.None; // "a" + "b", $"{Const}": no allocation at run time
 
@@ -94,7 +90,7 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
                     return Shape.Substring;
                 }
 
-                if (IsObjectToString(target, objectType) && call.Instance is { Type: { } receiverType } receiver
+                if (IsObjectToString(target) && call.Instance is { Type: { } receiverType } receiver
                     && receiverType.SpecialType != SpecialType.System_String
                     && receiverType is not IArrayTypeSymbol and not IPointerTypeSymbol
                     && (!receiverType.IsRefLikeType || IsCharSpan(receiverType))
@@ -116,13 +112,13 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
         && span.TypeArguments[0].SpecialType == SpecialType.System_Char;
 
     /// <summary>object.ToString() or an override of it: the string Append(object) and the typed Append overloads produce too.</summary>
-    private static bool IsObjectToString(IMethodSymbol method, INamedTypeSymbol objectType)
+    private static bool IsObjectToString(IMethodSymbol method)
     {
         if (method.Name != "ToString" || method.Parameters.Length != 0 || method.IsStatic) return false;
 
         for (var current = method; current is not null; current = current.OverriddenMethod)
         {
-            if (SymbolEqualityComparer.Default.Equals(current.ContainingType, objectType)) return true;
+            if (current.ContainingType.SpecialType == SpecialType.System_Object) return true;
         }
 
         return false;

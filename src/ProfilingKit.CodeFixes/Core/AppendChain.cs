@@ -83,8 +83,7 @@ internal static class AppendChain
     /// </summary>
     public static IOperation? ReceiverOfToString(SemanticModel model, IOperation value, CancellationToken cancellationToken)
     {
-        var objectType = model.Compilation.GetSpecialType(SpecialType.System_Object);
-        if (TemporaryStringInStringBuilderAnalyzer.Classify(value, objectType) != TemporaryStringInStringBuilderAnalyzer.Shape.ToStringCall) return null;
+        if (TemporaryStringInStringBuilderAnalyzer.Classify(value) != TemporaryStringInStringBuilderAnalyzer.Shape.ToStringCall) return null;
 
         var receiver = ((IInvocationOperation)value).Instance;
         if (receiver is null || receiver.IsImplicit || receiver.Type is null) return null; // ToString() on an implicit this

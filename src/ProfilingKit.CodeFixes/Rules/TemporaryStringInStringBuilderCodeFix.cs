@@ -70,10 +70,9 @@ public sealed class TemporaryStringInStringBuilderCodeFix : CodeFixProvider
 
         var value = argument.Value;
         var position = call.SpanStart;
-        var objectType = model.Compilation.GetSpecialType(SpecialType.System_Object);
         var leading = method == "Insert" ? LeadingArguments(invocation, stringOrdinal) : null;
 
-        switch (TemporaryStringInStringBuilderAnalyzer.Classify(value, objectType))
+        switch (TemporaryStringInStringBuilderAnalyzer.Classify(value))
         {
             case Shape.Concatenation when method == "Append":
             {
