@@ -18,6 +18,8 @@
 #   meziantou                (c) Meziantou.Analyzer 3.0.321 from NuGet
 #   roslynator               (d) Roslynator.Analyzers 5.0.1 from NuGet
 #   profilingkit-everywhere  (b') as (b) with profilingkit.report_outside_hot_places = true
+#   probes                   (p) three do-nothing analyzers from probes/ (not in the default set): what
+#                            ReportAnalyzer charges for the driver's work alone
 # 16 rebuilds (one warm-up) of 20-120 s each depending on the machine's load: 10-30 minutes.
 set -euo pipefail
 
@@ -46,6 +48,11 @@ echo "$corpus_line" >&2
 if [[ " $configs " == *" profilingkit"* ]]; then
     echo "== ProfilingKit analyzers (Release)" >&2
     dotnet build "$repo/src/ProfilingKit.Analyzers" -c Release -nologo -v quiet >&2
+fi
+
+if [[ " $configs " == *" probes "* ]]; then
+    echo "== do-nothing probes (Release)" >&2
+    dotnet build "$here/probes" -c Release -nologo -v quiet >&2
 fi
 
 echo "== restore (not timed)" >&2

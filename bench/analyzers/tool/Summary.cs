@@ -23,6 +23,7 @@ public static partial class Summary
         ("meziantou", "(c) Meziantou.Analyzer 3.0.321 (defaults)", ["Meziantou."]),
         ("roslynator", "(d) Roslynator.Analyzers 5.0.1 (defaults)", ["Roslynator"]),
         ("profilingkit-everywhere", "(b') ProfilingKit, `report_outside_hot_places = true`", ["ProfilingKit."]),
+        ("probes", "(p) do-nothing probes (bench/analyzers/probes)", ["Probes"]),
     ];
 
     private sealed record Run(
@@ -112,6 +113,7 @@ public static partial class Summary
             "profilingkit" or "profilingkit-everywhere" => "PK",
             "meziantou" => "MA",
             "roslynator" => "RCS",
+            "probes" => "PROBE",
             _ => null,
         };
         var own = run.DiagnosticsByRule.Where(p => ids is not null && p.Key.StartsWith(ids, StringComparison.Ordinal)).ToList();
