@@ -49,3 +49,25 @@ public sealed class WarningOnEveryLoop() : Probe("PROBE03", "a loop")
         node => node.ReportDiagnostic(Diagnostic.Create(Rule, node.Node.GetFirstToken().GetLocation())),
         SyntaxKind.ForStatement, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement, SyntaxKind.WhileStatement, SyntaxKind.DoStatement);
 }
+
+// The two below are for `AnalyzerBench measure` (in process) only: without [DiagnosticAnalyzer] a build
+// does not load them (RS1001), and the first registers nothing on purpose (RS1012).
+#pragma warning disable RS1001, RS1012
+
+/// <summary>Makes the driver build every member's operation tree, as any operation-based package does.</summary>
+public sealed class OperationTreesEverywhere() : Probe("PROBE04", "never reported")
+{
+    protected override void Register(AnalysisContext context) => context.RegisterOperationBlockStartAction(_ => { });
+}
+
+/// <summary>
+/// Asks for operation trees only where loops are, starting from their syntax: what a syntax-first
+/// design of the rules would cost the driver.
+/// </summary>
+public sealed class OperationTreesAtLoops() : Probe("PROBE05", "never reported")
+{
+    protected override void Register(AnalysisContext context) => context.RegisterSyntaxNodeAction(
+        node => node.SemanticModel.GetOperation(node.Node, node.CancellationToken),
+        SyntaxKind.ForStatement, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement, SyntaxKind.WhileStatement, SyntaxKind.DoStatement);
+}
+#pragma warning restore RS1001, RS1012

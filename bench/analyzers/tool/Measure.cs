@@ -98,8 +98,8 @@ internal static class Measure
 
     private static ImmutableArray<DiagnosticAnalyzer> LoadAnalyzers(string path)
     {
-        if (path == "probe:operation") return [new OperationProbe()];
-        if (path == "probe:loops") return [new LoopOperationProbe()];
+        if (path == "probe:operation") return [new Probes.OperationTreesEverywhere()];
+        if (path == "probe:loops") return [new Probes.OperationTreesAtLoops()];
         // dll@Name1,Name2 keeps only the analyzers of those type names.
         var only = path.Contains('@') ? path[(path.IndexOf('@') + 1)..].Split(',') : null;
         if (only is not null) path = path[..path.IndexOf('@')];
@@ -144,45 +144,4 @@ internal sealed class AnalyzerLoadContext(string path) : System.Runtime.Loader.A
         var sibling = Path.Combine(Path.GetDirectoryName(path)!, name.Name + ".dll");
         return File.Exists(sibling) ? LoadFromAssemblyPath(sibling) : null;
     }
-}
-
-
-/// <summary>A do-nothing analyzer that only makes the driver do work, as a baseline for the CPU figures.</summary>
-internal abstract class Probe(string id) : DiagnosticAnalyzer
-{
-    private readonly DiagnosticDescriptor _rule = new(id, "probe", "probe", "probe", DiagnosticSeverity.Hidden, true);
-
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [_rule];
-
-    public sealed override void Initialize(AnalysisContext context)
-    {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        Register(context);
-    }
-
-    protected abstract void Register(AnalysisContext context);
-}
-
-/// <summary>Makes the driver build every member's operation tree (as any operation-based package does).</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class OperationProbe() : Probe("PROBE2")
-{
-    protected override void Register(AnalysisContext context) => context.RegisterOperationBlockStartAction(_ => { });
-}
-
-/// <summary>
-/// Asks for operation trees only where loops are, starting from their syntax (what a syntax-first
-/// design of the rules would cost the driver).
-/// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class LoopOperationProbe() : Probe("PROBE3")
-{
-    protected override void Register(AnalysisContext context) => context.RegisterSyntaxNodeAction(
-        node => node.SemanticModel.GetOperation(node.Node, node.CancellationToken),
-        Microsoft.CodeAnalysis.CSharp.SyntaxKind.ForStatement,
-        Microsoft.CodeAnalysis.CSharp.SyntaxKind.ForEachStatement,
-        Microsoft.CodeAnalysis.CSharp.SyntaxKind.ForEachVariableStatement,
-        Microsoft.CodeAnalysis.CSharp.SyntaxKind.WhileStatement,
-        Microsoft.CodeAnalysis.CSharp.SyntaxKind.DoStatement);
 }
