@@ -42,6 +42,54 @@ public class AnalyzerCorpusTests
     }
 
     /// <summary>
+    /// The rules look their types up on first use (Core/CompilationLookups.cs); without a core library
+    /// there are none to find, and no rule may throw for it.
+    /// </summary>
+    [Fact]
+    public async Task Without_a_core_library_no_rule_throws()
+    {
+        // Calls to the code's own methods bind even without a core library, so the rules' callbacks run.
+        const string OwnCalls = """
+            class Own
+            {
+                static int Twice(int x) => x + x;
+                static string Label(object value, params object[] rest) => "";
+                void Run(int[] values, System.Collections.Generic.List<int> list, string text)
+                {
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        Twice(i);
+                        Label(i, i, text);
+                        text += Label(values[i]);
+                        System.Func<int> f = () => i;
+                        foreach (var item in list.Where(v => v > i).ToList()) Twice(item);
+                    }
+                }
+            }
+            """;
+        var trees = CorpusSources.Generated(files: 20).Append((Path: "Own.cs", Text: OwnCalls))
+            .Select(source => CSharpSyntaxTree.ParseText(source.Text, CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), source.Path))
+            .ToList();
+        var compilation = CSharpCompilation.Create("NoCoreLibrary", trees, references: [], new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+
+        var exceptions = new List<string>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new EverywhereOptionsProvider()),
+            onAnalyzerException: (exception, analyzer, diagnostic) =>
+            {
+                lock (exceptions) exceptions.Add($"{analyzer.GetType().Name}: {exception}");
+            },
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false);
+        var diagnostics = await compilation.WithAnalyzers(AllAnalyzers(), options).GetAnalyzerDiagnosticsAsync();
+
+        Assert.Contains(compilation.GetDiagnostics(), d => d.Id == "CS0518"); // System.Object is not defined
+        Assert.Empty(exceptions);
+        Assert.DoesNotContain(diagnostics, diagnostic => diagnostic.Id == "AD0001");
+        Assert.Contains(diagnostics, diagnostic => diagnostic.Id == "PK1006"); // the rules' callbacks did run: the params array is still an array
+    }
+
+    /// <summary>
     /// The hotness cache (Core/HotCodeGate.cs) assumes the driver runs one member's analyzers on one
     /// thread; if that ever stops holding, the answer must still be the same, only slower.
     /// </summary>
