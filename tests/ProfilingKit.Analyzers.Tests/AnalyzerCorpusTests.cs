@@ -24,16 +24,7 @@ public class AnalyzerCorpusTests
             NetCoreAppReferences.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-        var exceptions = new List<string>();
-        var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new EverywhereOptionsProvider()),
-            onAnalyzerException: (exception, analyzer, diagnostic) =>
-            {
-                lock (exceptions) exceptions.Add($"{analyzer.GetType().Name}: {exception}");
-            },
-            concurrentAnalysis: true,
-            logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation.WithAnalyzers(AllAnalyzers(), options).GetAnalyzerDiagnosticsAsync();
+        var (diagnostics, exceptions) = await AnalyzeEverywhere(compilation);
 
         Assert.True(trees.Sum(tree => tree.GetText().Lines.Count) > 50_000, "the corpus should be large");
         Assert.Empty(exceptions);
@@ -72,16 +63,7 @@ public class AnalyzerCorpusTests
             .ToList();
         var compilation = CSharpCompilation.Create("NoCoreLibrary", trees, references: [], new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
 
-        var exceptions = new List<string>();
-        var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new EverywhereOptionsProvider()),
-            onAnalyzerException: (exception, analyzer, diagnostic) =>
-            {
-                lock (exceptions) exceptions.Add($"{analyzer.GetType().Name}: {exception}");
-            },
-            concurrentAnalysis: true,
-            logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation.WithAnalyzers(AllAnalyzers(), options).GetAnalyzerDiagnosticsAsync();
+        var (diagnostics, exceptions) = await AnalyzeEverywhere(compilation);
 
         Assert.Contains(compilation.GetDiagnostics(), d => d.Id == "CS0518"); // System.Object is not defined
         Assert.Empty(exceptions);
@@ -117,6 +99,22 @@ public class AnalyzerCorpusTests
 
         Assert.True(sequential.Count > 100, "the corpus should give the rules work");
         Assert.Equal(sequential, concurrent);
+    }
+
+    /// <summary>Every rule over <paramref name="compilation"/>, reporting outside hot places too, concurrently; the analyzer exceptions are collected, not thrown.</summary>
+    private static async Task<(ImmutableArray<Diagnostic> Diagnostics, List<string> Exceptions)> AnalyzeEverywhere(Compilation compilation)
+    {
+        var exceptions = new List<string>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new EverywhereOptionsProvider()),
+            onAnalyzerException: (exception, analyzer, diagnostic) =>
+            {
+                lock (exceptions) exceptions.Add($"{analyzer.GetType().Name}: {exception}");
+            },
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false);
+        var diagnostics = await compilation.WithAnalyzers(AllAnalyzers(), options).GetAnalyzerDiagnosticsAsync();
+        return (diagnostics, exceptions);
     }
 
     internal static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers() =>
