@@ -6,5 +6,7 @@ public sealed class AllocatingAppFixture : AppFixture
     public AllocatingAppFixture()
         : base(megabytes: 110, busy: false)
     {
+        // The tests compare the profile with the bytes the app measured: let the profile catch up first.
+        WaitForSettledAllocations(AllocatingAppProcess.KnownMethod);
     }
 }

@@ -12,5 +12,7 @@ public sealed class InliningAppFixture : AppFixture
     public InliningAppFixture()
         : base(megabytes: 5, busy: false, new Dictionary<string, string> { ["DOTNET_RichDebugInfo"] = "1" }, inlinedMegabytes: InlinedMegabytes)
     {
+        // One CI run read the profile before any of the app's allocations had reached it.
+        WaitForSettledAllocations(AllocatingAppProcess.InliningMethod);
     }
 }
