@@ -38,16 +38,17 @@ internal static class HotCodeGate
     [ThreadStatic] private static AnalyzerOptions? t_lastOptions;
     [ThreadStatic] private static MemberHotness? t_lastHotness;
 
-    public static void RegisterHotOperationAction(this AnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds)
-    {
-        var kindArray = ImmutableArray.Create(kinds);
-        context.RegisterOperationBlockStartAction(block => RegisterIfHot(block, scope, action, kindArray));
-    }
+    public static void RegisterHotOperationAction(this AnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds) =>
+        context.RegisterOperationBlockStartAction(InHotMembers(scope, action, kinds));
 
-    public static void RegisterHotOperationAction(this CompilationStartAnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds)
+    public static void RegisterHotOperationAction(this CompilationStartAnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds) =>
+        context.RegisterOperationBlockStartAction(InHotMembers(scope, action, kinds));
+
+    /// <summary>The block-start action that registers <paramref name="action"/> in hot members; the kinds are copied once, not per member.</summary>
+    private static Action<OperationBlockStartAnalysisContext> InHotMembers(HotCodeScope scope, Action<OperationAnalysisContext> action, OperationKind[] kinds)
     {
         var kindArray = ImmutableArray.Create(kinds);
-        context.RegisterOperationBlockStartAction(block => RegisterIfHot(block, scope, action, kindArray));
+        return block => RegisterIfHot(block, scope, action, kindArray);
     }
 
     private static void RegisterIfHot(OperationBlockStartAnalysisContext block, HotCodeScope scope, Action<OperationAnalysisContext> action, ImmutableArray<OperationKind> kinds)
