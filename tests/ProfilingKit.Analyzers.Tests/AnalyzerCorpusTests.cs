@@ -72,8 +72,8 @@ public class AnalyzerCorpusTests
     }
 
     /// <summary>
-    /// The hotness cache (Core/HotCodeGate.cs) assumes the driver runs one member's analyzers on one
-    /// thread; if that ever stops holding, the answer must still be the same, only slower.
+    /// The rules share state across the driver's threads (Core/HotCodeGate.cs: which rules are on in
+    /// each file; Core/CompilationLookups.cs: the types they look up); the answer must not depend on it.
     /// </summary>
     [Fact]
     public async Task Concurrent_analysis_reports_exactly_what_sequential_analysis_reports()
@@ -131,26 +131,5 @@ public class AnalyzerCorpusTests
         }
 
         throw new InvalidOperationException("ProfilingKit.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>Turns every rule on everywhere, so the corpus exercises cold code paths too.</summary>
-    private sealed class EverywhereOptionsProvider : AnalyzerConfigOptionsProvider
-    {
-        private static readonly AnalyzerConfigOptions Everywhere = new Options();
-
-        public override AnalyzerConfigOptions GlobalOptions => Everywhere;
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Everywhere;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Everywhere;
-
-        private sealed class Options : AnalyzerConfigOptions
-        {
-            public override bool TryGetValue(string key, out string value)
-            {
-                value = "true";
-                return key == HotPlaceReporter.ReportOutsideHotPlacesKey;
-            }
-        }
     }
 }

@@ -48,6 +48,7 @@ internal static class CorpusSources
         code.AppendLine("{");
         code.AppendLine("    private string _text = \"\";");
         code.AppendLine("    private readonly List<int> _values = new();");
+        code.AppendLine("    private static int Count(params object[] values) => values.Length;");
         for (var m = 0; m < 6; m++)
         {
             var hot = random.Next(4) == 0 ? "[HotPath] " : "";
@@ -102,6 +103,7 @@ internal static class CorpusSources
         "Action a = () => _text = s; a();",
         "Func<int> g = GetHashCode; _ = g();",
         "_ = string.Join(\",\", \"a\", \"b\", s);",
+        "_ = Count(i, s);",
         "foreach (var n in names) { s += n; }",
         "if (i > 3) { s += \"x\"; break; }",
         "var arr = new int[4]; arr[0] = i; _ = arr.Sum();",

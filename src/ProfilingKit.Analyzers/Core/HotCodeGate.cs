@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -16,67 +18,89 @@ internal enum HotCodeScope
 }
 
 /// <summary>
-/// Registers a rule's operation actions only for members that can hold hot code, so cold members
-/// (most of a code base: no loop, no [HotPath]) cost a look-up in their tree's <see cref="LoopIndex"/>
-/// and no callbacks at all.
+/// Runs <see cref="HotMemberRule"/>s only in members that can hold hot code, so cold members (most of
+/// a code base: no loop, no [HotPath]) cost one look-up in their tree's <see cref="LoopIndex"/> and no
+/// callbacks at all.
 /// </summary>
 /// <remarks>
-/// A member is classified once, not once per rule. The driver runs the analyzers of one declaration
-/// one after another on one thread, handing each the same operation blocks, so the member last
-/// classified on this thread is the cache: no lock and nothing kept beyond one member per thread (it
-/// holds the member's syntax and the options, not the compilation, which an IDE must be free to drop).
-/// Were the rules of a member run on different threads, each would classify it again: slower, same
-/// answer. The one stale case: the same syntax analyzed in a new compilation with the same options,
-/// back to back on one thread, after a [HotPath] on another part of its type changed. Measured with
-/// bench/analyzers (AnalyzerBench measure), per-rule classification was three quarters of the
-/// package's analyzer time before any cache, and a shared dictionary's locks were a third of what
-/// remained.
+/// One operation-block start per member serves every rule: the member is classified once, and each
+/// rule that applies gets its operation callback registered on that block. The driver runs a block
+/// start per member for each analyzer, and charges each its own; one per rule cost a third of the
+/// package's analyzer time on bench/analyzers (docs/benchmarks.md, "Analyzer cost").
+/// A rule turned off for a file (severity none in .editorconfig or a global config, or /nowarn)
+/// is not registered there, so turning one off still saves its work, as it would were it an
+/// analyzer of its own (the driver skips an analyzer only when all its rules are off).
 /// </remarks>
 internal static class HotCodeGate
 {
-    [ThreadStatic] private static SyntaxNode? t_lastMember;
-    [ThreadStatic] private static AnalyzerOptions? t_lastOptions;
-    [ThreadStatic] private static MemberHotness? t_lastHotness;
-
-    public static void RegisterHotOperationAction(this AnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds) =>
-        context.RegisterOperationBlockStartAction(InHotMembers(scope, action, kinds));
-
-    public static void RegisterHotOperationAction(this CompilationStartAnalysisContext context, HotCodeScope scope, Action<OperationAnalysisContext> action, params OperationKind[] kinds) =>
-        context.RegisterOperationBlockStartAction(InHotMembers(scope, action, kinds));
-
-    /// <summary>The block-start action that registers <paramref name="action"/> in hot members; the kinds are copied once, not per member.</summary>
-    private static Action<OperationBlockStartAnalysisContext> InHotMembers(HotCodeScope scope, Action<OperationAnalysisContext> action, OperationKind[] kinds)
+    public static void Register(AnalysisContext context, ImmutableArray<HotMemberRule> rules)
     {
-        var kindArray = ImmutableArray.Create(kinds);
-        return block => RegisterIfHot(block, scope, action, kindArray);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var started = ImmutableArray.CreateBuilder<StartedRule>(rules.Length);
+            foreach (var rule in rules)
+            {
+                if (rule.Start(start.Compilation) is { } callback) started.Add(new StartedRule(rule, callback));
+            }
+
+            var inCompilation = new RulesInCompilation(started.ToImmutable(), start.Compilation.Options);
+            start.RegisterOperationBlockStartAction(inCompilation.RegisterInHotMember);
+        });
     }
 
-    private static void RegisterIfHot(OperationBlockStartAnalysisContext block, HotCodeScope scope, Action<OperationAnalysisContext> action, ImmutableArray<OperationKind> kinds)
+    /// <summary>A rule and its callback for one compilation.</summary>
+    private sealed class StartedRule(HotMemberRule rule, Action<OperationAnalysisContext> callback)
     {
-        if (block.OperationBlocks.IsEmpty) return;
+        public HotMemberRule Rule { get; } = rule;
 
-        var member = block.OperationBlocks[0].Syntax;
-        var hotness = ReferenceEquals(member, t_lastMember) && ReferenceEquals(block.Options, t_lastOptions) && t_lastHotness is { } cached
-            ? cached
-            : Compute(block.OperationBlocks, block.OwningSymbol, block.Options);
-        if (hotness.HasLoop || (scope == HotCodeScope.LoopsAndHotPathMembers && hotness.ReportsWholeMember)) block.RegisterOperationAction(action, kinds);
+        public Action<OperationAnalysisContext> Callback { get; } = callback;
     }
 
-    private static MemberHotness Compute(ImmutableArray<IOperation> blocks, ISymbol owningSymbol, AnalyzerOptions options)
+    /// <summary>The started rules of one compilation, and which of them are on in each of its files.</summary>
+    private sealed class RulesInCompilation(ImmutableArray<StartedRule> rules, CompilationOptions options)
     {
-        // A member with a loop is looked into by every rule, so the rest is asked only of loop-free members.
-        var hasLoop = HasLoop(blocks);
-        var hotness = new MemberHotness(
-            hasLoop,
-            !hasLoop
-            && (HotPlaces.HotPathMember(owningSymbol) is not null
-                || HotPlaceReporter.ReportsOutsideHotPlaces(options, blocks[0].Syntax.SyntaxTree)
-                || IsMeasuredHot(blocks, options)));
-        t_lastHotness = hotness;
-        t_lastOptions = options;
-        t_lastMember = blocks[0].Syntax;
-        return hotness;
+        private readonly ConcurrentDictionary<SyntaxTree, bool[]> _onInTree = new();
+
+        public void RegisterInHotMember(OperationBlockStartAnalysisContext block)
+        {
+            if (block.OperationBlocks.IsEmpty) return;
+
+            var hasLoop = HasLoop(block.OperationBlocks);
+            var wholeMember = !hasLoop && ReportsWholeMember(block.OperationBlocks, block.OwningSymbol, block.Options);
+            if (!hasLoop && !wholeMember) return;
+
+            var tree = block.OperationBlocks[0].Syntax.SyntaxTree;
+            var on = _onInTree.TryGetValue(tree, out var known) ? known : _onInTree.GetOrAdd(tree, RulesOn(tree, block.CancellationToken));
+            for (var i = 0; i < rules.Length; i++)
+            {
+                if (on[i] && (hasLoop || rules[i].Rule.Scope == HotCodeScope.LoopsAndHotPathMembers)) block.RegisterOperationAction(rules[i].Callback, rules[i].Rule.Kinds);
+            }
+        }
+
+        private bool[] RulesOn(SyntaxTree tree, CancellationToken cancellationToken)
+        {
+            var on = new bool[rules.Length];
+            for (var i = 0; i < rules.Length; i++)
+            {
+                foreach (var descriptor in rules[i].Rule.SupportedDiagnostics)
+                {
+                    if (!RuleSeverity.IsOff(descriptor, tree, options, cancellationToken))
+                    {
+                        on[i] = true;
+                        break;
+                    }
+                }
+            }
+
+            return on;
+        }
     }
+
+    /// <summary>A loop-free member in [HotPath] code or measured hot, or any member when the project reports outside hot places.</summary>
+    private static bool ReportsWholeMember(ImmutableArray<IOperation> blocks, ISymbol owningSymbol, AnalyzerOptions options) =>
+        HotPlaces.HotPathMember(owningSymbol) is not null
+        || HotPlaceReporter.ReportsOutsideHotPlaces(options, blocks[0].Syntax.SyntaxTree)
+        || IsMeasuredHot(blocks, options);
 
     private static bool IsMeasuredHot(ImmutableArray<IOperation> blocks, AnalyzerOptions options)
     {
@@ -85,12 +109,13 @@ internal static class HotCodeGate
 
         foreach (var block in blocks)
         {
-            if (hotSpots.Within(block.Syntax.SyntaxTree, block.Syntax.Span, options, System.Threading.CancellationToken.None) is not null) return true;
+            if (hotSpots.Within(block.Syntax.SyntaxTree, block.Syntax.Span, options, CancellationToken.None) is not null) return true;
         }
 
         return false;
     }
 
+    /// <summary>The member has a loop (including one in a lambda or local function).</summary>
     private static bool HasLoop(ImmutableArray<IOperation> operationBlocks)
     {
         foreach (var operationBlock in operationBlocks)
@@ -99,15 +124,5 @@ internal static class HotCodeGate
         }
 
         return false;
-    }
-
-    /// <summary>What the rules need to know about a member before looking into it.</summary>
-    private sealed class MemberHotness(bool hasLoop, bool reportsWholeMember)
-    {
-        /// <summary>The member has a loop (including one in a lambda or local function).</summary>
-        public bool HasLoop { get; } = hasLoop;
-
-        /// <summary>The member has no loop and is [HotPath] code or measured hot, or the project reports outside hot places.</summary>
-        public bool ReportsWholeMember { get; } = reportsWholeMember;
     }
 }

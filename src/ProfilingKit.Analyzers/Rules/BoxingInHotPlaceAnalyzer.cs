@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,8 +17,8 @@ namespace ProfilingKit.Analyzers;
 /// or Enum method it does not override; and a value in a string concatenation or FormattableString
 /// whose ToString() is not its own.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BoxingInHotPlaceAnalyzer : DiagnosticAnalyzer
+[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
+public sealed class BoxingInHotPlaceAnalyzer : HotMemberRule
 {
     internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
         RuleIdentifiers.BoxingInHotPlace,
@@ -28,15 +30,14 @@ public sealed class BoxingInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-    public override void Initialize(AnalysisContext context)
+    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+
+    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Conversion, OperationKind.Invocation);
+
+    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
-        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var analysis = CompilationLookups.OnFirstUse(start.Compilation, Analysis.Create);
-            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, operation => analysis.Value?.Analyze(operation), OperationKind.Conversion, OperationKind.Invocation);
-        });
+        var analysis = CompilationLookups.OnFirstUse(compilation, Analysis.Create);
+        return operation => analysis.Value?.Analyze(operation);
     }
 
     private sealed class Analysis(INamedTypeSymbol? formattableString, INamedTypeSymbol? formattable)
@@ -47,7 +48,7 @@ public sealed class BoxingInHotPlaceAnalyzer : DiagnosticAnalyzer
                 ? null
                 : new Analysis(compilation.GetTypeByMetadataName("System.FormattableString"), compilation.GetTypeByMetadataName("System.IFormattable"));
 
-        /// <summary>One callback for both kinds: each registration costs the driver a block-start call per hot member.</summary>
+        /// <summary>One callback for both kinds: one registration per hot member, not two.</summary>
         public void Analyze(OperationAnalysisContext context)
         {
             if (context.Operation.Kind == OperationKind.Conversion) AnalyzeConversion(context);

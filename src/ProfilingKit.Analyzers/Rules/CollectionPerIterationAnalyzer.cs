@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -11,8 +13,8 @@ namespace ProfilingKit.Analyzers;
 /// cleared would do. Collections that leave the iteration (stored, returned, yielded, captured,
 /// passed to a method) are the loop's output and are not reported.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class CollectionPerIterationAnalyzer : DiagnosticAnalyzer
+[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
+public sealed class CollectionPerIterationAnalyzer : HotMemberRule
 {
     /// <summary>Diagnostic property: "true" when the creation is an array (no Clear-based fix).</summary>
     internal const string IsArrayProperty = "IsArray";
@@ -44,15 +46,14 @@ public sealed class CollectionPerIterationAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-    public override void Initialize(AnalysisContext context)
+    internal override HotCodeScope Scope => HotCodeScope.Loops;
+
+    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.ObjectCreation, OperationKind.ArrayCreation, OperationKind.CollectionExpression);
+
+    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
-        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var analysis = CompilationLookups.OnFirstUse(start.Compilation, Analysis.Create);
-            start.RegisterHotOperationAction(HotCodeScope.Loops, operation => analysis.Value?.AnalyzeCreation(operation), OperationKind.ObjectCreation, OperationKind.ArrayCreation, OperationKind.CollectionExpression);
-        });
+        var analysis = CompilationLookups.OnFirstUse(compilation, Analysis.Create);
+        return operation => analysis.Value?.AnalyzeCreation(operation);
     }
 
     private sealed class Analysis

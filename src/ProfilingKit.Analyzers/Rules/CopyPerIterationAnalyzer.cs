@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,8 +17,8 @@ namespace ProfilingKit.Analyzers;
 /// <item>Split whose array does not outlive the iteration, where MemoryExtensions.Split exists.</item>
 /// </list>
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class CopyPerIterationAnalyzer : DiagnosticAnalyzer
+[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
+public sealed class CopyPerIterationAnalyzer : HotMemberRule
 {
     /// <summary>Diagnostic property naming the code fix that applies, if any.</summary>
     internal const string FixProperty = "Fix";
@@ -37,15 +39,14 @@ public sealed class CopyPerIterationAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-    public override void Initialize(AnalysisContext context)
+    internal override HotCodeScope Scope => HotCodeScope.Loops;
+
+    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Invocation);
+
+    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
-        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var analysis = CompilationLookups.OnFirstUse(start.Compilation, Analysis.Create);
-            start.RegisterHotOperationAction(HotCodeScope.Loops, operation => analysis.Value?.AnalyzeInvocation(operation), OperationKind.Invocation);
-        });
+        var analysis = CompilationLookups.OnFirstUse(compilation, Analysis.Create);
+        return operation => analysis.Value?.AnalyzeInvocation(operation);
     }
 
     private sealed class Analysis

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,8 +25,8 @@ namespace ProfilingKit.Analyzers;
 /// converted implicitly, from C# 11 on, outside a static constructor.</item>
 /// </list>
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class DelegateAllocationInHotPlaceAnalyzer : DiagnosticAnalyzer
+[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
+public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
 {
     internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
         RuleIdentifiers.DelegateAllocationInHotPlace,
@@ -36,19 +38,13 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            // The language version needs no symbol lookup; a delegate creation needs a core library.
-            if (start.Compilation is not CSharpCompilation compilation) return;
+    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
 
-            var analysis = new Analysis(compilation.LanguageVersion >= LanguageVersion.CSharp11);
-            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, analysis.AnalyzeDelegateCreation, OperationKind.DelegateCreation);
-        });
-    }
+    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.DelegateCreation);
+
+    /// <summary>The language version needs no symbol lookup; a delegate creation needs a core library.</summary>
+    internal override Action<OperationAnalysisContext>? Start(Compilation compilation) =>
+        compilation is CSharpCompilation csharp ? new Analysis(csharp.LanguageVersion >= LanguageVersion.CSharp11).AnalyzeDelegateCreation : null;
 
     private sealed class Analysis(bool cachesStaticMethodGroups)
     {

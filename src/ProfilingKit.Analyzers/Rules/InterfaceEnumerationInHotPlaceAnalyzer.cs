@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -10,8 +12,8 @@ namespace ProfilingKit.Analyzers;
 /// from IEnumerable&lt;T&gt;.GetEnumerator() and is boxed on the heap, where the concrete collection's
 /// struct enumerator (List&lt;T&gt;, arrays, Dictionary...) would not allocate.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class InterfaceEnumerationInHotPlaceAnalyzer : DiagnosticAnalyzer
+[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
+public sealed class InterfaceEnumerationInHotPlaceAnalyzer : HotMemberRule
 {
     internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
         RuleIdentifiers.InterfaceEnumerationInHotPlace,
@@ -23,12 +25,11 @@ public sealed class InterfaceEnumerationInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
-        context.EnableConcurrentExecution();
-        context.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, AnalyzeForEach, OperationKind.Loop);
-    }
+    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+
+    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Loop);
+
+    internal override Action<OperationAnalysisContext> Start(Compilation compilation) => AnalyzeForEach;
 
     private static void AnalyzeForEach(OperationAnalysisContext context)
     {

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -13,8 +15,8 @@ namespace ProfilingKit.Analyzers;
 /// runtime answers without enumerating (list.Count(), array.Sum(), set.Contains(x)...) are not
 /// reported: they allocate nothing.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class LinqInHotPlaceAnalyzer : DiagnosticAnalyzer
+[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
+public sealed class LinqInHotPlaceAnalyzer : HotMemberRule
 {
     internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
         RuleIdentifiers.LinqInHotPlace,
@@ -41,21 +43,17 @@ public sealed class LinqInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-    public override void Initialize(AnalysisContext context)
+    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+
+    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Invocation);
+
+    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
-        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
+        var types = CompilationLookups.OnFirstUse(compilation, KnownTypes.Create);
+        return operationContext =>
         {
-            var types = CompilationLookups.OnFirstUse(start.Compilation, KnownTypes.Create);
-            start.RegisterHotOperationAction(
-                HotCodeScope.LoopsAndHotPathMembers,
-                operationContext =>
-                {
-                    if (types.Value is { } known) AnalyzeInvocation(operationContext, known);
-                },
-                OperationKind.Invocation);
-        });
+            if (types.Value is { } known) AnalyzeInvocation(operationContext, known);
+        };
     }
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, KnownTypes types)

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -12,8 +14,8 @@ namespace ProfilingKit.Analyzers;
 /// Array.Empty from the compiler, and calls that bind to a params Span/ReadOnlySpan overload build
 /// the span on the stack: neither allocates, neither is reported.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ParamsArrayInHotPlaceAnalyzer : DiagnosticAnalyzer
+[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
+public sealed class ParamsArrayInHotPlaceAnalyzer : HotMemberRule
 {
     internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
         RuleIdentifiers.ParamsArrayInHotPlace,
@@ -25,15 +27,14 @@ public sealed class ParamsArrayInHotPlaceAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-    public override void Initialize(AnalysisContext context)
+    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+
+    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Argument);
+
+    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
-        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var analysis = CompilationLookups.OnFirstUse(start.Compilation, Analysis.Create);
-            start.RegisterHotOperationAction(HotCodeScope.LoopsAndHotPathMembers, operation => analysis.Value.AnalyzeArgument(operation), OperationKind.Argument);
-        });
+        var analysis = CompilationLookups.OnFirstUse(compilation, Analysis.Create);
+        return operation => analysis.Value.AnalyzeArgument(operation);
     }
 
     private sealed class Analysis(INamedTypeSymbol? span, INamedTypeSymbol? readOnlySpan, INamedTypeSymbol? collectionBuilder)

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -11,8 +13,8 @@ namespace ProfilingKit.Analyzers;
 /// copies everything built so far, so n iterations copy O(n²) characters. Only loop-carried
 /// values count: the variable lives outside the loop and the new value can reach the next pass.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
+[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
+public sealed class StringConcatenationInLoopAnalyzer : HotMemberRule
 {
     internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
         RuleIdentifiers.StringConcatenationInLoop,
@@ -24,12 +26,11 @@ public sealed class StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
-        context.EnableConcurrentExecution();
-        context.RegisterHotOperationAction(HotCodeScope.Loops, AnalyzeAssignment, OperationKind.CompoundAssignment, OperationKind.SimpleAssignment);
-    }
+    internal override HotCodeScope Scope => HotCodeScope.Loops;
+
+    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.CompoundAssignment, OperationKind.SimpleAssignment);
+
+    internal override Action<OperationAnalysisContext> Start(Compilation compilation) => AnalyzeAssignment;
 
     private static void AnalyzeAssignment(OperationAnalysisContext context)
     {
