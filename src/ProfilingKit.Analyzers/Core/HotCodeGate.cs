@@ -25,8 +25,9 @@ internal enum HotCodeScope
 /// <remarks>
 /// One operation-block start per member serves every rule: the member is classified once, and each
 /// rule that applies gets its operation callback registered on that block. The driver runs a block
-/// start per member for each analyzer, and charges each its own; one per rule cost a third of the
-/// package's analyzer time on bench/analyzers (docs/benchmarks.md, "Analyzer cost").
+/// start per member for each analyzer and walks a hot member's operations once per analyzer; with one
+/// analyzer per rule the package measured as much or more (up to 40% more analyzer time) on
+/// bench/analyzers (docs/benchmarks.md, "Analyzer cost").
 /// A rule turned off for a file (severity none in .editorconfig or a global config, or /nowarn)
 /// is not registered there, so turning one off still saves its work, as it would were it an
 /// analyzer of its own (the driver skips an analyzer only when all its rules are off).
