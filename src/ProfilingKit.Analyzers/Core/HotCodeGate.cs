@@ -38,10 +38,10 @@ internal static class HotCodeGate
     {
         context.RegisterCompilationStartAction(start =>
         {
-            var started = ImmutableArray.CreateBuilder<StartedRule>(rules.Length);
+            var started = ImmutableArray.CreateBuilder<(HotMemberRule, Action<OperationAnalysisContext>)>(rules.Length);
             foreach (var rule in rules)
             {
-                if (rule.Start(start.Compilation) is { } callback) started.Add(new StartedRule(rule, callback));
+                if (rule.Start(start.Compilation) is { } callback) started.Add((rule, callback));
             }
 
             var inCompilation = new RulesInCompilation(started.ToImmutable(), start.Compilation.Options);
@@ -49,16 +49,8 @@ internal static class HotCodeGate
         });
     }
 
-    /// <summary>A rule and its callback for one compilation.</summary>
-    private sealed class StartedRule(HotMemberRule rule, Action<OperationAnalysisContext> callback)
-    {
-        public HotMemberRule Rule { get; } = rule;
-
-        public Action<OperationAnalysisContext> Callback { get; } = callback;
-    }
-
-    /// <summary>The started rules of one compilation, and which of them are on in each of its files.</summary>
-    private sealed class RulesInCompilation(ImmutableArray<StartedRule> rules, CompilationOptions options)
+    /// <summary>The started rules of one compilation (each with its callback), and which of them are on in each of its files.</summary>
+    private sealed class RulesInCompilation(ImmutableArray<(HotMemberRule Rule, Action<OperationAnalysisContext> Callback)> rules, CompilationOptions options)
     {
         private readonly ConcurrentDictionary<SyntaxTree, bool[]> _onInTree = new();
 
