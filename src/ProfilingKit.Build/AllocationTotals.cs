@@ -44,18 +44,4 @@ internal sealed class AllocationTotals
             .ToList();
         return new AllocationTotals(total, ranked);
     }
-
-    /// <summary>A byte count as pprof prints it: powers of 1024, two decimals at most.</summary>
-    public static string FormatBytes(double bytes)
-    {
-        string[] units = ["B", "kB", "MB", "GB", "TB"];
-        var unit = 0;
-        while (Math.Abs(bytes) >= 1024 && unit < units.Length - 1)
-        {
-            bytes /= 1024;
-            unit++;
-        }
-
-        return bytes.ToString(unit == 0 ? "0" : "0.##", System.Globalization.CultureInfo.InvariantCulture) + units[unit];
-    }
 }

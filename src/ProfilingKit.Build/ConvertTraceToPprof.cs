@@ -125,14 +125,14 @@ public sealed class ConvertTraceToPprof : Task
         var seconds = elapsed.TotalSeconds.ToString("0.0#", CultureInfo.InvariantCulture);
         Log.LogMessage(MessageImportance.High, $"ProfilingKit: allocation profile {ProfilePath}");
         Log.LogMessage(MessageImportance.High,
-            $"ProfilingKit: estimated {AllocationTotals.FormatBytes(totals.TotalBytes)} allocated ({profile.Sample.Count} stacks; trace {AllocationTotals.FormatBytes(traceBytes)} converted in {seconds} s)");
+            $"ProfilingKit: estimated {HotSpotSummaryFormat.FormatBytes(totals.TotalBytes)} allocated ({profile.Sample.Count} stacks; trace {HotSpotSummaryFormat.FormatBytes(traceBytes)} converted in {seconds} s)");
         Log.LogMessage(MessageImportance.High, $"ProfilingKit: top {totals.TopFunctions.Count} functions by alloc_space (flat):");
         foreach (var (function, bytes) in totals.TopFunctions)
         {
             var share = totals.TotalBytes == 0 ? 0 : 100.0 * bytes / totals.TotalBytes;
             var where = function.FileName is null ? "" : $" ({Path.GetFileName(function.FileName)}:{function.Line})";
             Log.LogMessage(MessageImportance.High,
-                $"ProfilingKit:   {AllocationTotals.FormatBytes(bytes),10} {share.ToString("0.0", CultureInfo.InvariantCulture),5}%  {function.FunctionName}{where}");
+                $"ProfilingKit:   {HotSpotSummaryFormat.FormatBytes(bytes),10} {share.ToString("0.0", CultureInfo.InvariantCulture),5}%  {function.FunctionName}{where}");
         }
 
         Log.LogMessage(MessageImportance.High, $"ProfilingKit: hot-spot summary {SummaryPath}");

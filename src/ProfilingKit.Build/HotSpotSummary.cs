@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
@@ -7,14 +6,10 @@ namespace ProfilingKit.Build;
 
 /// <summary>
 /// The hot-spot summary written beside a test profile, for the analyzers (PK1100) and for people:
-/// the allocation sites in user code, by estimated bytes. Format v1, fixed (docs/test-profiles.md):
-/// a header of '#' lines, then one tab-separated row per (function, file, line).
+/// the allocation sites in user code, by estimated bytes, in <see cref="HotSpotSummaryFormat"/>.
 /// </summary>
 internal sealed class HotSpotSummary
 {
-    /// <summary>The first line, naming the format and its version.</summary>
-    public const string FormatLine = "# ProfilingKit hot-spot summary v1";
-
     /// <summary>Sites below this share of the run are left out.</summary>
     public const double MinimumShare = 0.001;
 
@@ -43,7 +38,7 @@ internal sealed class HotSpotSummary
         var stem = fullPath.EndsWith(ProfileSuffix, StringComparison.OrdinalIgnoreCase)
             ? fullPath.Substring(0, fullPath.Length - ProfileSuffix.Length)
             : Path.Combine(Path.GetDirectoryName(fullPath) ?? "", Path.GetFileName(fullPath).Split('.')[0]);
-        return stem + ".hotspots.txt";
+        return stem + HotSpotSummaryFormat.FileSuffix;
     }
 
     /// <summary>
@@ -91,18 +86,8 @@ internal sealed class HotSpotSummary
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(FormatLine).Append('\n');
-        text.Append("# profile: ").Append(ProfilePath).Append('\n');
-        text.Append("# total_alloc_bytes: ").Append(TotalBytes.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        text.Append("# function\tfile\tline\tbytes\tshare\n");
-        foreach (var row in Rows)
-        {
-            text.Append(row.Function).Append('\t')
-                .Append(row.File).Append('\t')
-                .Append(row.Line.ToString(CultureInfo.InvariantCulture)).Append('\t')
-                .Append(row.Bytes.ToString(CultureInfo.InvariantCulture)).Append('\t')
-                .Append(row.Share.ToString("0.0000", CultureInfo.InvariantCulture)).Append('\n');
-        }
+        HotSpotSummaryFormat.AppendHeader(text, ProfilePath, TotalBytes);
+        foreach (var row in Rows) HotSpotSummaryFormat.AppendRow(text, row.Function, row.File, row.Line, row.Bytes, row.Share);
 
         return text.ToString();
     }

@@ -30,7 +30,7 @@ internal static class HotPlaces
         var measured = MeasuredHotSpot(operation, options);
         return measured is null
             ? HotPlace.None
-            : new HotPlace(HotPlaceKind.MeasuredHot, $"in '{owningSymbol?.Name}', measured hot ({MeasuredHotSpots.FormatShare(measured.Share)} of a test run's allocations at line {measured.Line})");
+            : new HotPlace(HotPlaceKind.MeasuredHot, $"in '{owningSymbol?.Name}', measured hot ({HotSpotSummaryFormat.FormatShare(measured.Share)} of a test run's allocations at line {measured.Line})");
     }
 
     /// <summary>The hottest summary row inside the member (the operation's root block) that holds <paramref name="operation"/>.</summary>

@@ -17,9 +17,6 @@ namespace ProfilingKit.Analyzers;
 /// </summary>
 internal sealed class MeasuredHotSpots
 {
-    public const string FileSuffix = ".hotspots.txt";
-    public const string Header = "# ProfilingKit hot-spot summary v1";
-
     /// <summary>.editorconfig key: the smallest share of a run's allocations that makes a line hot (default 0.01).</summary>
     public const string MinimumShareKey = "profilingkit.measured_hot_min_share";
     public const double DefaultMinimumShare = 0.01;
@@ -35,7 +32,7 @@ internal sealed class MeasuredHotSpots
         var problems = ImmutableArray.CreateBuilder<SummaryProblem>();
         foreach (var file in options.AdditionalFiles)
         {
-            if (!file.Path.EndsWith(FileSuffix, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!file.Path.EndsWith(HotSpotSummaryFormat.FileSuffix, StringComparison.OrdinalIgnoreCase)) continue;
             ReadSummary(file, problems);
         }
 
@@ -78,24 +75,6 @@ internal sealed class MeasuredHotSpots
         return hottest;
     }
 
-    /// <summary>"1.2 GB": binary units, as go tool pprof prints them.</summary>
-    public static string FormatBytes(long bytes)
-    {
-        string[] units = ["B", "kB", "MB", "GB", "TB"];
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1024 && unit < units.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return unit == 0 ? $"{bytes} B" : value.ToString(value >= 100 ? "F0" : "F1", CultureInfo.InvariantCulture) + " " + units[unit];
-    }
-
-    /// <summary>"41%", "0.5%".</summary>
-    public static string FormatShare(double share) => (share * 100).ToString(share >= 0.1 ? "F0" : "0.#", CultureInfo.InvariantCulture) + "%";
-
     private static double MinimumShare(AnalyzerOptions options, SyntaxTree tree) =>
         options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(MinimumShareKey, out var text)
         && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) && share >= 0
@@ -112,9 +91,9 @@ internal sealed class MeasuredHotSpots
         }
 
         var lines = text.Lines;
-        if (lines.Count == 0 || lines[0].ToString().Trim() != Header)
+        if (lines.Count == 0 || lines[0].ToString().Trim() != HotSpotSummaryFormat.FormatLine)
         {
-            problems.Add(new SummaryProblem(file.Path, 1, $"it does not start with '{Header}'; is it a hot-spot summary written by ProfilingKit's test profiles?"));
+            problems.Add(new SummaryProblem(file.Path, 1, $"it does not start with '{HotSpotSummaryFormat.FormatLine}'; is it a hot-spot summary written by ProfilingKit's test profiles?"));
             return;
         }
 
@@ -124,21 +103,15 @@ internal sealed class MeasuredHotSpots
             if (line.Length == 0 || line[0] == '#') continue;
 
             if (TryParseRow(line, out var row)) Add(row);
-            else problems.Add(new SummaryProblem(file.Path, i + 1, "the row is not 'function<TAB>file<TAB>line<TAB>bytes<TAB>share'; it was skipped"));
+            else problems.Add(new SummaryProblem(file.Path, i + 1, $"the row is not '{HotSpotSummaryFormat.RowShape}'; it was skipped"));
         }
     }
 
     private static bool TryParseRow(string line, out MeasuredHotSpot row)
     {
-        row = null!;
-        var fields = line.Split('\t');
-        if (fields.Length != 5 || fields[0].Length == 0 || fields[1].Length == 0) return false;
-        if (!int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var lineNumber) || lineNumber < 1) return false;
-        if (!long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)) return false;
-        if (!double.TryParse(fields[4], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var share) || share > 1) return false;
-
-        row = new MeasuredHotSpot(fields[0], fields[1], lineNumber, bytes, share);
-        return true;
+        var parsed = HotSpotSummaryFormat.TryParseRow(line, out var function, out var file, out var lineNumber, out var bytes, out var share);
+        row = new MeasuredHotSpot(function, file, lineNumber, bytes, share);
+        return parsed;
     }
 
     private void Add(MeasuredHotSpot row)

@@ -53,7 +53,7 @@ public sealed class MeasuredHotAllocationAnalyzer : DiagnosticAnalyzer
         foreach (var (spot, lineSpan) in spots)
         {
             var location = Location.Create(context.Tree, Trimmed(text, lineSpan));
-            context.ReportDiagnostic(Diagnostic.Create(Rule, location, MeasuredHotSpots.FormatBytes(spot.Bytes), MeasuredHotSpots.FormatShare(spot.Share), spot.Function));
+            context.ReportDiagnostic(Diagnostic.Create(Rule, location, HotSpotSummaryFormat.FormatBytes(spot.Bytes), HotSpotSummaryFormat.FormatShare(spot.Share), spot.Function));
         }
     }
 
