@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The pause of a /debug/pprof/heap request on a 200 MB live heap (docs/benchmarks.md, "Heap profile pause").
+# The pause of a /debug/pprof/heap request on a 200 MB live heap (docs/benchmarks/heap-pause.md).
 # Usage: bash bench/run-heap-pause.sh [MEGABYTES] [REQUESTS]    (defaults: 200 MB, 5 requests per shape)
 # Builds bench/HeapPause in Release, prints the machine and one Markdown row per request; the output
 # is also saved under bench/results/ (not committed).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cost of test profiles (docs/benchmarks.md, "Test profiles"): the wall time `dotnet test` adds with
+# Cost of test profiles (docs/benchmarks/test-profiles.md): the wall time `dotnet test` adds with
 # EnableDebugPprof on versus off, on the end-to-end test project (an xunit test allocating 100 MB in a
 # known method), and the conversion time per MB of trace.
 # Usage: bash bench/run-test-profile.sh [ROUNDS]    (default 5 rounds; 10-20 s a round here, plus a minute to pack and build)

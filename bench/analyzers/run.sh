@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Analyzer cost benchmark (docs/benchmarks.md, "Analyzer cost").
+# Analyzer cost benchmark (docs/benchmarks/analyzers.md).
 #
 # Usage: bash bench/analyzers/run.sh [--rounds N] [--configs "none profilingkit ..."]
 #

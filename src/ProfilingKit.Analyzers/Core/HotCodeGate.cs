@@ -27,7 +27,7 @@ internal enum HotCodeScope
 /// rule that applies gets its operation callback registered on that block. The driver runs a block
 /// start per member for each analyzer and walks a hot member's operations once per analyzer; with one
 /// analyzer per rule the package measured as much or more (up to 40% more analyzer time) on
-/// bench/analyzers (docs/benchmarks.md, "Analyzer cost").
+/// bench/analyzers (docs/benchmarks/analyzers.md).
 /// A rule turned off for a file (severity none in .editorconfig or a global config, or /nowarn)
 /// is not registered there, so turning one off still saves its work, as it would were it an
 /// analyzer of its own (the driver skips an analyzer only when all its rules are off).
