@@ -1,22 +1,17 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
-using ProfilingKit.Pprof;
+using ProfilingKit.TestProfiles;
 using Task = Microsoft.Build.Utilities.Task;
 
 namespace ProfilingKit.Build;
 
 /// <summary>
 /// Turns the newest .nettrace of a test run into a pprof allocation profile and a hot-spot summary
-/// beside it, and logs where they are, the estimated total and the top allocating functions. Any
+/// beside it (<see cref="TestRunProfile"/>), and logs where they are, the estimated total and the top allocating functions. Any
 /// problem with the trace is a warning (<see cref="TraceProblemCodes"/>): a profile is a by-product of the tests and
 /// never fails the build.
 /// </summary>
 public sealed class ConvertTraceToPprof : Task
 {
-    private const int TopFunctionCount = 5;
     private const string DocsLink = "https://github.com/profilingkit/profilingkit/blob/main/docs/test-profiles.md#warnings";
 
     /// <summary>The folder the test host wrote its trace into; the newest *.nettrace in it is converted.</summary>
@@ -61,82 +56,10 @@ public sealed class ConvertTraceToPprof : Task
 
     private void Convert()
     {
-        var tracePath = NewestTrace();
-        var watch = Stopwatch.StartNew();
-        var profile = AllocationTrace.Read(tracePath, ProjectName.Length > 0 ? ProjectName : Path.GetFileNameWithoutExtension(OutputFile));
-        var traceBytes = new FileInfo(tracePath).Length;
-
-        if (Focus.Length > 0)
-        {
-            Regex focus;
-            try
-            {
-                focus = new Regex(Focus, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException e)
-            {
-                throw new TraceProblem(TraceProblemCodes.BadFocus, $"DebugPprofFocus '{Focus}' is not a valid regular expression ({e.Message}); no profile was written.");
-            }
-
-            var kept = ProfileFocus.Apply(profile, focus);
-            Log.LogMessage(MessageImportance.High, $"ProfilingKit: DebugPprofFocus '{Focus}' kept {kept} sample(s).");
-        }
-
-        var outputPath = Path.GetFullPath(OutputFile);
-        var summary = HotSpotSummary.Of(profile, outputPath);
-        var summaryPath = HotSpotSummary.PathFor(outputPath);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
-            using (var stream = File.Create(outputPath))
-            {
-                ProfileSerializer.WriteGzip(profile, stream);
-            }
-
-            summary.WriteTo(summaryPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new TraceProblem(TraceProblemCodes.WriteFailed, $"could not write {outputPath} or {summaryPath}: {e.Message}", e);
-        }
-
-        ProfilePath = outputPath;
-        SummaryPath = summaryPath;
-        LogResult(profile, tracePath, traceBytes, watch.Elapsed);
-    }
-
-    private string NewestTrace()
-    {
-        var directory = new DirectoryInfo(TraceDirectory);
-        var traces = directory.Exists ? directory.GetFiles("*.nettrace") : [];
-        if (traces.Length == 0)
-        {
-            throw new TraceProblem(TraceProblemCodes.Missing,
-                $"no trace in {directory.FullName}: the test host wrote none. Did the tests run (a build error, no test matched the filter)? " +
-                "Did a launch profile of your own replace ProfilingKit's environment (Microsoft.Testing.Platform)? No profile was written.");
-        }
-
-        return traces.OrderByDescending(trace => trace.LastWriteTimeUtc).First().FullName;
-    }
-
-    private void LogResult(Pprof.Proto.Profile profile, string tracePath, long traceBytes, TimeSpan elapsed)
-    {
-        var totals = AllocationTotals.Of(profile, TopFunctionCount);
-        var seconds = elapsed.TotalSeconds.ToString("0.0#", CultureInfo.InvariantCulture);
-        Log.LogMessage(MessageImportance.High, $"ProfilingKit: allocation profile {ProfilePath}");
-        Log.LogMessage(MessageImportance.High,
-            $"ProfilingKit: estimated {HotSpotSummaryFormat.FormatBytes(totals.TotalBytes)} allocated ({profile.Sample.Count} stacks; trace {HotSpotSummaryFormat.FormatBytes(traceBytes)} converted in {seconds} s)");
-        Log.LogMessage(MessageImportance.High, $"ProfilingKit: top {totals.TopFunctions.Count} functions by alloc_space (flat):");
-        foreach (var (function, bytes) in totals.TopFunctions)
-        {
-            var share = totals.TotalBytes == 0 ? 0 : 100.0 * bytes / totals.TotalBytes;
-            var where = function.FileName is null ? "" : $" ({Path.GetFileName(function.FileName)}:{function.Line})";
-            Log.LogMessage(MessageImportance.High,
-                $"ProfilingKit:   {HotSpotSummaryFormat.FormatBytes(bytes),10} {share.ToString("0.0", CultureInfo.InvariantCulture),5}%  {function.FunctionName}{where}");
-        }
-
-        Log.LogMessage(MessageImportance.High, $"ProfilingKit: hot-spot summary {SummaryPath}");
-        Log.LogMessage(MessageImportance.High, $"ProfilingKit: explore: go tool pprof -top \"{ProfilePath}\"  (trace: {tracePath})");
+        var result = TestRunProfile.Write(TraceDirectory, OutputFile, ProjectName, Focus);
+        ProfilePath = result.ProfilePath;
+        SummaryPath = result.SummaryPath;
+        foreach (var line in result.Lines) Log.LogMessage(MessageImportance.High, line);
     }
 
     private void Warn(string code, string message) =>

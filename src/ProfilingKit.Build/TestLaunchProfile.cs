@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Build.Framework;
+using ProfilingKit.TestProfiles;
 using Task = Microsoft.Build.Utilities.Task;
 
 namespace ProfilingKit.Build;

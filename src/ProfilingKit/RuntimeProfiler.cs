@@ -55,7 +55,7 @@ internal sealed class RuntimeProfiler : IDisposable
         _allocations = new AllocationSampler(_methods, IsOwnThread, _lines);
         _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
         _threadCreations = new ThreadCreationSampler(IsOwnThread, LiveOsThreads.Ids);
-        _symbolizer = new MethodSymbolizer(_methods, _client, threads, _lines);
+        _symbolizer = new MethodSymbolizer(_methods, _lines, RunRundown);
     }
 
     /// <summary>Why profiles cannot be served, or null while they can (or sampling is still starting).</summary>
@@ -225,19 +225,10 @@ internal sealed class RuntimeProfiler : IDisposable
     /// <exception cref="ProfilingUnavailableException">The session could not start; nothing was written.</exception>
     public void WriteTrace(TimeSpan window, CancellationToken cancel, Func<Stream> begin)
     {
-        var providers = new[]
-        {
-            new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational),
-            new EventPipeProvider(
-                ClrEvents.RuntimeProvider,
-                EventLevel.Verbose, // MethodLoadVerbose names the code JIT-compiled during the window
-                ClrEvents.GCKeyword | ClrEvents.LoaderKeyword | ClrEvents.JitKeyword | ClrEvents.ContentionKeyword | ClrEvents.ExceptionKeyword
-                | ClrEvents.ThreadingKeyword | ClrEvents.JittedMethodILToNativeMapKeyword),
-        };
         EventPipeSession session;
         try
         {
-            session = _client.StartEventPipeSession(providers, requestRundown: true, ThreadSampleBufferMegabytes);
+            session = _client.StartEventPipeSession(SessionProviders.Trace(), requestRundown: true, ThreadSampleBufferMegabytes);
         }
         catch (Exception e)
         {
@@ -298,17 +289,8 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         try
         {
-            EventPipeProvider[] providers =
-            [
-                new EventPipeProvider(
-                    ClrEvents.RuntimeProvider,
-                    EventLevel.Verbose, // MethodLoadVerbose is a Verbose event
-                    ClrEvents.AllocationSamplingKeyword | ClrEvents.ContentionKeyword | ClrEvents.ThreadingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword | ClrEvents.JittedMethodILToNativeMapKeyword
-                    | MethodSymbolizer.InlineeKeywords),
-                .. MethodSymbolizer.InliningProviders(),
-            ];
             var handlers = new NetTraceHandlers(_allocations, _contentions, _threadCreations);
-            _session = SelfTraceSession.Start(_client, providers, requestRundown: false, SessionBufferMegabytes, handlers, _threads, "ProfilingKit sampler");
+            _session = SelfTraceSession.Start(_client, SessionProviders.AlwaysOn(), requestRundown: false, SessionBufferMegabytes, handlers, _threads, "ProfilingKit sampler");
             RecordThreadsRunningAtStart();
         }
         catch (Exception e)
@@ -436,14 +418,23 @@ internal sealed class RuntimeProfiler : IDisposable
 
     private SelfTraceSession StartSamplerSession(INetTraceHandler handler, string threadName)
     {
-        var providers = new[] { new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational) };
         try
         {
-            return SelfTraceSession.Start(_client, providers, requestRundown: false, ThreadSampleBufferMegabytes, handler, _threads, threadName);
+            return SelfTraceSession.Start(_client, SessionProviders.ThreadSampler(), requestRundown: false, ThreadSampleBufferMegabytes, handler, _threads, threadName);
         }
         catch (Exception e)
         {
             throw new ProfilingUnavailableException(DescribeSessionFailure(e), e);
+        }
+    }
+
+    /// <summary>A session whose rundown names the code compiled before sampling began, read into <paramref name="handler"/>.</summary>
+    private void RunRundown(INetTraceHandler handler)
+    {
+        using var session = SelfTraceSession.Start(_client, SessionProviders.Rundown(), requestRundown: true, bufferMegabytes: 64, handler, _threads, "ProfilingKit rundown");
+        if (!session.StopAndDrain(DrainTimeout))
+        {
+            ProfilingKitLog.Warn("the method rundown did not finish within 30 s; some frames may show as [native code].");
         }
     }
 

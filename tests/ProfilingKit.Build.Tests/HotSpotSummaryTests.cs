@@ -1,6 +1,7 @@
 using System.Globalization;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
+using ProfilingKit.TestProfiles;
 
 namespace ProfilingKit.Build.Tests;
 

@@ -19,9 +19,12 @@ public class PackageTests : IClassFixture<FreshApps>
 
         Assert.Contains("lib/net10.0/ProfilingKit.dll", entries);
         Assert.Contains("lib/net10.0/ProfilingKit.Pprof.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/ProfilingKit.Generators.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/ProfilingKit.Analyzers.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/ProfilingKit.CodeFixes.dll", entries);
+        Assert.Contains("lib/net10.0/ProfilingKit.Tracing.dll", entries);
+        // Built against Roslyn 5.0: the versioned folder lets a build for a later Roslyn sit beside it.
+        Assert.Contains("analyzers/dotnet/roslyn5.0/cs/ProfilingKit.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/roslyn5.0/cs/ProfilingKit.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/roslyn5.0/cs/ProfilingKit.CodeFixes.dll", entries);
+        Assert.DoesNotContain(entries, entry => entry.StartsWith("analyzers/dotnet/cs/", StringComparison.Ordinal));
         Assert.Contains("build/ProfilingKit.props", entries);
         Assert.Contains("buildTransitive/ProfilingKit.props", entries);
         Assert.Contains("build/ProfilingKit.targets", entries);
@@ -29,6 +32,7 @@ public class PackageTests : IClassFixture<FreshApps>
         // The MSBuild task with its .deps.json and private dependencies; MSBuild's own assemblies come from MSBuild.
         Assert.Contains("tasks/net10.0/ProfilingKit.Build.dll", entries);
         Assert.Contains("tasks/net10.0/ProfilingKit.Build.deps.json", entries);
+        Assert.Contains("tasks/net10.0/ProfilingKit.Tracing.dll", entries);
         Assert.Contains("tasks/net10.0/ProfilingKit.Pprof.dll", entries);
         Assert.Contains("tasks/net10.0/Google.Protobuf.dll", entries);
         Assert.DoesNotContain(entries, entry => entry.StartsWith("tasks/", StringComparison.Ordinal) && entry.Contains("Microsoft.Build", StringComparison.Ordinal));

@@ -16,13 +16,13 @@ public class HeapSnapshotCollectorTests
     [Fact]
     public void Objects_of_the_blocking_gen2_gc_are_summed_by_type_name()
     {
-        Feed(HeapSnapshotEvents.GcStartEventId, HeapEventPayloads.Gc(count: 7, depth: 2, type: 1)); // a background GC walks nothing
-        Feed(HeapSnapshotEvents.GcBulkNodeEventId, HeapEventPayloads.Nodes(0, (RecordArray, 1000)));
-        Feed(HeapSnapshotEvents.GcStartEventId, HeapEventPayloads.Gc(count: 8, depth: 2, type: 0));
-        Feed(HeapSnapshotEvents.BulkTypeEventId, HeapEventPayloads.Types((RecordArray, 0x1D, "", Record), (Record, 0x11, "App.Record", 0), (Text, 0x0E, "System.String", 0)));
-        Feed(HeapSnapshotEvents.GcBulkNodeEventId, HeapEventPayloads.Nodes(0, (RecordArray, 65_560), (Text, 40), (RecordArray, 65_560)));
-        Feed(HeapSnapshotEvents.GcEndEventId, HeapEventPayloads.Gc(count: 8, depth: 2, type: 0));
-        Feed(HeapSnapshotEvents.GcBulkNodeEventId, HeapEventPayloads.Nodes(1, (Text, 40))); // after the end: not part of the walk
+        Feed(ClrEvents.GCStartEventId, HeapEventPayloads.Gc(count: 7, depth: 2, type: 1)); // a background GC walks nothing
+        Feed(ClrEvents.GCBulkNodeEventId, HeapEventPayloads.Nodes(0, (RecordArray, 1000)));
+        Feed(ClrEvents.GCStartEventId, HeapEventPayloads.Gc(count: 8, depth: 2, type: 0));
+        Feed(ClrEvents.BulkTypeEventId, HeapEventPayloads.Types((RecordArray, 0x1D, "", Record), (Record, 0x11, "App.Record", 0), (Text, 0x0E, "System.String", 0)));
+        Feed(ClrEvents.GCBulkNodeEventId, HeapEventPayloads.Nodes(0, (RecordArray, 65_560), (Text, 40), (RecordArray, 65_560)));
+        Feed(ClrEvents.GCEndEventId, HeapEventPayloads.Gc(count: 8, depth: 2, type: 0));
+        Feed(ClrEvents.GCBulkNodeEventId, HeapEventPayloads.Nodes(1, (Text, 40))); // after the end: not part of the walk
 
         var snapshot = _collector.ToSnapshot(TimeSpan.FromMilliseconds(5));
 
@@ -34,9 +34,9 @@ public class HeapSnapshotCollectorTests
     [Fact]
     public void A_gap_in_the_walks_numbering_counts_as_lost_events_and_unknown_types_keep_their_id()
     {
-        Feed(HeapSnapshotEvents.GcStartEventId, HeapEventPayloads.Gc(count: 3, depth: 2, type: 0));
-        Feed(HeapSnapshotEvents.GcBulkNodeEventId, HeapEventPayloads.Nodes(0, (0xABC, 24)));
-        Feed(HeapSnapshotEvents.GcBulkNodeEventId, HeapEventPayloads.Nodes(3, (0xABC, 24)));
+        Feed(ClrEvents.GCStartEventId, HeapEventPayloads.Gc(count: 3, depth: 2, type: 0));
+        Feed(ClrEvents.GCBulkNodeEventId, HeapEventPayloads.Nodes(0, (0xABC, 24)));
+        Feed(ClrEvents.GCBulkNodeEventId, HeapEventPayloads.Nodes(3, (0xABC, 24)));
 
         var snapshot = _collector.ToSnapshot(TimeSpan.Zero);
 

@@ -36,7 +36,7 @@ internal sealed class HeapSnapshotCollector : INetTraceHandler
     public void OnEvent(in TraceEventRecord record)
     {
         var metadata = record.Metadata;
-        if (HeapSnapshotEvents.Is(metadata, HeapSnapshotEvents.GcBulkNodeEventId))
+        if (metadata.Kind == ClrEventKind.GCBulkNode)
         {
             if (_gcNumber != 0 && !_gcEnded.IsSet)
             {
@@ -44,15 +44,15 @@ internal sealed class HeapSnapshotCollector : INetTraceHandler
                 HeapSnapshotEvents.ReadBulkNodes(record.Payload, record.PointerSize, _addObject);
             }
         }
-        else if (HeapSnapshotEvents.Is(metadata, HeapSnapshotEvents.BulkTypeEventId))
+        else if (metadata.Kind == ClrEventKind.BulkType)
         {
             HeapSnapshotEvents.ReadBulkTypes(record.Payload, _addType);
         }
-        else if (HeapSnapshotEvents.Is(metadata, HeapSnapshotEvents.GcSuspendEEBeginEventId))
+        else if (metadata.Kind == ClrEventKind.GCSuspendEEBegin)
         {
             _lastSuspendBegin = record.Timestamp;
         }
-        else if (HeapSnapshotEvents.Is(metadata, HeapSnapshotEvents.GcStartEventId))
+        else if (metadata.Kind == ClrEventKind.GCStart)
         {
             if (_gcNumber == 0
                 && HeapSnapshotEvents.TryReadGc(record.Payload, out var count, out var depth, out var type)
@@ -62,14 +62,14 @@ internal sealed class HeapSnapshotCollector : INetTraceHandler
                 _pauseBegin = _lastSuspendBegin;
             }
         }
-        else if (HeapSnapshotEvents.Is(metadata, HeapSnapshotEvents.GcEndEventId))
+        else if (metadata.Kind == ClrEventKind.GCEnd)
         {
             if (_gcNumber != 0 && HeapSnapshotEvents.TryReadGc(record.Payload, out var count, out _, out _) && count == _gcNumber)
             {
                 _gcEnded.Set();
             }
         }
-        else if (HeapSnapshotEvents.Is(metadata, HeapSnapshotEvents.GcRestartEEEndEventId))
+        else if (metadata.Kind == ClrEventKind.GCRestartEEEnd)
         {
             if (_gcEnded.IsSet && _pauseEnd == 0) _pauseEnd = record.Timestamp;
         }

@@ -17,18 +17,8 @@ internal static class HeapSnapshotEvents
     /// </summary>
     public const long SnapshotKeywords = 0x1 | 0x80000 | 0x100000 | 0x800000 | 0x1000000;
 
-    public const int GcStartEventId = 1;
-    public const int GcEndEventId = 2;
-    public const int GcRestartEEEndEventId = 3;
-    public const int GcSuspendEEBeginEventId = 9;
-    public const int BulkTypeEventId = 15;
-    public const int GcBulkNodeEventId = 18;
-
     /// <summary>GCStart's Type for a background GC, which walks nothing.</summary>
     public const int BackgroundGcType = 1;
-
-    public static bool Is(EventMetadata metadata, int eventId) =>
-        metadata.EventId == eventId && metadata.ProviderName == ClrEvents.RuntimeProvider;
 
     /// <summary>GCStart_V1/V2 and GCEnd_V1 begin with Count (u32) and Depth (u32); GCStart goes on with Reason and Type.</summary>
     public static bool TryReadGc(ReadOnlySpan<byte> payload, out int count, out int depth, out int type)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Tracing;
 using Microsoft.Diagnostics.NETCore.Client;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.EventPipe;
@@ -23,8 +22,7 @@ internal static class HeapSnapshotSession
     {
         var watch = Stopwatch.StartNew();
         var collector = new HeapSnapshotCollector(names);
-        var providers = new[] { new EventPipeProvider(ClrEvents.RuntimeProvider, EventLevel.Verbose, HeapSnapshotEvents.SnapshotKeywords) };
-        using (var session = SelfTraceSession.Start(client, providers, requestRundown: false, BufferMegabytes, collector, threads, "ProfilingKit heap snapshot"))
+        using (var session = SelfTraceSession.Start(client, SessionProviders.HeapSnapshot(), requestRundown: false, BufferMegabytes, collector, threads, "ProfilingKit heap snapshot"))
         {
             if (!collector.GcEnded.WaitOne(timeout))
             {

@@ -1,4 +1,4 @@
-namespace ProfilingKit.Build;
+namespace ProfilingKit.TestProfiles;
 
 /// <summary>The warning codes of the test-profile tasks; each is documented in docs/test-profiles.md#warnings.</summary>
 internal static class TraceProblemCodes

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace ProfilingKit.Testing;
 
 /// <summary>Runs a command-line tool to its end for an interop test: stdin closed, both outputs collected, killed when it overruns.</summary>
-internal static class ToolProcess
+public static class ToolProcess
 {
     /// <summary>
     /// Runs <paramref name="startInfo"/> (its redirections are set here) and returns what it printed;
@@ -37,7 +37,7 @@ internal static class ToolProcess
 }
 
 /// <summary>What one run of a tool printed and returned.</summary>
-internal sealed record ToolResult(string Command, IReadOnlyList<string> Arguments, int ExitCode, string StandardOutput, string StandardError)
+public sealed record ToolResult(string Command, IReadOnlyList<string> Arguments, int ExitCode, string StandardOutput, string StandardError)
 {
     /// <summary>stderr followed by stdout: pprof prints warnings and "Fetching …" lines on stderr.</summary>
     public string AllOutput => StandardError + StandardOutput;

@@ -4,4 +4,4 @@ namespace ProfilingKit.Allocations;
 internal readonly record struct AllocationSite(ulong[] Stack, string TypeName, double Objects, double Bytes, long Samples);
 
 /// <summary>A consistent copy of everything sampled so far.</summary>
-internal sealed record AllocationSnapshot(IReadOnlyList<AllocationSite> Sites, long SampleCount, long DroppedOwnSamples, DateTimeOffset Since);
+internal sealed record AllocationSnapshot(IReadOnlyList<AllocationSite> Sites, long SampleCount, DateTimeOffset Since);

@@ -1,4 +1,4 @@
-namespace ProfilingKit.Build;
+namespace ProfilingKit.TestProfiles;
 
 /// <summary>
 /// Why a trace gave no profile, with the PKB code the build warning carries. A test run's trace is

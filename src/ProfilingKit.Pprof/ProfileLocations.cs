@@ -1,13 +1,13 @@
-using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 
-namespace ProfilingKit.Build;
+namespace ProfilingKit.Pprof;
 
 /// <summary>A profile's locations as frames (function, file, line), and the index of a sample type by name.</summary>
-internal sealed class ProfileLocations
+public sealed class ProfileLocations
 {
     private readonly Dictionary<ulong, Frame> _frames = new();
 
+    /// <summary>Indexes the locations of <paramref name="profile"/>.</summary>
     public ProfileLocations(Profile profile)
     {
         var functions = profile.Function.ToDictionary(function => function.Id);

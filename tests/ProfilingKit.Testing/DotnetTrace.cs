@@ -10,7 +10,7 @@ namespace ProfilingKit.Testing;
 /// Linked into test projects as source. Like <see cref="GoPprof"/>, a missing tool is a test failure, not
 /// a skip: CI installs it (.ci/run), and a silently skipped interop test would hide exactly what it guards.
 /// </remarks>
-internal static class DotnetTrace
+public static class DotnetTrace
 {
     /// <summary>The variable that names the executable, as .ci/run sets it; otherwise PATH and the user's tool folder are searched.</summary>
     public const string ExecutableVariable = "PROFILINGKIT_DOTNET_TRACE";

@@ -22,7 +22,6 @@ internal sealed class AllocationSampler : INetTraceHandler
     private readonly Dictionary<SiteKey, Accumulator> _sites = new();
     private readonly DateTimeOffset _since = DateTimeOffset.UtcNow;
     private long _samples;
-    private long _droppedOwnSamples;
 
     public AllocationSampler(MethodAddressMap methods, Func<long, bool> isProfilerThread, SourceLineMap? lines = null)
     {
@@ -64,7 +63,7 @@ internal sealed class AllocationSampler : INetTraceHandler
                 sites.Add(new AllocationSite(_stacks[key.Stack], _types[key.Type], value.Objects, value.Bytes, value.Samples));
             }
 
-            return new AllocationSnapshot(sites, _samples, _droppedOwnSamples, _since);
+            return new AllocationSnapshot(sites, _samples, _since);
         }
     }
 
@@ -74,11 +73,7 @@ internal sealed class AllocationSampler : INetTraceHandler
 
         lock (_gate)
         {
-            if (_isProfilerThread(record.ThreadId))
-            {
-                _droppedOwnSamples++;
-                return;
-            }
+            if (_isProfilerThread(record.ThreadId)) return;
 
             _samples++;
             var key = new SiteKey(_stacks.Intern(record.Stack), TypeIndex(typeName));

@@ -9,6 +9,7 @@ internal sealed class EventMetadata
         ProviderName = providerName;
         EventId = eventId;
         Version = version;
+        Kind = ClrEvents.KindOf(providerName, eventId);
     }
 
     /// <summary>The metadata id that events refer to.</summary>
@@ -19,4 +20,7 @@ internal sealed class EventMetadata
     public int EventId { get; }
 
     public int Version { get; }
+
+    /// <summary>Which of the runtime events ProfilingKit reads this is, if any.</summary>
+    public ClrEventKind Kind { get; }
 }

@@ -13,7 +13,7 @@ namespace ProfilingKit.Testing;
 /// Each run gets its own PPROF_TMPDIR (deleted afterwards), so profiles fetched over HTTP are not
 /// saved under $HOME/pprof, and TZ=UTC, so the <c>Time:</c> header does not depend on the machine.
 /// </remarks>
-internal static class GoPprof
+public static class GoPprof
 {
     /// <summary>How long a run may take unless the caller says otherwise.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
@@ -179,7 +179,7 @@ internal static class GoPprof
     /// <param name="Type">The sample type from the <c>Type:</c> header line, such as <c>alloc_space</c>.</param>
     /// <param name="Total">The total from "Showing nodes accounting for … of X total", in base units.</param>
     /// <param name="Rows">The table, in pprof's order.</param>
-    internal sealed record TopReport(string? Type, double? Total, IReadOnlyList<TopRow> Rows)
+    public sealed record TopReport(string? Type, double? Total, IReadOnlyList<TopRow> Rows)
     {
         /// <summary>The row of the function with exactly this name; throws listing the names when there is none.</summary>
         public TopRow Row(string name) => Rows.FirstOrDefault(row => row.Name == name)
@@ -193,5 +193,5 @@ internal static class GoPprof
     }
 
     /// <summary>One row of <c>-top</c>; Flat and Cum are in base units (bytes, nanoseconds or counts), percentages as printed.</summary>
-    internal sealed record TopRow(double Flat, double FlatPercent, double SumPercent, double Cum, double CumPercent, string Name);
+    public sealed record TopRow(double Flat, double FlatPercent, double SumPercent, double Cum, double CumPercent, string Name);
 }

@@ -2,7 +2,7 @@ using System.Text;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 
-namespace ProfilingKit.Build;
+namespace ProfilingKit.TestProfiles;
 
 /// <summary>
 /// The hot-spot summary written beside a test profile, for the analyzers (PK1100) and for people:

@@ -1,7 +1,7 @@
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 
-namespace ProfilingKit.Build;
+namespace ProfilingKit.TestProfiles;
 
 /// <summary>What the build log says of a profile: the estimated bytes allocated and the functions that allocated most.</summary>
 internal sealed class AllocationTotals

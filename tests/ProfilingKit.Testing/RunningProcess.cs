@@ -7,7 +7,7 @@ namespace ProfilingKit.Testing;
 /// A child process a test talks to: stdout is read by the test, stderr is collected in the
 /// background, and closing stdin is the signal for the process to end.
 /// </summary>
-internal sealed class RunningProcess : IDisposable
+public sealed class RunningProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();

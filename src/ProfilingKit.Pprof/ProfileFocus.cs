@@ -1,14 +1,13 @@
 using System.Text.RegularExpressions;
 using ProfilingKit.Pprof.Proto;
 
-namespace ProfilingKit.Build;
+namespace ProfilingKit.Pprof;
 
 /// <summary>
-/// DebugPprofFocus: keeps only the samples with a frame whose function name matches a regular
-/// expression, as <c>go tool pprof -focus</c> does at view time, so the written profile and its
-/// summary are about the code under test alone.
+/// Keeps only the samples with a frame whose function name matches a regular expression, as
+/// <c>go tool pprof -focus</c> does at view time (the test profiles' DebugPprofFocus).
 /// </summary>
-internal static class ProfileFocus
+public static class ProfileFocus
 {
     /// <summary>Removes the samples of <paramref name="profile"/> with no frame matching <paramref name="focus"/>; returns how many it kept.</summary>
     public static int Apply(Profile profile, Regex focus)

@@ -44,9 +44,6 @@ internal sealed class NetTraceReader
     /// <summary>QPC ticks per second of event timestamps.</summary>
     public long TimestampFrequency { get; private set; }
 
-    /// <summary>Events seen so far.</summary>
-    public long EventCount { get; private set; }
-
     /// <summary>Reads the whole stream, calling the handler for each event, until the end-of-stream tag.</summary>
     /// <exception cref="NetTraceFormatException">The stream is malformed, of an unknown version, or cut short.</exception>
     public void Read()
@@ -211,7 +208,6 @@ internal sealed class NetTraceReader
 
     private void Dispatch(in EventHeader header, ReadOnlySpan<byte> payload)
     {
-        EventCount++;
         if (!_metadata.TryGetValue(header.MetadataId, out var metadata)) return;
 
         var stack = ReadOnlySpan<ulong>.Empty;

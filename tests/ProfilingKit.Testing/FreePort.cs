@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace ProfilingKit.Testing;
 
 /// <summary>Loopback ports for tests that start servers.</summary>
-internal static class FreePort
+public static class FreePort
 {
     /// <summary>A port nothing listens on right now (the OS picks it; a race with other processes is possible but unlikely).</summary>
     public static int Next()

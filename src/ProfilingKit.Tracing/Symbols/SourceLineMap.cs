@@ -33,15 +33,6 @@ internal sealed class SourceLineMap : IDisposable
     private readonly List<InlinedCall> _calls = new();
     private int _inliningEntries;
 
-    /// <summary>Modules whose PDB was found and read.</summary>
-    public int PdbCount
-    {
-        get
-        {
-            lock (_gate) return _pdbs.Values.Count(pdb => pdb is not null);
-        }
-    }
-
     /// <summary>
     /// Takes what it needs from a method, IL-map or module event; false for any other event. Feed
     /// every event of the trace, in stream order: a map is paired with the code its method last

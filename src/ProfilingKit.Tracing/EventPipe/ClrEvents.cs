@@ -86,45 +86,66 @@ internal static class ClrEvents
     /// <summary>The mean number of bytes between two allocation samples, fixed by the runtime.</summary>
     public const int AllocationSamplingInterval = 100 * 1024;
 
-    public static bool IsMethodDefinition(EventMetadata metadata) =>
-        metadata.ProviderName == RuntimeProvider
-            ? metadata.EventId == MethodLoadVerboseEventId
-            : metadata.ProviderName == RundownProvider
-              && metadata.EventId is MethodLoadVerboseEventId or MethodDCEndVerboseEventId;
+    public const int GCStartEventId = 1;
+    public const int GCEndEventId = 2;
+    public const int GCRestartEEEndEventId = 3;
+    public const int GCSuspendEEBeginEventId = 9;
+    public const int BulkTypeEventId = 15;
+    public const int GCBulkNodeEventId = 18;
 
-    public static bool IsILToNativeMap(EventMetadata metadata) =>
-        metadata.ProviderName == RuntimeProvider
-            ? metadata.EventId == MethodILToNativeMapEventId
-            : metadata.ProviderName == RundownProvider
-              && metadata.EventId is MethodDCStartILToNativeMapEventId or MethodDCEndILToNativeMapEventId;
+    /// <summary>What an event of <paramref name="provider"/> with <paramref name="eventId"/> is; decided once per metadata record.</summary>
+    public static ClrEventKind KindOf(string provider, int eventId) => provider switch
+    {
+        RuntimeProvider => eventId switch
+        {
+            MethodLoadVerboseEventId => ClrEventKind.MethodDefinition,
+            MethodILToNativeMapEventId => ClrEventKind.ILToNativeMap,
+            ModuleLoadEventId or ModuleUnloadEventId => ClrEventKind.ModuleDefinition,
+            MethodDetailsEventId => ClrEventKind.MethodDetails,
+            AllocationSampledEventId => ClrEventKind.AllocationSampled,
+            ContentionStartEventId => ClrEventKind.ContentionStart,
+            ContentionStopEventId => ClrEventKind.ContentionStop,
+            ThreadCreatingEventId => ClrEventKind.ThreadCreating,
+            ThreadRunningEventId => ClrEventKind.ThreadRunning,
+            GCStartEventId => ClrEventKind.GCStart,
+            GCEndEventId => ClrEventKind.GCEnd,
+            GCRestartEEEndEventId => ClrEventKind.GCRestartEEEnd,
+            GCSuspendEEBeginEventId => ClrEventKind.GCSuspendEEBegin,
+            BulkTypeEventId => ClrEventKind.BulkType,
+            GCBulkNodeEventId => ClrEventKind.GCBulkNode,
+            _ => ClrEventKind.Other,
+        },
+        RundownProvider => eventId switch
+        {
+            MethodLoadVerboseEventId or MethodDCEndVerboseEventId => ClrEventKind.MethodDefinition,
+            MethodDCStartILToNativeMapEventId or MethodDCEndILToNativeMapEventId => ClrEventKind.ILToNativeMap,
+            ModuleDCStartEventId or ModuleDCEndEventId => ClrEventKind.ModuleDefinition,
+            _ => ClrEventKind.Other,
+        },
+        PrivateProvider => eventId == MethodRichDebugInfoEventId ? ClrEventKind.RichDebugInfo : ClrEventKind.Other,
+        SampleProfilerProvider => eventId == ThreadSampleEventId ? ClrEventKind.ThreadSample : ClrEventKind.Other,
+        _ => ClrEventKind.Other,
+    };
 
-    public static bool IsModuleDefinition(EventMetadata metadata) =>
-        metadata.ProviderName == RuntimeProvider
-            ? metadata.EventId is ModuleLoadEventId or ModuleUnloadEventId
-            : metadata.ProviderName == RundownProvider
-              && metadata.EventId is ModuleDCStartEventId or ModuleDCEndEventId;
+    public static bool IsMethodDefinition(EventMetadata metadata) => metadata.Kind == ClrEventKind.MethodDefinition;
 
-    public static bool IsRichDebugInfo(EventMetadata metadata) =>
-        metadata.EventId == MethodRichDebugInfoEventId && metadata.ProviderName == PrivateProvider;
+    public static bool IsILToNativeMap(EventMetadata metadata) => metadata.Kind == ClrEventKind.ILToNativeMap;
 
-    public static bool IsMethodDetails(EventMetadata metadata) =>
-        metadata.EventId == MethodDetailsEventId && metadata.ProviderName == RuntimeProvider;
+    public static bool IsModuleDefinition(EventMetadata metadata) => metadata.Kind == ClrEventKind.ModuleDefinition;
 
-    public static bool IsThreadSample(EventMetadata metadata) =>
-        metadata.EventId == ThreadSampleEventId && metadata.ProviderName == SampleProfilerProvider;
+    public static bool IsRichDebugInfo(EventMetadata metadata) => metadata.Kind == ClrEventKind.RichDebugInfo;
 
-    public static bool IsContentionStart(EventMetadata metadata) =>
-        metadata.EventId == ContentionStartEventId && metadata.ProviderName == RuntimeProvider;
+    public static bool IsMethodDetails(EventMetadata metadata) => metadata.Kind == ClrEventKind.MethodDetails;
 
-    public static bool IsContentionStop(EventMetadata metadata) =>
-        metadata.EventId == ContentionStopEventId && metadata.ProviderName == RuntimeProvider;
+    public static bool IsThreadSample(EventMetadata metadata) => metadata.Kind == ClrEventKind.ThreadSample;
 
-    public static bool IsThreadCreating(EventMetadata metadata) =>
-        metadata.EventId == ThreadCreatingEventId && metadata.ProviderName == RuntimeProvider;
+    public static bool IsContentionStart(EventMetadata metadata) => metadata.Kind == ClrEventKind.ContentionStart;
 
-    public static bool IsThreadRunning(EventMetadata metadata) =>
-        metadata.EventId == ThreadRunningEventId && metadata.ProviderName == RuntimeProvider;
+    public static bool IsContentionStop(EventMetadata metadata) => metadata.Kind == ClrEventKind.ContentionStop;
 
-    public static bool IsAllocationSampled(EventMetadata metadata) =>
-        metadata.EventId == AllocationSampledEventId && metadata.ProviderName == RuntimeProvider;
+    public static bool IsThreadCreating(EventMetadata metadata) => metadata.Kind == ClrEventKind.ThreadCreating;
+
+    public static bool IsThreadRunning(EventMetadata metadata) => metadata.Kind == ClrEventKind.ThreadRunning;
+
+    public static bool IsAllocationSampled(EventMetadata metadata) => metadata.Kind == ClrEventKind.AllocationSampled;
 }

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ProfilingKit.Pprof;
+using ProfilingKit.Pprof.Proto;
+
+namespace ProfilingKit.TestProfiles;
+
+/// <summary>
+/// A test run's profile: the newest <c>.nettrace</c> the test host wrote becomes a pprof allocation
+/// profile and a hot-spot summary beside it, with the lines a person reads after the run (where the
+/// files are, the estimated total, the top allocating functions). One code path for every test
+/// platform: the MSBuild task (VSTest) and the testing-platform extension both call it.
+/// </summary>
+internal sealed class TestRunProfile
+{
+    /// <summary>How many functions the closing lines list.</summary>
+    public const int TopFunctionCount = 5;
+
+    private TestRunProfile(string profilePath, string summaryPath, IReadOnlyList<string> lines)
+    {
+        ProfilePath = profilePath;
+        SummaryPath = summaryPath;
+        Lines = lines;
+    }
+
+    /// <summary>The profile written.</summary>
+    public string ProfilePath { get; }
+
+    /// <summary>The hot-spot summary written beside it.</summary>
+    public string SummaryPath { get; }
+
+    /// <summary>What to tell the person who ran the tests, one line each, each starting "ProfilingKit: ".</summary>
+    public IReadOnlyList<string> Lines { get; }
+
+    /// <summary>
+    /// Converts the newest trace of <paramref name="traceDirectory"/> into <paramref name="outputFile"/>
+    /// and its summary. Throws <see cref="TraceProblem"/> with the warning's code when no profile can be written.
+    /// </summary>
+    /// <param name="traceDirectory">The folder the test host wrote its trace into.</param>
+    /// <param name="outputFile">The profile to write, such as TestResults/pprof/MyTests.allocs.pb.gz.</param>
+    /// <param name="projectName">The name pprof shows as <c>File:</c>; the output's name when empty.</param>
+    /// <param name="focus">DebugPprofFocus: a regular expression; only samples with a matching frame are kept. Empty for all.</param>
+    public static TestRunProfile Write(string traceDirectory, string outputFile, string projectName, string focus)
+    {
+        var tracePath = NewestTrace(traceDirectory);
+        var watch = Stopwatch.StartNew();
+        var profile = AllocationTrace.Read(tracePath, projectName.Length > 0 ? projectName : Path.GetFileNameWithoutExtension(outputFile));
+        var traceBytes = new FileInfo(tracePath).Length;
+        var lines = new List<string>();
+
+        if (focus.Length > 0)
+        {
+            Regex pattern;
+            try
+            {
+                pattern = new Regex(focus, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                throw new TraceProblem(TraceProblemCodes.BadFocus, $"DebugPprofFocus '{focus}' is not a valid regular expression ({e.Message}); no profile was written.");
+            }
+
+            var kept = ProfileFocus.Apply(profile, pattern);
+            lines.Add($"ProfilingKit: DebugPprofFocus '{focus}' kept {kept} sample(s).");
+        }
+
+        var outputPath = Path.GetFullPath(outputFile);
+        var summary = HotSpotSummary.Of(profile, outputPath);
+        var summaryPath = HotSpotSummary.PathFor(outputPath);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
+            using (var stream = File.Create(outputPath))
+            {
+                ProfileSerializer.WriteGzip(profile, stream);
+            }
+
+            summary.WriteTo(summaryPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TraceProblem(TraceProblemCodes.WriteFailed, $"could not write {outputPath} or {summaryPath}: {e.Message}", e);
+        }
+
+        AddResultLines(lines, profile, outputPath, summaryPath, tracePath, traceBytes, watch.Elapsed);
+        return new TestRunProfile(outputPath, summaryPath, lines);
+    }
+
+    private static string NewestTrace(string traceDirectory)
+    {
+        var directory = new DirectoryInfo(traceDirectory);
+        var traces = directory.Exists ? directory.GetFiles("*.nettrace") : [];
+        if (traces.Length == 0)
+        {
+            throw new TraceProblem(TraceProblemCodes.Missing,
+                $"no trace in {directory.FullName}: the test host wrote none. Did the tests run (a build error, no test matched the filter)? " +
+                "Did a launch profile of your own replace ProfilingKit's environment (Microsoft.Testing.Platform)? No profile was written.");
+        }
+
+        return traces.OrderByDescending(trace => trace.LastWriteTimeUtc).First().FullName;
+    }
+
+    private static void AddResultLines(List<string> lines, Profile profile, string profilePath, string summaryPath, string tracePath, long traceBytes, TimeSpan elapsed)
+    {
+        var totals = AllocationTotals.Of(profile, TopFunctionCount);
+        var seconds = elapsed.TotalSeconds.ToString("0.0#", CultureInfo.InvariantCulture);
+        lines.Add($"ProfilingKit: allocation profile {profilePath}");
+        lines.Add($"ProfilingKit: estimated {HotSpotSummaryFormat.FormatBytes(totals.TotalBytes)} allocated ({profile.Sample.Count} stacks; trace {HotSpotSummaryFormat.FormatBytes(traceBytes)} converted in {seconds} s)");
+        lines.Add($"ProfilingKit: top {totals.TopFunctions.Count} functions by alloc_space (flat):");
+        foreach (var (function, bytes) in totals.TopFunctions)
+        {
+            var share = totals.TotalBytes == 0 ? 0 : 100.0 * bytes / totals.TotalBytes;
+            var where = function.FileName is null ? "" : $" ({Path.GetFileName(function.FileName)}:{function.Line})";
+            lines.Add($"ProfilingKit:   {HotSpotSummaryFormat.FormatBytes(bytes),10} {share.ToString("0.0", CultureInfo.InvariantCulture),5}%  {function.FunctionName}{where}");
+        }
+
+        lines.Add($"ProfilingKit: hot-spot summary {summaryPath}");
+        lines.Add($"ProfilingKit: explore: go tool pprof -top \"{profilePath}\"  (trace: {tracePath})");
+    }
+}
