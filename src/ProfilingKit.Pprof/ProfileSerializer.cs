@@ -85,11 +85,7 @@ public static class ProfileSerializer
 
     private static Profile Validate(Profile profile)
     {
-        if (profile.StringTable.Count == 0 || profile.StringTable[0].Length != 0)
-        {
-            throw new InvalidDataException("The data is not a pprof profile: string_table[0] must be \"\".");
-        }
-
+        ProfileValidation.CheckValid(profile);
         return profile;
     }
 }

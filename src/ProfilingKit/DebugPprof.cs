@@ -1,5 +1,6 @@
 using System.Net;
 using ProfilingKit.Diagnostics;
+using ProfilingKit.Hosting;
 using ProfilingKit.Http;
 
 namespace ProfilingKit;
@@ -16,7 +17,7 @@ public static class DebugPprof
 
     private static readonly object Gate = new();
     private static RuntimeProfiler? _profiler;
-    private static PprofEndpoint? _endpoint;
+    private static HttpListenerHost? _endpoint;
     private static PprofAddress? _address;
 
     /// <summary>The URL of the profile index while the endpoint runs, such as <c>http://127.0.0.1:6060/debug/pprof/</c>; otherwise null.</summary>
@@ -112,7 +113,7 @@ public static class DebugPprof
             var profiler = new RuntimeProfiler(threads);
             try
             {
-                _endpoint = PprofEndpoint.Start(address, profiler, threads, PprofEndpointSettings.Resolve(options));
+                _endpoint = HttpListenerHost.Start(address, PprofDispatcher.For(profiler, PprofEndpointSettings.Resolve(options)), threads);
             }
             catch (HttpListenerException e)
             {

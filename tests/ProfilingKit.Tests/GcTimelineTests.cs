@@ -2,7 +2,7 @@ using ProfilingKit.Gc;
 
 namespace ProfilingKit.Tests;
 
-/// <summary>The GC event state machine, fed the event orders observed on .NET 10 (notes/eventpipe.md Q6).</summary>
+/// <summary>The GC event state machine, fed the event orders observed on .NET 10.</summary>
 public class GcTimelineTests
 {
     private const int SuspendForGc = 1;

@@ -11,7 +11,7 @@ namespace ProfilingKit.Cpu;
 /// <remarks>
 /// The runtime's sampler has no fixed period: it sleeps about 1 ms after each pass, and a pass
 /// (suspend the runtime, walk every managed thread) takes longer with more threads and a busy
-/// machine; 2.6 to 4.4 ms per sample were measured on 2 cores (notes/eventpipe.md Q3). So the
+/// machine; 2.6 to 4.4 ms per sample were measured on 2 cores. So the
 /// measured gap is the value, as in PerfView's thread-time view. A gap far longer than usual means
 /// the thread was not sampled in between (it had left managed code entirely), not that it spent all
 /// that time in this stack, so gaps are capped at a few typical intervals.

@@ -16,14 +16,14 @@ internal static class ThreadTimeProfile
 
     public static IReadOnlyList<ValueTypeName> WallTypes { get; } = new[] { new ValueTypeName("samples", "count"), new ValueTypeName("wall", "nanoseconds") };
 
-    public static Profile BuildCpu(ThreadSamples samples, MethodSymbolizer symbolizer, string mainBinary, DateTimeOffset end, string? note)
+    public static Profile BuildCpu(ThreadSamples samples, Func<ulong[], List<Frame>> symbolize, string mainBinary, DateTimeOffset end, string? note)
     {
         var onCpu = SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos).Where(sample => sample.Kind == ThreadSampleKind.Managed).ToList();
-        return Build(samples, onCpu, symbolizer, mainBinary, end, CpuTypes, CpuComment(samples), note);
+        return Build(samples, onCpu, symbolize, mainBinary, end, CpuTypes, CpuComment(samples), note);
     }
 
-    public static Profile BuildWall(ThreadSamples samples, MethodSymbolizer symbolizer, string mainBinary, DateTimeOffset end, string? note) =>
-        Build(samples, SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos), symbolizer, mainBinary, end, WallTypes, WallComment(samples), note);
+    public static Profile BuildWall(ThreadSamples samples, Func<ulong[], List<Frame>> symbolize, string mainBinary, DateTimeOffset end, string? note) =>
+        Build(samples, SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos), symbolize, mainBinary, end, WallTypes, WallComment(samples), note);
 
     /// <summary>
     /// Holds each thread's managed samples to the CPU time the OS charged that thread in the window:
@@ -64,15 +64,13 @@ internal static class ThreadTimeProfile
     private static Profile Build(
         ThreadSamples samples,
         IReadOnlyList<ThreadSample> included,
-        MethodSymbolizer symbolizer,
+        Func<ulong[], List<Frame>> symbolize,
         string mainBinary,
         DateTimeOffset end,
         IReadOnlyList<ValueTypeName> types,
         string comment,
         string? note)
     {
-        symbolizer.PrepareFor(included.Select(sample => sample.Stack));
-
         var builder = new ProfileBuilder(types, mainBinary)
             .SetPeriod(types[1], samples.TypicalIntervalNanos)
             .SetTime(end)
@@ -83,7 +81,7 @@ internal static class ThreadTimeProfile
         var values = new long[2];
         foreach (var sample in included)
         {
-            var frames = symbolizer.Symbolize(sample.Stack);
+            var frames = symbolize(sample.Stack);
             if (sample.Kind == ThreadSampleKind.External) frames.Insert(0, new Frame(WaitingOrNativeFrame));
             if (frames.Count == 0) frames.Add(new Frame(StackSymbolizer.NativeCodeFrame));
 

@@ -1,6 +1,6 @@
 namespace ProfilingKit.EventPipe;
 
-/// <summary>Providers, keywords and event ids of the runtime events ProfilingKit reads (notes/eventpipe.md).</summary>
+/// <summary>Providers, keywords and event ids of the runtime events ProfilingKit reads (dotnet/runtime src/coreclr/vm/ClrEtwAll.man and the SampleProfiler source).</summary>
 internal static class ClrEvents
 {
     public const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";

@@ -14,13 +14,12 @@ internal static class CountProfile
     public static Profile Build(
         string type,
         IReadOnlyList<(ulong[] Stack, long Count)> entries,
-        MethodSymbolizer symbolizer,
+        Func<ulong[], List<Frame>> symbolize,
         string mainBinary,
         DateTimeOffset now,
         string comment,
         IReadOnlyList<(string Frame, long Count)> withoutStack)
     {
-        symbolizer.PrepareFor(entries.Select(entry => entry.Stack));
         var valueType = new ValueTypeName(type, "count");
         var builder = new ProfileBuilder(new[] { valueType }, mainBinary)
             .SetPeriod(valueType, 1)
@@ -33,7 +32,7 @@ internal static class CountProfile
         var order = new List<string>();
         foreach (var (stack, count) in entries)
         {
-            var frames = symbolizer.Symbolize(stack);
+            var frames = symbolize(stack);
             if (frames.Count == 0) frames.Add(new Frame(StackSymbolizer.NativeCodeFrame));
 
             var key = string.Join("\n", frames);

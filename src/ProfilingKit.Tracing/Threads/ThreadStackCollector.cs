@@ -5,7 +5,7 @@ namespace ProfilingKit.Threads;
 /// <summary>
 /// Keeps the first SampleProfiler sample of each thread: one pass of the sampler walks every managed
 /// thread under one suspension, so the first samples are a consistent picture of all threads, as
-/// dotnet-stack takes it (notes/eventpipe.md Q4).
+/// dotnet-stack takes it.
 /// </summary>
 internal sealed class ThreadStackCollector : INetTraceHandler
 {

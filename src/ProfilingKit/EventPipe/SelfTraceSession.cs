@@ -37,8 +37,6 @@ internal sealed class SelfTraceSession : IDisposable
     /// <summary>Why reading stopped early, if it did.</summary>
     public Exception? ReaderError { get; private set; }
 
-    public bool IsReading => _reader.IsAlive;
-
     /// <summary>Starts a session on this process.</summary>
     /// <exception cref="Exception">The diagnostic port is disabled or refused the session.</exception>
     public static SelfTraceSession Start(

@@ -5,7 +5,7 @@ using ProfilingKit.EventPipe;
 namespace ProfilingKit.Heap;
 
 /// <summary>
-/// The runtime events of a gcdump-style heap snapshot (notes/eventpipe.md Q7) and their payloads,
+/// The runtime events of a gcdump-style heap snapshot (the keywords dotnet-gcdump asks for) and their payloads,
 /// as ClrEtwAll.man defines them. Kept beside the heap code: nothing else reads them.
 /// </summary>
 internal static class HeapSnapshotEvents

@@ -4,7 +4,7 @@ namespace ProfilingKit.Http;
 
 /// <summary>
 /// <c>cmdline</c>: the process's arguments separated by NUL, as Go's. Off unless enabled, because
-/// command lines carry connection strings and keys often enough (notes/pprof.md §4).
+/// command lines carry connection strings and keys often enough.
 /// </summary>
 internal sealed class CommandLineHandler
 {
@@ -16,7 +16,7 @@ internal sealed class CommandLineHandler
         ? "The command line invocation of the current program"
         : $"The command line invocation of the current program (off: it can hold secrets; set {PprofEndpointSettings.CommandLineVariable}=1 to serve it)";
 
-    public void Serve(HttpListenerRequest request, HttpListenerResponse response, CancellationToken stopping)
+    public PprofReply Serve(PprofRequest request, CancellationToken cancel)
     {
         if (!_enabled)
         {
@@ -25,6 +25,6 @@ internal sealed class CommandLineHandler
                 $"cmdline is off because a command line can hold secrets; set {PprofEndpointSettings.CommandLineVariable}=1 (or DebugPprofOptions.ExposeCommandLine) to serve it");
         }
 
-        PprofResponses.Text(response, string.Join('\0', Environment.GetCommandLineArgs()), "text/plain; charset=utf-8");
+        return PprofReply.Text(string.Join('\0', Environment.GetCommandLineArgs()), "text/plain; charset=utf-8");
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -17,9 +16,9 @@ internal sealed class PprofAccessToken
 
     public PprofAccessToken(string token) => _hash = Hash(token);
 
-    public bool Allows(HttpListenerRequest request)
+    /// <summary>True when the request's <c>Authorization</c> header presents the token.</summary>
+    public bool Allows(string? header)
     {
-        var header = request.Headers["Authorization"];
         if (string.IsNullOrEmpty(header)) return false;
 
         var presented = PresentedToken(header.Trim());

@@ -1,9 +1,8 @@
-using System.Net;
-
 namespace ProfilingKit.Http;
 
 /// <summary>
-/// Serves one path under /debug/pprof/. Throws <see cref="PprofRequestException"/> for a Go-style
-/// error; <paramref name="stopping"/> ends long waits when the endpoint stops.
+/// Serves one path under /debug/pprof/: the request in, the reply out. Throws
+/// <see cref="PprofRequestException"/> for a Go-style error; <paramref name="cancel"/> ends long
+/// waits when the endpoint stops.
 /// </summary>
-internal delegate void PprofHandler(HttpListenerRequest request, HttpListenerResponse response, CancellationToken stopping);
+internal delegate PprofReply PprofHandler(PprofRequest request, CancellationToken cancel);

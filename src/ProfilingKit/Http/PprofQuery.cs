@@ -3,39 +3,58 @@ using System.Net;
 
 namespace ProfilingKit.Http;
 
-/// <summary>Reads the query parameters Go's handlers take, with Go's 400 messages for bad values.</summary>
-internal static class PprofQuery
+/// <summary>
+/// The query parameters Go's handlers take, read as Go's <c>r.FormValue</c> reads them (the first
+/// value of a name; <c>+</c> is a space), with Go's 400 messages for bad values.
+/// </summary>
+internal sealed class PprofQuery
 {
     /// <summary>Go's default window of the CPU profile.</summary>
     public const int DefaultSeconds = 30;
 
+    /// <summary>Go's default window of the execution trace.</summary>
+    public const double DefaultTraceSeconds = 1;
+
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+    public PprofQuery(string rawQuery)
+    {
+        foreach (var pair in rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=');
+            var name = Unescape(equals < 0 ? pair : pair.Substring(0, equals));
+            var value = equals < 0 ? string.Empty : Unescape(pair.Substring(equals + 1));
+            _values.TryAdd(name, value);
+        }
+    }
+
+    /// <summary>The first value of <paramref name="name"/>, or null when absent.</summary>
+    public string? this[string name] => _values.TryGetValue(name, out var value) ? value : null;
+
     /// <summary><c>debug=N</c>, 0 when absent.</summary>
-    public static int Debug(HttpListenerRequest request) => NonNegativeInt(request, "debug");
+    public int Debug => NonNegativeInt("debug");
+
+    /// <summary>True when the request has a non-empty <c>seconds</c>.</summary>
+    public bool HasSeconds => !string.IsNullOrEmpty(this["seconds"]);
 
     /// <summary>The parameter <paramref name="name"/> as a non-negative integer, 0 when absent.</summary>
-    public static int NonNegativeInt(HttpListenerRequest request, string name)
+    public int NonNegativeInt(string name)
     {
-        var text = request.QueryString[name];
+        var text = this[name];
         if (string.IsNullOrEmpty(text)) return 0;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return value;
 
         throw new PprofRequestException(HttpStatusCode.BadRequest, $"invalid value for \"{name}\" - must be a non-negative integer");
     }
 
-    /// <summary>Go's default window of the execution trace.</summary>
-    public const double DefaultTraceSeconds = 1;
-
-    /// <summary>True when the request has a non-empty <c>seconds</c>.</summary>
-    public static bool HasSeconds(HttpListenerRequest request) => !string.IsNullOrEmpty(request.QueryString["seconds"]);
-
     /// <summary>
     /// <c>seconds=N</c> (or <paramref name="defaultSeconds"/> when absent) as a window no longer than
     /// <paramref name="maxSeconds"/>; <paramref name="note"/> says so when the request was cut.
     /// </summary>
-    public static TimeSpan Window(HttpListenerRequest request, int defaultSeconds, int maxSeconds, out string? note)
+    public TimeSpan Window(int defaultSeconds, int maxSeconds, out string? note)
     {
         long seconds = defaultSeconds;
-        var text = request.QueryString["seconds"];
+        var text = this["seconds"];
         if (!string.IsNullOrEmpty(text)
             && (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out seconds) || seconds <= 0))
         {
@@ -57,10 +76,10 @@ internal static class PprofQuery
     /// default 1, cut to <paramref name="maxSeconds"/>. Go falls back to 1 s on a bad value; a 400
     /// says what is wrong instead, as for the other windows here.
     /// </summary>
-    public static TimeSpan TraceWindow(HttpListenerRequest request, int maxSeconds)
+    public TimeSpan TraceWindow(int maxSeconds)
     {
         var seconds = DefaultTraceSeconds;
-        var text = request.QueryString["seconds"];
+        var text = this["seconds"];
         if (!string.IsNullOrEmpty(text)
             && (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out seconds) || !(seconds > 0)))
         {
@@ -69,4 +88,6 @@ internal static class PprofQuery
 
         return TimeSpan.FromSeconds(Math.Min(seconds, maxSeconds));
     }
+
+    private static string Unescape(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
 }

@@ -5,15 +5,15 @@ namespace ProfilingKit.Http;
 /// <summary>A request the endpoint answers with an error in Go's form (status, text, <c>X-Go-Pprof: 1</c>).</summary>
 internal sealed class PprofRequestException : Exception
 {
-    public PprofRequestException(HttpStatusCode status, string message)
+    public PprofRequestException(HttpStatusCode status, string message, params KeyValuePair<string, string>[] headers)
         : base(message)
     {
         Status = status;
+        Headers = headers;
     }
 
     public HttpStatusCode Status { get; }
 
-    /// <summary>The 503 of a profile whose data cannot be collected (sampling never started), with the reason.</summary>
-    public static PprofRequestException CouldNotCollect(string? reason) =>
-        new(HttpStatusCode.ServiceUnavailable, "Could not collect profile: " + reason);
+    /// <summary>Headers the error reply carries besides Go's, such as WWW-Authenticate on a 401.</summary>
+    public KeyValuePair<string, string>[] Headers { get; }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace ProfilingKit.Http;
@@ -19,9 +18,11 @@ internal sealed class SymbolHandler
 
     public SymbolHandler(Func<ulong, string?> resolve) => _resolve = resolve;
 
-    public void Serve(HttpListenerRequest request, HttpListenerResponse response, CancellationToken stopping)
+    public const string Description = "Maps code addresses (GET query or POST body 0xADDR+0xADDR) to managed method names";
+
+    public PprofReply Serve(PprofRequest request, CancellationToken cancel)
     {
-        var input = request.HttpMethod == "POST" ? ReadBody(request) : (request.Url?.Query ?? string.Empty).TrimStart('?');
+        var input = request.Method == "POST" && request.Body is { } body ? ReadBody(body) : request.RawQuery;
         var text = new StringBuilder("num_symbols: 1\n");
         foreach (var word in input.Split('+', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -31,15 +32,15 @@ internal sealed class SymbolHandler
             if (name is not null) text.Append(CultureInfo.InvariantCulture, $"0x{address:x} {name}\n");
         }
 
-        PprofResponses.Text(response, text.ToString(), "text/plain; charset=utf-8");
+        return PprofReply.Text(text.ToString(), "text/plain; charset=utf-8");
     }
 
-    private static string ReadBody(HttpListenerRequest request)
+    private static string ReadBody(Stream body)
     {
         var buffer = new byte[MaxBodyBytes];
         var length = 0;
         int read;
-        while (length < buffer.Length && (read = request.InputStream.Read(buffer, length, buffer.Length - length)) > 0) length += read;
+        while (length < buffer.Length && (read = body.Read(buffer, length, buffer.Length - length)) > 0) length += read;
         return Encoding.ASCII.GetString(buffer, 0, length);
     }
 

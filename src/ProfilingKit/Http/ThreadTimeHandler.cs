@@ -1,5 +1,6 @@
 using System.Net;
 using ProfilingKit.Cpu;
+using ProfilingKit.EventPipe;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 
@@ -15,45 +16,43 @@ internal sealed class ThreadTimeHandler
     /// <summary>Go's text when the CPU profiler is taken (pprof.go, StartCPUProfile's error).</summary>
     public const string BusyMessage = "Could not enable CPU profiling: cpu profiling already in use";
 
-    private readonly RuntimeProfiler _profiler;
+    public const string CpuDescription =
+        "CPU profile of managed code. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile.";
+
+    public const string WallDescription =
+        "Wall-clock profile of every managed thread, running, waiting or in native code (like Go's fgprof). You can specify the duration in the seconds GET parameter.";
+
+    private readonly RuntimeSessions _sessions;
+    private readonly ThreadTimeProfiler _profiler;
     private readonly int _maxSeconds;
 
-    public ThreadTimeHandler(RuntimeProfiler profiler, int maxSeconds)
+    public ThreadTimeHandler(RuntimeSessions sessions, ThreadTimeProfiler profiler, int maxSeconds)
     {
+        _sessions = sessions;
         _profiler = profiler;
         _maxSeconds = maxSeconds;
     }
 
-    public void ServeCpu(HttpListenerRequest request, HttpListenerResponse response, CancellationToken stopping) =>
-        Serve("profile", _profiler.BuildCpuProfile, request, response, stopping);
+    public PprofReply ServeCpu(PprofRequest request, CancellationToken cancel) => Serve("profile", _profiler.Cpu, request, cancel);
 
-    public void ServeWall(HttpListenerRequest request, HttpListenerResponse response, CancellationToken stopping) =>
-        Serve("wall", _profiler.BuildWallProfile, request, response, stopping);
+    public PprofReply ServeWall(PprofRequest request, CancellationToken cancel) => Serve("wall", _profiler.Wall, request, cancel);
 
-    private void Serve(
-        string name,
-        Func<ThreadSamples, string?, Profile> build,
-        HttpListenerRequest request,
-        HttpListenerResponse response,
-        CancellationToken stopping)
+    private PprofReply Serve(string name, Func<ThreadSamples, string?, Profile> build, PprofRequest request, CancellationToken cancel)
     {
-        var window = PprofQuery.Window(request, PprofQuery.DefaultSeconds, _maxSeconds, out var note);
-        if (!_profiler.TryTakeExclusiveSession()) throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage);
-
+        var window = request.Query.Window(PprofQuery.DefaultSeconds, _maxSeconds, out var note);
         ThreadSamples samples;
-        try
+        using (var slot = _sessions.TryTakeExclusive() ?? throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage))
         {
-            samples = _profiler.CollectThreadSamples(window, stopping);
-        }
-        catch (ProfilingUnavailableException e)
-        {
-            throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not enable CPU profiling: " + e.Message);
-        }
-        finally
-        {
-            _profiler.ReleaseExclusiveSession();
+            try
+            {
+                samples = _profiler.Collect(window, cancel);
+            }
+            catch (ProfilingUnavailableException e)
+            {
+                throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not enable CPU profiling: " + e.Message);
+            }
         }
 
-        PprofResponses.Profile(response, name, ProfileSerializer.ToGzipBytes(build(samples, note)));
+        return PprofReply.Attachment(name, ProfileSerializer.ToGzipBytes(build(samples, note)));
     }
 }

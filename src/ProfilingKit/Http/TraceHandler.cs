@@ -1,49 +1,57 @@
 using System.Net;
+using ProfilingKit.EventPipe;
+using ProfilingKit.Profiles;
 
 namespace ProfilingKit.Http;
 
 /// <summary>
 /// <c>trace?seconds=N</c>: a raw <c>.nettrace</c> of the next N seconds (default 1, as Go's trace),
 /// streamed as the runtime writes it, for PerfView, <c>dotnet-trace convert</c> or TraceEvent. It
-/// takes the process's one CPU/trace session slot, as Go's trace and CPU profile are one at a time.
+/// takes the process's one CPU/trace session slot, as Go's trace and CPU profile are one at a time;
+/// the slot is given back when the reply is disposed, whether its body was sent or not.
 /// </summary>
 internal sealed class TraceHandler
 {
     /// <summary>Go's wording (pprof.go Trace: "Could not enable tracing: ") when the slot is taken.</summary>
     public const string BusyMessage = "Could not enable tracing: a CPU profile, wall profile or trace is already running";
 
-    private readonly RuntimeProfiler _profiler;
+    public const string Description =
+        "A raw .nettrace of the runtime's events (CPU samples, GC, contention, loader, JIT). You can specify the duration in the seconds GET parameter. Open it with dotnet-trace convert, or PerfView on Windows.";
+
+    private readonly RuntimeSessions _sessions;
     private readonly int _maxSeconds;
 
-    public TraceHandler(RuntimeProfiler profiler, int maxSeconds)
+    public TraceHandler(RuntimeSessions sessions, int maxSeconds)
     {
-        _profiler = profiler;
+        _sessions = sessions;
         _maxSeconds = maxSeconds;
     }
 
-    public void Serve(HttpListenerRequest request, HttpListenerResponse response, CancellationToken stopping)
+    public PprofReply Serve(PprofRequest request, CancellationToken cancel)
     {
-        var window = PprofQuery.TraceWindow(request, _maxSeconds);
-        if (!_profiler.TryTakeExclusiveSession()) throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage);
-
+        var window = request.Query.TraceWindow(_maxSeconds);
+        var slot = _sessions.TryTakeExclusive() ?? throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage);
+        TraceRecording recording;
         try
         {
-            _profiler.WriteTrace(window, stopping, () =>
-            {
-                response.Headers["Content-Disposition"] = "attachment; filename=\"trace.nettrace\"";
-                response.Headers["X-Content-Type-Options"] = "nosniff";
-                response.ContentType = "application/octet-stream";
-                response.SendChunked = true; // the length is known only at the end of the rundown
-                return response.OutputStream;
-            });
+            recording = TraceRecording.Start(_sessions);
         }
         catch (ProfilingUnavailableException e)
         {
+            slot.Dispose();
             throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not enable tracing: " + e.Message);
         }
-        finally
+
+        return PprofReply.StreamedAttachment("trace.nettrace", output => recording.CopyTo(output, window, cancel), new Both(recording, slot));
+    }
+
+    /// <summary>The recording stopped first, then the slot given back.</summary>
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
         {
-            _profiler.ReleaseExclusiveSession();
+            first.Dispose();
+            second.Dispose();
         }
     }
 }

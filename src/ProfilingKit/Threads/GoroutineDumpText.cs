@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ProfilingKit.Pprof;
 using ProfilingKit.Symbols;
 
 namespace ProfilingKit.Threads;

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text;
+using ProfilingKit.Pprof.Proto;
+
+namespace ProfilingKit.Pprof;
+
+/// <summary>
+/// Go's legacy text forms of profiles, what <c>debug=1</c> serves and pprof's legacy parsers read
+/// back: the heap layout (runtime/pprof writeHeapProto's text twin), count profiles (printCountProfile)
+/// and contention profiles (printCountCycleProfile), each record <c>HEAD @ PC PC…</c> followed by one
+/// <c>#	PC	Name+0xOFF	file:line</c> line per frame.
+/// </summary>
+public static class GoLegacyText
+{
+    /// <summary>
+    /// A memory profile (allocs, heap) in Go's legacy heap layout: a header with the totals, then one
+    /// record per stack with its functions, largest in-use bytes first (allocated bytes where nothing is in use).
+    /// Samples that differ only by labels are one stack, as in Go's format. Values are read as
+    /// alloc_objects, alloc_space, inuse_objects, inuse_space, Go's order.
+    /// </summary>
+    /// <param name="profile">The profile, with Go's four memory sample types.</param>
+    /// <param name="samplingRate">The mean bytes between samples, written after <c>@ heap/</c> as twice its value, as Go does.</param>
+    public static string HeapProfile(Profile profile, long samplingRate)
+    {
+        if (profile is null) throw new ArgumentNullException(nameof(profile));
+
+        string Str(long index) => profile.StringTable[(int)index];
+        var functions = profile.Function.ToDictionary(f => f.Id, f => Str(f.Name));
+        var locations = profile.Location.ToDictionary(l => l.Id, l => l.Line.Select(line => functions[line.FunctionId]).ToArray());
+
+        var stacks = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var sample in profile.Sample)
+        {
+            var key = string.Join("\n", sample.LocationId.SelectMany(id => locations[id]));
+            if (!stacks.TryGetValue(key, out var values))
+            {
+                stacks[key] = values = new long[4];
+                order.Add(key);
+            }
+
+            for (var i = 0; i < 4 && i < sample.Value.Count; i++) values[i] += sample.Value[i];
+        }
+
+        var totals = new long[4];
+        foreach (var values in stacks.Values)
+        {
+            for (var i = 0; i < 4; i++) totals[i] += values[i];
+        }
+
+        var text = new StringBuilder();
+        text.Append(string.Format(CultureInfo.InvariantCulture, "heap profile: {0}: {1} [{2}: {3}] @ heap/{4}\n", totals[2], totals[3], totals[0], totals[1], 2 * samplingRate));
+        foreach (var stack in order.OrderByDescending(key => stacks[key][3]).ThenByDescending(key => stacks[key][1]))
+        {
+            var values = stacks[stack];
+            text.Append(string.Format(CultureInfo.InvariantCulture, "{0}: {1} [{2}: {3}] @\n", values[2], values[3], values[0], values[1]));
+            foreach (var function in stack.Split('\n'))
+            {
+                text.Append("#\t").Append(function).Append('\n');
+            }
+
+            text.Append('\n');
+        }
+
+        foreach (var comment in profile.Comment)
+        {
+            text.Append("# ").Append(Str(comment)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// A count profile (goroutine, threadcreate): <c>&lt;name&gt; profile: total N</c>, the notes as
+    /// <c>#</c> lines, then per distinct stack <c>COUNT @ PC…</c> and its frames. A count without a
+    /// stack is <c>COUNT @ 0x0</c> (pprof's parser rejects a record without an address) with its
+    /// pseudo-frame as the one <c>#</c> line.
+    /// </summary>
+    public static string CountProfile(
+        string name,
+        IReadOnlyList<(ulong[] Stack, long Count)> records,
+        Func<ulong, CodeLocation?> locate,
+        IEnumerable<string> notes,
+        IReadOnlyList<(string Frame, long Count)> withoutStack)
+    {
+        var text = new StringBuilder();
+        text.Append(string.Format(CultureInfo.InvariantCulture, "{0} profile: total {1}\n", name, records.Sum(record => record.Count) + withoutStack.Sum(entry => entry.Count)));
+        foreach (var note in notes)
+        {
+            text.Append("# ").Append(note).Append('\n');
+        }
+
+        foreach (var (stack, count) in records)
+        {
+            AppendRecord(text, count.ToString(CultureInfo.InvariantCulture), stack, locate);
+        }
+
+        foreach (var (frame, count) in withoutStack)
+        {
+            text.Append(string.Format(CultureInfo.InvariantCulture, "{0} @ 0x0\n#\t0x0\t{1}\n\n", count, frame));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// A contention profile (block, mutex): <c>--- &lt;header&gt;:</c>, <c>cycles/second</c>, then per
+    /// stack <c>DELAY COUNT @ PC…</c> and its frames, largest delay first. Delays are nanoseconds, so
+    /// cycles/second is 1e9 and pprof's legacy parser turns them back into time.
+    /// </summary>
+    public static string ContentionProfile(
+        string header,
+        IEnumerable<(ulong[] Stack, long DelayNanos, long Count)> records,
+        Func<ulong, CodeLocation?> locate,
+        string note)
+    {
+        var text = new StringBuilder();
+        text.Append("--- ").Append(header).Append(":\ncycles/second=1000000000\nsampling period=1\n# ").Append(note).Append('\n');
+        foreach (var (stack, delay, count) in records.OrderByDescending(record => record.DelayNanos))
+        {
+            AppendRecord(text, string.Format(CultureInfo.InvariantCulture, "{0} {1}", delay, count), stack, locate);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// One record (runtime/pprof printStackRecord): <c>HEAD @ PC PC…</c>, one <c>#	PC	Name+0xOFF	file:line</c>
+    /// line per frame (<c>#	PC</c> alone where <paramref name="locate"/> knows no function), a blank line.
+    /// </summary>
+    public static void AppendRecord(StringBuilder text, string head, ulong[] stack, Func<ulong, CodeLocation?> locate)
+    {
+        if (text is null) throw new ArgumentNullException(nameof(text));
+        if (stack is null) throw new ArgumentNullException(nameof(stack));
+        if (locate is null) throw new ArgumentNullException(nameof(locate));
+
+        text.Append(head).Append(" @");
+        foreach (var address in stack)
+        {
+            text.Append(string.Format(CultureInfo.InvariantCulture, " 0x{0:x}", address));
+        }
+
+        text.Append('\n');
+        foreach (var address in stack)
+        {
+            text.Append(locate(address) is { } code
+                ? string.Format(CultureInfo.InvariantCulture, "#\t0x{0:x}\t{1}+0x{2:x}\t{3}:{4}\n", code.Address, code.Name, code.Offset, code.File ?? "?", code.Line)
+                : string.Format(CultureInfo.InvariantCulture, "#\t0x{0:x}\n", address));
+        }
+
+        text.Append('\n');
+    }
+}

@@ -1,0 +1,167 @@
+using Microsoft.Diagnostics.NETCore.Client;
+using ProfilingKit.Diagnostics;
+using ProfilingKit.Heap;
+
+namespace ProfilingKit.EventPipe;
+
+/// <summary>
+/// The EventPipe sessions ProfilingKit opens on its own process, in one place: the diagnostics
+/// client, the always-on session that samples from start-up, the one exclusive slot that CPU,
+/// wall-clock and trace requests share, and the short sessions (stack sampler, rundown, heap
+/// snapshot, trace) that profiles ask for. Providers come from <see cref="SessionProviders"/>.
+/// </summary>
+internal sealed class RuntimeSessions : IDisposable
+{
+    private const int AlwaysOnBufferMegabytes = 16;
+    private const int SamplerBufferMegabytes = 32;
+    private const int RundownBufferMegabytes = 64;
+
+    /// <summary>How long a session's reader may take to see the end of its stream once the session is stopped.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a profile request waits for sampling that is still starting.</summary>
+    public static readonly TimeSpan SamplingStartWait = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan HeapSnapshotTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly DiagnosticsClient _client = new(Environment.ProcessId);
+    private readonly ManualResetEventSlim _started = new();
+    private readonly object _heapGate = new();
+    private SelfTraceSession? _alwaysOn;
+    private string? _unavailableReason;
+    private int _exclusiveTaken;
+
+    public RuntimeSessions(ProfilerThreads threads) => Threads = threads;
+
+    /// <summary>The threads sessions are read on, which profiles leave out.</summary>
+    public ProfilerThreads Threads { get; }
+
+    /// <summary>Why profiles of the always-on session cannot be served, or null while they can (or it is still starting).</summary>
+    public string? UnavailableReason => Volatile.Read(ref _unavailableReason) ?? _alwaysOn?.ReaderError?.Message;
+
+    /// <summary>
+    /// Starts the always-on session, read into <paramref name="handler"/>; on failure says why in one
+    /// line and remembers it (<see cref="UnavailableReason"/>). Never throws.
+    /// </summary>
+    public void StartAlwaysOn(INetTraceHandler handler)
+    {
+        try
+        {
+            _alwaysOn = SelfTraceSession.Start(_client, SessionProviders.AlwaysOn(), requestRundown: false, AlwaysOnBufferMegabytes, handler, Threads, "ProfilingKit sampler");
+        }
+        catch (Exception e)
+        {
+            var reason = IsDiagnosticPortDisabled
+                ? "allocation sampling is unavailable: " + DescribeFailure(e)
+                : "allocation sampling could not start: " + DescribeFailure(e);
+            Volatile.Write(ref _unavailableReason, reason);
+            ProfilingKitLog.Error(reason + " The app runs on without allocation profiles.");
+        }
+        finally
+        {
+            _started.Set();
+        }
+    }
+
+    /// <summary>Waits until the always-on session runs or has failed to start; true if it runs.</summary>
+    public bool WaitForSampling(TimeSpan timeout) => _started.Wait(timeout) && _alwaysOn is not null && UnavailableReason is null;
+
+    /// <summary>Waits up to <see cref="SamplingStartWait"/> for the always-on session; throws the reason it cannot serve.</summary>
+    /// <exception cref="ProfilingUnavailableException">The session failed, or is still starting after the wait.</exception>
+    public void EnsureSampling()
+    {
+        _started.Wait(SamplingStartWait);
+        var reason = _started.IsSet ? UnavailableReason : "allocation sampling is still starting; try again in a moment";
+        if (reason is not null) throw new ProfilingUnavailableException(reason);
+    }
+
+    /// <summary>
+    /// Takes the process's one CPU/trace slot: the runtime's sampler is process-wide, and one long
+    /// session at a time keeps the overhead bounded. Null when another request holds it; dispose to give it back.
+    /// </summary>
+    public IDisposable? TryTakeExclusive() =>
+        Interlocked.CompareExchange(ref _exclusiveTaken, 1, 0) == 0 ? new ExclusiveSlot(this) : null;
+
+    /// <summary>A session of the runtime's stack sampler, read into <paramref name="handler"/> on a thread named <paramref name="threadName"/>.</summary>
+    /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
+    public SelfTraceSession StartSampler(INetTraceHandler handler, string threadName) =>
+        Start(SessionProviders.ThreadSampler(), requestRundown: false, SamplerBufferMegabytes, handler, threadName);
+
+    /// <summary>Runs a rundown (a session that asks for one and stops at once) and reads it into <paramref name="handler"/>.</summary>
+    public void Rundown(INetTraceHandler handler)
+    {
+        using var session = Start(SessionProviders.Rundown(), requestRundown: true, RundownBufferMegabytes, handler, "ProfilingKit rundown");
+        if (!session.StopAndDrain(DrainTimeout))
+        {
+            ProfilingKitLog.Warn("the method rundown did not finish within 30 s; some frames may show as [native code].");
+        }
+    }
+
+    /// <summary>A heap snapshot now (a blocking gen2 GC that lists every live object); one at a time.</summary>
+    /// <exception cref="ProfilingUnavailableException">The snapshot's session could not start.</exception>
+    public HeapSnapshot TakeHeapSnapshot(HeapTypeNames names)
+    {
+        lock (_heapGate)
+        {
+            try
+            {
+                return HeapSnapshotSession.Take(_client, Threads, names, HeapSnapshotTimeout);
+            }
+            catch (Exception e)
+            {
+                throw new ProfilingUnavailableException("the heap snapshot could not start: " + DescribeFailure(e), e);
+            }
+        }
+    }
+
+    /// <summary>A raw trace session (<see cref="SessionProviders.Trace"/>) with a rundown at its end, for its caller to copy and stop.</summary>
+    /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
+    public EventPipeSession StartTrace()
+    {
+        try
+        {
+            return _client.StartEventPipeSession(SessionProviders.Trace(), requestRundown: true, SamplerBufferMegabytes);
+        }
+        catch (Exception e)
+        {
+            throw new ProfilingUnavailableException(DescribeFailure(e), e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _started.Wait(TimeSpan.FromSeconds(10));
+        _alwaysOn?.Dispose();
+    }
+
+    private SelfTraceSession Start(IReadOnlyCollection<EventPipeProvider> providers, bool requestRundown, int bufferMegabytes, INetTraceHandler handler, string threadName)
+    {
+        try
+        {
+            return SelfTraceSession.Start(_client, providers, requestRundown, bufferMegabytes, handler, Threads, threadName);
+        }
+        catch (Exception e)
+        {
+            throw new ProfilingUnavailableException(DescribeFailure(e), e);
+        }
+    }
+
+    private static bool IsDiagnosticPortDisabled =>
+        Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") == "0"
+        || Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics_IPC") == "0";
+
+    private static string DescribeFailure(Exception e) =>
+        IsDiagnosticPortDisabled
+            ? "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0)."
+            : $"{e.GetType().Name}: {e.Message}";
+
+    private sealed class ExclusiveSlot(RuntimeSessions sessions) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) Volatile.Write(ref sessions._exclusiveTaken, 0);
+        }
+    }
+}
