@@ -7,7 +7,9 @@ namespace ProfilingKit.Pprof;
 /// The checks google/pprof makes of a profile before it shows one: those of its decoder (every
 /// string index inside the string table, whose first entry is empty; every referenced id defined)
 /// and those of <c>Profile.CheckValid</c> (values match the sample types, ids are non-zero and
-/// unique, locations refer to existing mappings and functions). A profile that passes opens in pprof.
+/// unique, lines refer to existing functions). A profile passes exactly when pprof opens it, as far
+/// as the tests against the real pprof go: what pprof tolerates (an unknown mapping id, a label
+/// without a key) is not refused here either.
 /// </summary>
 public static class ProfileValidation
 {
@@ -51,7 +53,8 @@ public static class ProfileValidation
         String(profile.DocUrl, "doc_url");
         foreach (var comment in profile.Comment) String(comment, "comment");
 
-        var mappings = UniqueIds(profile.Mapping.Select(m => m.Id), "mapping", problems);
+        // A location's mapping id that no mapping has is no error to pprof: it reads as no mapping.
+        UniqueIds(profile.Mapping.Select(m => m.Id), "mapping", problems);
         foreach (var mapping in profile.Mapping)
         {
             String(mapping.Filename, "mapping.filename");
@@ -69,11 +72,6 @@ public static class ProfileValidation
         var locations = UniqueIds(profile.Location.Select(l => l.Id), "location", problems);
         foreach (var location in profile.Location)
         {
-            if (location.MappingId != 0 && !mappings.Contains(location.MappingId))
-            {
-                problems.Add(string.Format(CultureInfo.InvariantCulture, "location {0} refers to mapping {1}, which the profile does not define", location.Id, location.MappingId));
-            }
-
             foreach (var line in location.Line)
             {
                 if (line.FunctionId == 0 || !functions.Contains(line.FunctionId))
@@ -101,7 +99,6 @@ public static class ProfileValidation
                 String(label.Key, "label.key");
                 String(label.Str, "label.str");
                 String(label.NumUnit, "label.num_unit");
-                if (label.Key == 0) problems.Add("a sample label has no key");
             }
         }
 
