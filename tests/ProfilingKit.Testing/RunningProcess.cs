@@ -43,6 +43,13 @@ public sealed class RunningProcess : IDisposable
         return line.Result ?? throw new InvalidOperationException("the process closed stdout. stderr:\n" + StandardError);
     }
 
+    /// <summary>Writes one line to the process's stdin.</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
     /// <summary>Waits until stderr, which arrives asynchronously, contains <paramref name="text"/>.</summary>
     public bool WaitForStandardError(string text, TimeSpan? timeout = null)
     {

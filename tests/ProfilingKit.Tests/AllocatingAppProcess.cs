@@ -35,6 +35,13 @@ internal sealed class AllocatingAppProcess : IDisposable
     /// <summary>Bytes of live <c>AllocatingApp.RetainedRecord[]</c> arrays the app keeps, or 0.</summary>
     public long RetainedBytes { get; }
 
+    /// <summary>GC.GetTotalMemory(true) in the app, now: the live heap as the runtime counts it.</summary>
+    public long MeasureLiveHeap()
+    {
+        _process.WriteLine("heap");
+        return long.Parse(_process.ReadLine(ReportTimeout).Substring("heap ".Length), CultureInfo.InvariantCulture);
+    }
+
     public string StandardError => _process.StandardError;
 
     public const string BurningMethod = "AllocatingApp.BusyWork.BurnCpu";

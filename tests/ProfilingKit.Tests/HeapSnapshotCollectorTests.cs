@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ProfilingKit.EventPipe;
 using ProfilingKit.Heap;
 
@@ -45,9 +46,48 @@ public class HeapSnapshotCollectorTests
         Assert.Equal("[type 0xabc]", Assert.Single(snapshot.Types).TypeName);
     }
 
-    private void Feed(int eventId, byte[] payload)
+    [Fact]
+    public void Under_server_gc_the_walking_gcs_start_may_come_last_and_the_walk_is_still_whole()
+    {
+        // Stream order is per-thread buffer order: the GC thread that logged GCStart flushed after the one that walked.
+        FeedAt(ClrEvents.GCBulkNodeEventId, HeapEventPayloads.Nodes(0, (RecordArray, 65_560)), timestamp: 30, thread: 2);
+        FeedAt(ClrEvents.GCBulkNodeEventId, HeapEventPayloads.Nodes(1, (RecordArray, 65_560), (Text, 40)), timestamp: 40, thread: 2);
+        FeedAt(ClrEvents.GCEndEventId, HeapEventPayloads.Gc(count: 4, depth: 2, type: 0), timestamp: 50, thread: 2);
+        FeedAt(ClrEvents.GCStartEventId, HeapEventPayloads.Gc(count: 4, depth: 2, type: 0), timestamp: 20, thread: 3);
+        Assert.True(_collector.GcEnded.WaitOne(0)); // the session can stop: start and end are both known
+        FeedAt(ClrEvents.GCBulkNodeEventId, HeapEventPayloads.Nodes(2, (Text, 40)), timestamp: 45, thread: 4); // another thread's batch, flushed late
+        FeedAt(ClrEvents.GCBulkNodeEventId, HeapEventPayloads.Nodes(0, (Text, 40)), timestamp: 90, thread: 2); // after the walk's end
+
+        var snapshot = _collector.ToSnapshot(TimeSpan.FromMilliseconds(5));
+
+        Assert.True(snapshot.Complete);
+        Assert.Equal(0, snapshot.LostBatches);
+        Assert.Equal(4, snapshot.Objects); // two record arrays and two strings
+        Assert.Equal(2 * 65_560 + 2 * 40, snapshot.Bytes);
+    }
+
+    [Fact]
+    public void The_pause_is_from_the_suspension_before_the_walking_gc_to_the_restart_after_it_in_any_stream_order()
+    {
+        FeedAt(ClrEvents.GCRestartEEEndEventId, [], timestamp: 10 + Stopwatch.Frequency / 100, thread: 2); // 10 ms after the suspension
+        FeedAt(ClrEvents.GCEndEventId, HeapEventPayloads.Gc(count: 9, depth: 2, type: 0), timestamp: 10 + Stopwatch.Frequency / 200, thread: 2);
+        FeedAt(ClrEvents.GCSuspendEEBeginEventId, [], timestamp: 10, thread: 3);
+        FeedAt(ClrEvents.GCStartEventId, HeapEventPayloads.Gc(count: 9, depth: 2, type: 0), timestamp: 11, thread: 3);
+
+        var pause = _collector.ToSnapshot(TimeSpan.Zero).Pause;
+
+        Assert.NotNull(pause);
+        Assert.Equal(10, pause.Value.TotalMilliseconds, 0.01);
+    }
+
+    private long _clock;
+
+    /// <summary>Feeds in time order, one tick apart, on one thread: what a workstation GC's session delivers.</summary>
+    private void Feed(int eventId, byte[] payload) => FeedAt(eventId, payload, ++_clock, thread: 1);
+
+    private void FeedAt(int eventId, byte[] payload, long timestamp, long thread)
     {
         var metadata = new EventMetadata(1, ClrEvents.RuntimeProvider, eventId, 0);
-        _collector.OnEvent(new TraceEventRecord(metadata, 8, threadId: 1, timestamp: 0, ReadOnlySpan<ulong>.Empty, payload));
+        _collector.OnEvent(new TraceEventRecord(metadata, 8, threadId: thread, timestamp, ReadOnlySpan<ulong>.Empty, payload));
     }
 }

@@ -9,77 +9,89 @@ namespace ProfilingKit.Heap;
 /// the GCBulkNode objects and BulkType names of the first blocking gen2 GC, as dotnet-gcdump does
 /// (dotnet/diagnostics EventPipeDotNetHeapDumper). Edges and roots are not kept: the profile is by type.
 /// </summary>
+/// <remarks>
+/// Events arrive in stream order, which is per-thread buffer order, not time order: under Server GC
+/// the walking GC's GCStart comes from one GC thread and its objects and GCEnd from another, and
+/// the GCStart can arrive after all of them. So each batch of objects is kept with its timestamp,
+/// and the walk is the batches between that GC's start and end in time, whatever order they came in.
+/// </remarks>
 internal sealed class HeapSnapshotCollector : INetTraceHandler
 {
-    private readonly Dictionary<ulong, Totals> _byType = new();
+    private readonly List<Batch> _batches = new();
+    private readonly Dictionary<int, long> _gcEnds = new();
+    private readonly List<long> _suspendBegins = new();
+    private readonly List<long> _restartEnds = new();
     private readonly HeapTypeNames _names;
     private readonly ManualResetEventSlim _gcEnded = new();
-    private readonly Action<ulong, long> _addObject;
     private readonly HeapSnapshotEvents.BulkTypeVisitor _addType;
     private int _gcNumber;
-    private long _lastSuspendBegin;
-    private long _pauseBegin;
-    private long _pauseEnd;
-    private int _nextIndex;
-    private int _lostBatches;
+    private long _gcStart;
+    private long _gcEnd;
 
     public HeapSnapshotCollector(HeapTypeNames names)
     {
         _names = names;
-        _addObject = AddObject;
         _addType = names.Add;
     }
 
-    /// <summary>Set once the walking GC has ended (its objects are all in the stream before its end).</summary>
+    /// <summary>Set once the walking GC's start and end have both been seen (its objects are all in the stream before its end).</summary>
     public WaitHandle GcEnded => _gcEnded.WaitHandle;
 
     public void OnEvent(in TraceEventRecord record)
     {
-        var metadata = record.Metadata;
-        if (metadata.Kind == ClrEventKind.GCBulkNode)
+        switch (record.Metadata.Kind)
         {
-            if (_gcNumber != 0 && !_gcEnded.IsSet)
-            {
-                CountLostBatches(record.Payload);
-                HeapSnapshotEvents.ReadBulkNodes(record.Payload, record.PointerSize, _addObject);
-            }
-        }
-        else if (metadata.Kind == ClrEventKind.BulkType)
-        {
-            HeapSnapshotEvents.ReadBulkTypes(record.Payload, _addType);
-        }
-        else if (metadata.Kind == ClrEventKind.GCSuspendEEBegin)
-        {
-            _lastSuspendBegin = record.Timestamp;
-        }
-        else if (metadata.Kind == ClrEventKind.GCStart)
-        {
-            if (_gcNumber == 0
-                && HeapSnapshotEvents.TryReadGc(record.Payload, out var count, out var depth, out var type)
-                && depth == 2 && type != HeapSnapshotEvents.BackgroundGcType)
-            {
-                _gcNumber = count;
-                _pauseBegin = _lastSuspendBegin;
-            }
-        }
-        else if (metadata.Kind == ClrEventKind.GCEnd)
-        {
-            if (_gcNumber != 0 && HeapSnapshotEvents.TryReadGc(record.Payload, out var count, out _, out _) && count == _gcNumber)
-            {
-                _gcEnded.Set();
-            }
-        }
-        else if (metadata.Kind == ClrEventKind.GCRestartEEEnd)
-        {
-            if (_gcEnded.IsSet && _pauseEnd == 0) _pauseEnd = record.Timestamp;
+            case ClrEventKind.GCBulkNode:
+                AddBatch(record);
+                break;
+            case ClrEventKind.BulkType:
+                HeapSnapshotEvents.ReadBulkTypes(record.Payload, _addType);
+                break;
+            case ClrEventKind.GCSuspendEEBegin:
+                _suspendBegins.Add(record.Timestamp);
+                break;
+            case ClrEventKind.GCRestartEEEnd:
+                _restartEnds.Add(record.Timestamp);
+                break;
+            case ClrEventKind.GCStart:
+                if (_gcNumber == 0
+                    && HeapSnapshotEvents.TryReadGc(record.Payload, out var count, out var depth, out var type)
+                    && depth == 2 && type != HeapSnapshotEvents.BackgroundGcType)
+                {
+                    _gcNumber = count;
+                    _gcStart = record.Timestamp;
+                    if (_gcEnds.TryGetValue(count, out var end)) EndWalk(end);
+                }
+
+                break;
+            case ClrEventKind.GCEnd:
+                if (HeapSnapshotEvents.TryReadGc(record.Payload, out var ended, out _, out _))
+                {
+                    _gcEnds[ended] = record.Timestamp;
+                    if (ended == _gcNumber) EndWalk(record.Timestamp);
+                }
+
+                break;
         }
     }
 
     /// <summary>The totals by type; call after the session has stopped and the reader has drained it.</summary>
     public HeapSnapshot ToSnapshot(TimeSpan elapsed)
     {
+        var byType = new Dictionary<ulong, (long Objects, long Bytes)>();
+        var indexes = new HashSet<int>();
+        foreach (var batch in _batches.Where(InWalk))
+        {
+            indexes.Add(batch.Index);
+            foreach (var (typeId, objects, bytes) in batch.Totals)
+            {
+                ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(byType, typeId, out _);
+                totals = (totals.Objects + objects, totals.Bytes + bytes);
+            }
+        }
+
         var types = new Dictionary<string, (long Objects, long Bytes)>(StringComparer.Ordinal);
-        foreach (var (typeId, totals) in _byType)
+        foreach (var (typeId, totals) in byType)
         {
             var name = _names.NameOf(typeId);
             types.TryGetValue(name, out var sum);
@@ -87,31 +99,48 @@ internal sealed class HeapSnapshotCollector : INetTraceHandler
         }
 
         var list = types.Select(t => new HeapTypeTotal(t.Key, t.Value.Objects, t.Value.Bytes)).OrderByDescending(t => t.Bytes).ToList();
-        TimeSpan? pause = _pauseBegin != 0 && _pauseEnd > _pauseBegin
-            ? TimeSpan.FromSeconds((double)(_pauseEnd - _pauseBegin) / Stopwatch.Frequency)
-            : null;
-        return new HeapSnapshot(list, pause, elapsed, _gcEnded.IsSet, _lostBatches);
+
+        // EventPipe drops events when its buffer is full; the walk numbers its batches, so gaps show it.
+        var lost = indexes.Count == 0 ? 0 : indexes.Max() + 1 - indexes.Count;
+        return new HeapSnapshot(list, Pause(), elapsed, _gcEnded.IsSet, lost);
     }
 
-    /// <summary>EventPipe drops events when its buffer is full; the walk numbers its batches, so gaps show it.</summary>
-    private void CountLostBatches(ReadOnlySpan<byte> payload)
+    private void AddBatch(in TraceEventRecord record)
     {
-        if (!HeapSnapshotEvents.TryReadBulkIndex(payload, out var index)) return;
+        if (_gcEnded.IsSet && record.Timestamp > _gcEnd) return; // a later walk's, if any: not this snapshot's
 
-        if (index > _nextIndex) _lostBatches += index - _nextIndex;
-        _nextIndex = index + 1;
+        HeapSnapshotEvents.TryReadBulkIndex(record.Payload, out var index);
+        var totals = new Dictionary<ulong, (long Objects, long Bytes)>();
+        HeapSnapshotEvents.ReadBulkNodes(record.Payload, record.PointerSize, (typeId, size) =>
+        {
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(totals, typeId, out _);
+            entry = (entry.Objects + 1, entry.Bytes + size);
+        });
+        _batches.Add(new Batch(record.Timestamp, index, totals.Select(t => (t.Key, t.Value.Objects, t.Value.Bytes)).ToArray()));
     }
 
-    private void AddObject(ulong typeId, long size)
+    private void EndWalk(long endTimestamp)
     {
-        ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(_byType, typeId, out _);
-        totals.Objects++;
-        totals.Bytes += size;
+        _gcEnd = endTimestamp;
+        _gcEnded.Set();
     }
 
-    private struct Totals
+    /// <summary>A batch belongs to the walk when it lies between the walking GC's start and end (a bound not seen yet is open).</summary>
+    private bool InWalk(Batch batch) =>
+        _gcNumber != 0 && batch.Timestamp >= _gcStart && (!_gcEnded.IsSet || batch.Timestamp <= _gcEnd);
+
+    /// <summary>From the last SuspendEEBegin before the walking GC's start to the first RestartEEEnd after its end.</summary>
+    private TimeSpan? Pause()
     {
-        public long Objects;
-        public long Bytes;
+        if (!_gcEnded.IsSet) return null;
+
+        var begins = _suspendBegins.Where(t => t <= _gcStart).ToList();
+        var ends = _restartEnds.Where(t => t >= _gcEnd).ToList();
+        if (begins.Count == 0 || ends.Count == 0) return null;
+
+        return TimeSpan.FromSeconds((double)(ends.Min() - begins.Max()) / Stopwatch.Frequency);
     }
+
+    /// <summary>One GCBulkNode event: when it was written, its place in the walk, and its objects by type.</summary>
+    private sealed record Batch(long Timestamp, int Index, (ulong TypeId, long Objects, long Bytes)[] Totals);
 }

@@ -8,7 +8,8 @@ namespace AllocatingApp;
 /// Usage: AllocatingApp ADDRESS MEGABYTES [busy] [retain=MEGABYTES] [inlined=MEGABYTES]. Prints
 /// "listening URL" (or "not listening"), then, after inlined= has had InlinedAllocations.Run allocate
 /// that much, "allocated N" with the bytes KnownAllocations.Run's thread allocated, then,
-/// with retain=, "retained N" with the bytes of the live RetainedRecord arrays it keeps; then serves
+/// with retain=, "retained N" with the bytes of the live RetainedRecord arrays it keeps and "heap N"
+/// with GC.GetTotalMemory(true) after that; then serves
 /// until stdin closes. With "busy" it then keeps three threads at known work: one burning CPU, one
 /// allocating, one asleep.
 /// </summary>
@@ -37,7 +38,12 @@ public static class Program
 
         if (args.Skip(2).Contains("busy")) BusyWork.Start();
 
-        Console.In.ReadToEnd();
+        // Each "heap" line on stdin is answered with GC.GetTotalMemory(true): the live heap as the runtime counts it, now.
+        while (Console.In.ReadLine() is { } command)
+        {
+            if (command == "heap") Console.WriteLine($"heap {GC.GetTotalMemory(forceFullCollection: true).ToString(CultureInfo.InvariantCulture)}");
+        }
+
         return 0;
     }
 }
