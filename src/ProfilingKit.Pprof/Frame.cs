@@ -8,6 +8,7 @@ public readonly struct Frame : IEquatable<Frame>
 {
     private static readonly Frame[] NoInlinedFrames = [];
     private readonly Frame[]? _inlinedFrames;
+    private readonly string? _systemName;
 
     /// <summary>Creates a frame.</summary>
     /// <param name="functionName">The name pprof shows, such as <c>MyApp.Worker.Run</c>.</param>
@@ -19,6 +20,16 @@ public readonly struct Frame : IEquatable<Frame>
         FileName = fileName;
         Line = line;
         _inlinedFrames = null;
+        _systemName = null;
+    }
+
+    private Frame(Frame frame, string? systemName, Frame[]? inlinedFrames)
+    {
+        FunctionName = frame.FunctionName;
+        FileName = frame.FileName;
+        Line = frame.Line;
+        _systemName = systemName;
+        _inlinedFrames = inlinedFrames;
     }
 
     /// <summary>Creates a frame whose code at this point runs methods the compiler inlined into it.</summary>
@@ -30,11 +41,23 @@ public readonly struct Frame : IEquatable<Frame>
         : this(functionName, fileName, line)
     {
         if (inlinedFrames is null) throw new ArgumentNullException(nameof(inlinedFrames));
-        _inlinedFrames = inlinedFrames.Count == 0 ? null : inlinedFrames.Select(frame => new Frame(frame.FunctionName, frame.FileName, frame.Line)).ToArray();
+        _inlinedFrames = inlinedFrames.Count == 0 ? null : inlinedFrames.Select(frame => new Frame(frame, frame._systemName, null)).ToArray();
     }
 
     /// <summary>The function name.</summary>
     public string FunctionName { get; }
+
+    /// <summary>
+    /// The function's name as the system knows it (profile.proto's system_name); the function name
+    /// unless one was given with <see cref="WithSystemName"/>. pprof leaves a function's displayed
+    /// name alone when the two differ, and otherwise "demangles" names that look like C++ to it,
+    /// which cuts <c>Worker+&lt;ExecuteAsync&gt;d__2</c> down to <c>Worker+d__2</c>.
+    /// </summary>
+    public string SystemName => _systemName ?? FunctionName;
+
+    /// <summary>The same frame with <paramref name="systemName"/> as its <see cref="SystemName"/>.</summary>
+    public Frame WithSystemName(string systemName) =>
+        new(this, systemName ?? throw new ArgumentNullException(nameof(systemName)), _inlinedFrames);
 
     /// <summary>The source file, or <c>null</c>.</summary>
     public string? FileName { get; }
@@ -47,7 +70,7 @@ public readonly struct Frame : IEquatable<Frame>
 
     /// <inheritdoc />
     public bool Equals(Frame other) =>
-        FunctionName == other.FunctionName && FileName == other.FileName && Line == other.Line && InlinedFramesEqual(other);
+        FunctionName == other.FunctionName && SystemName == other.SystemName && FileName == other.FileName && Line == other.Line && InlinedFramesEqual(other);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is Frame other && Equals(other);

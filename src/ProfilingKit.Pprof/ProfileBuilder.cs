@@ -141,34 +141,47 @@ public sealed class ProfileBuilder
         var location = new Location { Id = id, MappingId = _mapping.Id };
         foreach (var inlined in frame.InlinedFrames)
         {
-            location.Line.Add(new Line { FunctionId = FunctionFor(inlined.FunctionName, inlined.FileName), Line_ = inlined.Line });
+            location.Line.Add(new Line { FunctionId = FunctionFor(inlined), Line_ = inlined.Line });
             _mapping.HasInlineFrames = true;
         }
 
         // The last Line is the function the others were inlined into (profile.proto).
-        location.Line.Add(new Line { FunctionId = FunctionFor(frame.FunctionName, frame.FileName), Line_ = frame.Line });
+        location.Line.Add(new Line { FunctionId = FunctionFor(frame), Line_ = frame.Line });
         _profile.Location.Add(location);
         _locations.Add(frame, id);
         return id;
     }
 
-    private ulong FunctionFor(string name, string? fileName)
+    private ulong FunctionFor(Frame frame)
     {
-        var key = new FunctionKey(name, fileName);
+        var key = new FunctionKey(frame.FunctionName, frame.SystemName, frame.FileName);
         if (_functions.TryGetValue(key, out var id)) return id;
 
         id = (ulong)_profile.Function.Count + 1;
-        var nameIndex = Intern(name);
         _profile.Function.Add(new Function
         {
             Id = id,
-            Name = nameIndex,
-            SystemName = nameIndex,
-            Filename = fileName is null ? 0 : Intern(fileName),
+            Name = Intern(frame.FunctionName),
+            SystemName = Intern(KeepsItsName(frame.FunctionName) ? frame.FunctionName : frame.SystemName),
+            Filename = frame.FileName is null ? 0 : Intern(frame.FileName),
         });
         _functions.Add(key, id);
         return id;
     }
+
+    /// <summary>
+    /// Whether pprof shows <paramref name="name"/> as it is when system_name equals it. pprof
+    /// "demangles" local profiles: a function whose two names are equal and that looks like C++ to it
+    /// (<c>&lt;</c>, <c>&gt;</c>, <c>[</c>, <c>]</c> or <c>::</c>, but not <c>.&lt;</c>) loses everything
+    /// between matching <c>&lt;&gt;</c> and <c>()</c> (google/pprof internal/symbolizer,
+    /// demangleFunctionNames): <c>Worker+&lt;ExecuteAsync&gt;d__2.MoveNext</c> shows as
+    /// <c>Worker+d__2.MoveNext</c>. Such names get the frame's own system name, which pprof then
+    /// leaves alone; every other function keeps system_name equal to its name, as Go's profiles do.
+    /// </summary>
+    private static bool KeepsItsName(string name) =>
+        !(name.IndexOfAny(['<', '(']) >= 0
+          && !name.Contains(".<")
+          && (name.IndexOfAny(['<', '>', '[', ']']) >= 0 || name.Contains("::")));
 
     private Proto.ValueType ToProto(ValueTypeName type) => new() { Type = Intern(type.Type), Unit = Intern(type.Unit) };
 
@@ -177,20 +190,23 @@ public sealed class ProfileBuilder
 
     private readonly struct FunctionKey : IEquatable<FunctionKey>
     {
-        public FunctionKey(string name, string? fileName)
+        public FunctionKey(string name, string systemName, string? fileName)
         {
             Name = name;
+            SystemName = systemName;
             FileName = fileName;
         }
 
         public string Name { get; }
 
+        public string SystemName { get; }
+
         public string? FileName { get; }
 
-        public bool Equals(FunctionKey other) => Name == other.Name && FileName == other.FileName;
+        public bool Equals(FunctionKey other) => Name == other.Name && SystemName == other.SystemName && FileName == other.FileName;
 
         public override bool Equals(object? obj) => obj is FunctionKey other && Equals(other);
 
-        public override int GetHashCode() => Name.GetHashCode() * 31 + (FileName?.GetHashCode() ?? 0);
+        public override int GetHashCode() => (Name.GetHashCode() * 31 + SystemName.GetHashCode()) * 31 + (FileName?.GetHashCode() ?? 0);
     }
 }

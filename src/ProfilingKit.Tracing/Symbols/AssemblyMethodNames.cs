@@ -13,7 +13,7 @@ internal sealed class AssemblyMethodNames : IDisposable
 {
     private readonly PEReader _pe;
     private readonly MetadataReader _reader;
-    private readonly Dictionary<uint, string?> _names = new();
+    private readonly Dictionary<uint, (string Name, string SystemName)?> _names = new();
 
     private AssemblyMethodNames(PEReader pe)
     {
@@ -44,8 +44,11 @@ internal sealed class AssemblyMethodNames : IDisposable
         }
     }
 
-    /// <summary>The name of the method definition <paramref name="methodToken"/>, or null when the token names none.</summary>
-    public string? NameOf(uint methodToken)
+    /// <summary>
+    /// The name of the method definition <paramref name="methodToken"/> (<c>Type.Method</c>) with its
+    /// runtime form (<c>Type::Method</c>), or null when the token names none.
+    /// </summary>
+    public (string Name, string SystemName)? NameOf(uint methodToken)
     {
         if (_names.TryGetValue(methodToken, out var name)) return name;
 
@@ -56,7 +59,9 @@ internal sealed class AssemblyMethodNames : IDisposable
             try
             {
                 var method = _reader.GetMethodDefinition(MetadataTokens.MethodDefinitionHandle(row));
-                name = TypeName(method.GetDeclaringType()) + "." + _reader.GetString(method.Name);
+                var type = TypeName(method.GetDeclaringType());
+                var methodName = _reader.GetString(method.Name);
+                name = (type + "." + methodName, type + "::" + methodName);
             }
             catch (BadImageFormatException)
             {

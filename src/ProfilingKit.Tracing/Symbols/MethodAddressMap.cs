@@ -24,8 +24,7 @@ internal sealed class MethodAddressMap
     {
         if (size == 0) return;
 
-        var fullName = FullName(typeName, methodName);
-        var range = new MethodCode(start, start + size, fullName, identity);
+        var range = new MethodCode(start, start + size, Interned(typeName, ".", methodName), identity, Interned(typeName, "::", methodName));
         lock (_gate)
         {
             var index = FindIndex(start);
@@ -87,10 +86,10 @@ internal sealed class MethodAddressMap
         return found;
     }
 
-    private string FullName(ReadOnlySpan<char> typeName, ReadOnlySpan<char> methodName)
+    /// <summary><c>Type.Method</c> (the name pprof shows) or <c>Type::Method</c> (the runtime's own form, pprof's system name), interned: tiering and rundown report the same method many times.</summary>
+    private string Interned(ReadOnlySpan<char> typeName, string separator, ReadOnlySpan<char> methodName)
     {
-        // Interned: tiering and rundown report the same method many times.
-        var name = typeName.IsEmpty ? methodName.ToString() : string.Concat(typeName, ".", methodName);
+        var name = typeName.IsEmpty ? methodName.ToString() : string.Concat(typeName, separator, methodName);
         lock (_gate)
         {
             if (_names.TryGetValue(name, out var existing)) return existing;

@@ -2,5 +2,8 @@ using ProfilingKit.EventPipe;
 
 namespace ProfilingKit.Symbols;
 
-/// <summary>One body of native code of a managed method: [Start, End), its name, and whose code it is.</summary>
-internal readonly record struct MethodCode(ulong Start, ulong End, string Name, MethodIdentity Identity);
+/// <summary>
+/// One body of native code of a managed method: [Start, End), its name (<c>Namespace.Type.Method</c>),
+/// whose code it is, and its name as the runtime reports it (<c>Namespace.Type::Method</c>), or null.
+/// </summary>
+internal readonly record struct MethodCode(ulong Start, ulong End, string Name, MethodIdentity Identity, string? SystemName = null);

@@ -131,19 +131,14 @@ internal sealed class SourceLineMap : IDisposable
             foreach (var call in _calls)
             {
                 if (!_inlinees.TryGetValue(call.MethodId, out var inlinee) || !_modules.TryGetValue(inlinee.ModuleId, out var module)) continue;
-                var name = AssemblyOf(module)?.NameOf(inlinee.Token);
-                if (name is null) continue;
+                if (AssemblyOf(module)?.NameOf(inlinee.Token) is not { } names) continue;
 
+                var (name, systemName) = names;
                 var pdb = PdbOf(module);
-                if (pdb is not null && pdb.TryGetLine(inlinee.Token, Math.Max(call.ILOffset, 0), out var file, out var line))
-                {
-                    // Without a trustworthy IL offset the file is known but the line is not.
-                    frames.Add(new Frame(name, file, call.ILOffset < 0 ? 0 : line));
-                }
-                else
-                {
-                    frames.Add(new Frame(name));
-                }
+                var frame = pdb is not null && pdb.TryGetLine(inlinee.Token, Math.Max(call.ILOffset, 0), out var file, out var line)
+                    ? new Frame(name, file, call.ILOffset < 0 ? 0 : line) // without a trustworthy IL offset the file is known but the line is not
+                    : new Frame(name);
+                frames.Add(frame.WithSystemName(systemName));
             }
 
             return frames;

@@ -59,11 +59,14 @@ internal sealed class StackSymbolizer
     /// <summary>The frame of the code at <paramref name="at"/>, with the calls the JIT inlined there where the runtime reported them.</summary>
     private Frame FrameAt(in MethodCode code, ulong at)
     {
-        if (_lines is null) return new Frame(code.Name);
+        var frame = new Frame(code.Name);
+        if (_lines is not null)
+        {
+            var hasLine = _lines.TryResolve(code, at, out var file, out var line);
+            frame = new Frame(code.Name, hasLine ? file : null, hasLine ? line : 0, _lines.InlinedFramesAt(code, at));
+        }
 
-        var hasLine = _lines.TryResolve(code, at, out var file, out var line);
-        var inlined = _lines.InlinedFramesAt(code, at);
-        return hasLine ? new Frame(code.Name, file, line, inlined) : new Frame(code.Name, null, 0, inlined);
+        return code.SystemName is { } systemName ? frame.WithSystemName(systemName) : frame;
     }
 
     /// <summary>
