@@ -15,6 +15,9 @@ public static class DebugPprof
     /// <summary>The environment variable that overrides the address at run time; <c>off</c> disables the endpoint.</summary>
     public const string AddressVariable = "PROFILINGKIT_PPROF_ADDRESS";
 
+    /// <summary>The environment variable that says whether the standalone listener starts (<see cref="DebugPprofOptions.Listen"/>).</summary>
+    public const string ListenVariable = "PROFILINGKIT_PPROF_LISTEN";
+
     private static readonly object Gate = new();
     private static RuntimeProfiler? _profiler;
     private static HttpListenerHost? _endpoint;
@@ -45,7 +48,7 @@ public static class DebugPprof
     /// bad address, a busy port or a disabled diagnostic port is reported in one line on stderr and
     /// the app runs on. The environment variables named on each option win over it.
     /// </summary>
-    /// <returns>True if the endpoint listens (now or from an earlier call).</returns>
+    /// <returns>True if sampling runs (now or from an earlier call): the endpoint listens, or <see cref="DebugPprofOptions.Listen"/> is off.</returns>
     public static bool Start(DebugPprofOptions options)
     {
         try
@@ -84,6 +87,25 @@ public static class DebugPprof
         }
     }
 
+    /// <summary>
+    /// Sends ProfilingKit's log lines to <paramref name="logger"/> instead of stderr (null: back to
+    /// stderr). The generated <c>MapDebugPprof()</c> points it at the app's ILogger.
+    /// </summary>
+    public static void SetLogger(Action<DebugPprofLogLevel, string>? logger) => ProfilingKitLog.SetSink(logger);
+
+    /// <summary>
+    /// A handler that serves the profiles of this process through a host of the app's own, such as the
+    /// ASP.NET Core endpoint <c>app.MapDebugPprof()</c> maps: the same paths, parameters, errors and
+    /// bytes as the standalone listener. It serves while sampling runs (<see cref="Start(DebugPprofOptions)"/>,
+    /// which <c>EnableDebugPprof</c> calls at start-up) and answers 503 otherwise.
+    /// </summary>
+    /// <param name="options">The request limits and <c>cmdline</c> switch of this handler; the environment variables still win. Its address and token are not used: the host decides who may ask.</param>
+    public static DebugPprofHandler CreateHandler(DebugPprofOptions? options = null) =>
+        new(PprofEndpointSettings.Resolve(options ?? new DebugPprofOptions()) with { Token = null }, () =>
+        {
+            lock (Gate) return _profiler;
+        });
+
     private static bool StartCore(DebugPprofOptions options)
     {
         GcTrace.StartFromEnvironment();
@@ -105,25 +127,36 @@ public static class DebugPprof
             return false;
         }
 
+        var listen = Listens(options);
         lock (Gate)
         {
-            if (_endpoint is not null) return true;
+            if (_profiler is not null) return true;
 
             var threads = new ProfilerThreads();
             var profiler = new RuntimeProfiler(threads);
-            try
+            if (listen)
             {
-                _endpoint = HttpListenerHost.Start(address, PprofDispatcher.For(profiler, PprofEndpointSettings.Resolve(options)), threads);
-            }
-            catch (HttpListenerException e)
-            {
-                ProfilingKitLog.Error($"cannot listen on {address}: {e.Message}. Set {AddressVariable} to another host:port (or off). The app runs on without the pprof endpoint.");
-                return false;
+                try
+                {
+                    _endpoint = HttpListenerHost.Start(address, PprofDispatcher.For(profiler, PprofEndpointSettings.Resolve(options)), threads);
+                }
+                catch (HttpListenerException e)
+                {
+                    ProfilingKitLog.Error($"cannot listen on {address}: {e.Message}. Set {AddressVariable} to another host:port (or off). The app runs on without the pprof endpoint.");
+                    return false;
+                }
+
+                _address = address;
             }
 
             _profiler = profiler;
-            _address = address;
             profiler.StartInBackground();
+        }
+
+        if (!listen)
+        {
+            ProfilingKitLog.Info($"sampling; no listener of its own ({ListenVariable}, DebugPprofListener): profiles are served where the app maps them (MapDebugPprof)");
+            return true;
         }
 
         if (!address.IsLoopback)
@@ -133,5 +166,17 @@ public static class DebugPprof
 
         ProfilingKitLog.Info($"serving profiles at {address.ProfilesUrl}");
         return true;
+    }
+
+    /// <summary><see cref="DebugPprofOptions.Listen"/>, unless <see cref="ListenVariable"/> says otherwise.</summary>
+    private static bool Listens(DebugPprofOptions options)
+    {
+        var text = Environment.GetEnvironmentVariable(ListenVariable)?.Trim();
+        if (string.IsNullOrEmpty(text)) return options.Listen;
+        if (text is "1" || text.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
+        if (text is "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
+
+        ProfilingKitLog.Error($"{ListenVariable}='{text}' is neither true nor false; using {(options.Listen ? "true" : "false")}.");
+        return options.Listen;
     }
 }

@@ -34,4 +34,12 @@ public sealed class DebugPprofOptions
     /// default. Environment: <c>PROFILINGKIT_PPROF_CMDLINE=1</c>.
     /// </summary>
     public bool ExposeCommandLine { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="DebugPprof.Start(DebugPprofOptions)"/> also starts the standalone listener at
+    /// <see cref="Address"/>; true by default. An ASP.NET Core app that serves the profiles on its own
+    /// port with <c>app.MapDebugPprof()</c> can turn it off (MSBuild: <c>DebugPprofListener=false</c>):
+    /// sampling still starts at start-up. Environment: <c>PROFILINGKIT_PPROF_LISTEN</c> (<c>0</c> or <c>false</c>, <c>1</c> or <c>true</c>).
+    /// </summary>
+    public bool Listen { get; set; } = true;
 }

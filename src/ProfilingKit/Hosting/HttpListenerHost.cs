@@ -69,7 +69,7 @@ internal sealed class HttpListenerHost : IDisposable
     }
 
     private static PprofRequest RequestOf(HttpListenerRequest request) =>
-        new(request.HttpMethod, request.Url?.AbsolutePath ?? "/", (request.Url?.Query ?? string.Empty).TrimStart('?'), name => request.Headers[name], request.HasEntityBody ? request.InputStream : null);
+        new(request.HttpMethod, pathBase: "", request.Url?.AbsolutePath ?? "/", (request.Url?.Query ?? string.Empty).TrimStart('?'), name => request.Headers[name], request.HasEntityBody ? request.InputStream : null);
 
     /// <summary>Writes <paramref name="reply"/> and always closes the response; nothing it throws leaves this method.</summary>
     private static void Respond(HttpListenerContext context, PprofReply reply)

@@ -102,12 +102,18 @@ internal sealed class PprofDispatcher : IDisposable
                 new KeyValuePair<string, string>("WWW-Authenticate", "Basic realm=\"ProfilingKit pprof\", charset=\"UTF-8\""));
         }
 
-        var path = request.Path;
-        if (path == BasePath) return PprofReply.Redirect(Prefix);
-        if (!path.StartsWith(Prefix, StringComparison.Ordinal)) throw new PprofRequestException(HttpStatusCode.NotFound, "404 page not found");
+        // Mounted where the host says (MapDebugPprof), or at Go's /debug/pprof.
+        var (mount, path) = request.PathBase.Length > 0 ? (request.PathBase, request.Path) : (BasePath, request.Path);
+        if (request.PathBase.Length == 0)
+        {
+            if (path != BasePath && !path.StartsWith(Prefix, StringComparison.Ordinal)) throw new PprofRequestException(HttpStatusCode.NotFound, "404 page not found");
+            path = path.Substring(BasePath.Length);
+        }
 
-        var name = path.Substring(Prefix.Length);
-        if (name.Length == 0) return PprofReply.Text(PprofIndexPage.Render(Routes), "text/html; charset=utf-8");
+        if (path.Length == 0) return PprofReply.Redirect(mount + "/");
+        if (path == "/") return PprofReply.Text(PprofIndexPage.Render(Routes), "text/html; charset=utf-8");
+
+        var name = path.Substring(1);
         if (!_routes.TryGetValue(name, out var route)) throw new PprofRequestException(HttpStatusCode.NotFound, "Unknown profile");
 
         return route.Handle(request, cancel);

@@ -51,6 +51,21 @@ public class PprofDispatcherTests
         Assert.Contains(new KeyValuePair<string, string>("Location", "/debug/pprof/"), reply.Headers);
     }
 
+    [Theory]
+    [InlineData("", 301, null)]
+    [InlineData("/", 200, "text/html; charset=utf-8")]
+    [InlineData("/echo", 200, "text/plain")]
+    [InlineData("/nothing", 404, "text/plain; charset=utf-8")]
+    public void A_host_that_mounts_the_profiles_elsewhere_gets_the_same_answers_below_its_mount(string path, int status, string? contentType)
+    {
+        using var dispatcher = Dispatcher(token: null, Route("echo", Ok));
+
+        using var reply = dispatcher.Serve(new PprofRequest("GET", "/admin/pprof", path, "", _ => null, null));
+
+        Assert.Equal((status, contentType), ((int)reply.Status, reply.ContentType));
+        if (status == 301) Assert.Contains(new KeyValuePair<string, string>("Location", "/admin/pprof/"), reply.Headers);
+    }
+
     [Fact]
     public void The_index_lists_every_route_in_name_order_with_its_live_count()
     {
@@ -127,7 +142,7 @@ public class PprofDispatcherTests
         }));
         using var abort = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
-        using var reply = dispatcher.Serve(new PprofRequest("GET", "/debug/pprof/wait", "", _ => null, null, abort.Token));
+        using var reply = dispatcher.Serve(new PprofRequest("GET", "", "/debug/pprof/wait", "", _ => null, null, abort.Token));
 
         Assert.Equal("cancelled", Encoding.UTF8.GetString(reply.Body));
     }
@@ -175,7 +190,7 @@ public class PprofDispatcherTests
     private static PprofReply Ok(PprofRequest request, CancellationToken cancel) => PprofReply.Text("ok", "text/plain");
 
     private static PprofRequest Get(string path, string query = "", string? authorization = null) =>
-        new("GET", path, query, name => name == "Authorization" ? authorization : null, null);
+        new("GET", "", path, query, name => name == "Authorization" ? authorization : null, null);
 
     private sealed class Resource : IDisposable
     {
