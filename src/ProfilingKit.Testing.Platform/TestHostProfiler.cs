@@ -53,20 +53,23 @@ internal sealed class TestHostProfiler : ITestHostEnvironmentVariableProvider, I
 
     public Task<ValidationResult> ValidateTestHostEnvironmentVariablesAsync(IReadOnlyEnvironmentVariables environmentVariables) => ValidationResult.ValidTask;
 
-    /// <summary>Removes the traces of earlier runs, so the one converted afterwards is this run's.</summary>
+    /// <summary>
+    /// Removes the traces of earlier runs, so the one converted afterwards is this run's. A folder that
+    /// cannot be made or cleaned fails nothing here: the conversion then says what is missing (PKB001).
+    /// </summary>
     public Task BeforeTestHostProcessStartAsync(CancellationToken cancellationToken)
     {
-        var directory = Directory.CreateDirectory(_settings.TraceDirectory);
-        foreach (var trace in directory.EnumerateFiles("*.nettrace"))
+        try
         {
-            try
+            var directory = Directory.CreateDirectory(_settings.TraceDirectory);
+            foreach (var trace in directory.EnumerateFiles("*.nettrace"))
             {
                 trace.Delete();
             }
-            catch (IOException)
-            {
-                // Still open elsewhere: the newest trace is converted, and this run's is newer.
-            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A trace still open elsewhere stays; this run's is newer, and the newest is converted.
         }
 
         return Task.CompletedTask;

@@ -39,6 +39,16 @@ public sealed class TestHostProfilerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_trace_folder_that_cannot_be_made_fails_nothing_before_the_host_starts()
+    {
+        File.WriteAllText(Path.Combine(_directory, "obj"), "a file where the folder would be");
+
+        await Profiler().BeforeTestHostProcessStartAsync(CancellationToken.None);
+
+        Assert.False(Directory.Exists(TraceDirectory));
+    }
+
+    [Fact]
     public async Task No_trace_after_the_host_exits_is_a_PKB001_warning_on_the_platforms_output_and_no_artifact()
     {
         var profiler = Profiler();
