@@ -28,6 +28,11 @@ public class PackageTests : IClassFixture<FreshApps>
         Assert.Contains("build/ProfilingKit.props", entries);
         Assert.Contains("buildTransitive/ProfilingKit.props", entries);
         Assert.Contains("build/ProfilingKit.targets", entries);
+        // Test profiles are for projects that reference the package themselves: no targets in buildTransitive/.
+        Assert.DoesNotContain("buildTransitive/ProfilingKit.targets", entries);
+        // The testing-platform extension, outside lib/: only profiled Microsoft.Testing.Platform projects reference it.
+        Assert.Contains("testing-platform/net10.0/ProfilingKit.Testing.Platform.dll", entries);
+        Assert.DoesNotContain("lib/net10.0/ProfilingKit.Testing.Platform.dll", entries);
         Assert.Contains("buildMultiTargeting/ProfilingKit.targets", entries);
         // The MSBuild task with its .deps.json and private dependencies; MSBuild's own assemblies come from MSBuild.
         Assert.Contains("tasks/net10.0/ProfilingKit.Build.dll", entries);

@@ -1,20 +1,19 @@
 namespace ProfilingKit.EndToEnd.Tests;
 
 /// <summary>
-/// The package packed once and two fresh test projects that use it with EnableDebugPprof: an xunit
-/// project on VSTest (run green, then red) and an xunit.v3 project on Microsoft.Testing.Platform
-/// (run, then converted with ProfilingKitConvert). Each test allocates a known amount in a known method.
+/// The package packed once and a fresh xunit test project on VSTest that uses it with EnableDebugPprof,
+/// run green, then red. Each test allocates a known amount in a known method
+/// (<see cref="TestingPlatformProjects"/> does the same on Microsoft.Testing.Platform).
 /// </summary>
 public sealed class ProfiledTestProjects
 {
     public const string VSTestProject = "ProfiledTests";
-    public const string MtpProject = "ProfiledMtpTests";
     public const string KnownMethodName = "Allocator.AllocateKnown";
 
     /// <summary>100,000 arrays of 1,000 bytes, each 1,024 bytes with its header on 64-bit.</summary>
     public const long KnownBytes = 100_000L * 1_024;
 
-    private const string AllocatorSource = """
+    public const string AllocatorSource = """
         using System.Runtime.CompilerServices;
 
         namespace NAMESPACE;
@@ -34,7 +33,8 @@ public sealed class ProfiledTestProjects
         }
         """;
 
-    private const string TestsSource = """
+    /// <summary>xunit tests (xunit 2 and xunit.v3 alike): Green allocates the known amount, Red allocates it and fails.</summary>
+    public const string TestsSource = """
         namespace NAMESPACE;
 
         public class Green
@@ -83,30 +83,6 @@ public sealed class ProfiledTestProjects
         GreenProfile = CopyProfile(VSTestDirectory, VSTestProject, "green");
         (RedExitCode, RedOutput) = CommandLine.DotnetWithExitCode(VSTestDirectory, Package.CommandEnvironment, "test", "--no-build", "--filter", "FullyQualifiedName~Red");
         RedProfile = CopyProfile(VSTestDirectory, VSTestProject, "red");
-
-        MtpDirectory = Package.CreateProject(MtpProject, new Dictionary<string, string>
-        {
-            ["global.json"] = """{ "test": { "runner": "Microsoft.Testing.Platform" } }""",
-            [MtpProject + ".csproj"] = $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <OutputType>Exe</OutputType>
-                    <Nullable>enable</Nullable>
-                    <EnableDebugPprof>true</EnableDebugPprof>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="xunit.v3.mtp-v2" Version="4.0.2" />
-                    <PackageReference Include="ProfilingKit" Version="{Package.Version}" />
-                  </ItemGroup>
-                </Project>
-                """,
-            ["Allocator.cs"] = AllocatorSource.Replace("NAMESPACE", MtpProject, StringComparison.Ordinal),
-            ["Tests.cs"] = TestsSource.Replace("NAMESPACE", MtpProject, StringComparison.Ordinal).Split("public class Red")[0],
-        });
-        MtpTestOutput = CommandLine.Dotnet(MtpDirectory, Package.CommandEnvironment, "test");
-        MtpConvertOutput = CommandLine.Dotnet(MtpDirectory, Package.CommandEnvironment, "msbuild", "-t:ProfilingKitConvert");
-        MtpProfile = ProfilePath(MtpDirectory, MtpProject);
     }
 
     public PackedPackage Package { get; }
@@ -126,14 +102,6 @@ public sealed class ProfiledTestProjects
     /// <summary>A copy of the profile the red run wrote, or a path that does not exist.</summary>
     public string RedProfile { get; }
 
-    public string MtpDirectory { get; }
-
-    public string MtpTestOutput { get; }
-
-    public string MtpConvertOutput { get; }
-
-    public string MtpProfile { get; }
-
     /// <summary>The default DebugPprofOutput of a project.</summary>
     public static string ProfilePath(string directory, string project) =>
         Path.Combine(directory, "TestResults", "pprof", project + ".allocs.pb.gz");
@@ -146,7 +114,7 @@ public sealed class ProfiledTestProjects
         AllocatorSource.Split('\n').Select((line, index) => (line, index)).Single(l => l.line.Contains("new byte[1_000]", StringComparison.Ordinal)).index + 1;
 
     /// <summary>Moves the run's profile and summary aside, so the next run must write its own.</summary>
-    private static string CopyProfile(string directory, string project, string run)
+    public static string CopyProfile(string directory, string project, string run)
     {
         var profile = ProfilePath(directory, project);
         var copy = Path.Combine(directory, $"{run}.allocs.pb.gz");

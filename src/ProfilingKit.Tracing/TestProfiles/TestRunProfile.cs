@@ -95,7 +95,7 @@ internal sealed class TestRunProfile
         {
             throw new TraceProblem(TraceProblemCodes.Missing,
                 $"no trace in {directory.FullName}: the test host wrote none. Did the tests run (a build error, no test matched the filter)? " +
-                "Did a launch profile of your own replace ProfilingKit's environment (Microsoft.Testing.Platform)? No profile was written.");
+                "Did something else set the test host's DOTNET_EventPipe* variables? No profile was written.");
         }
 
         return traces.OrderByDescending(trace => trace.LastWriteTimeUtc).First().FullName;

@@ -23,7 +23,4 @@ internal static class TraceProblemCodes
 
     /// <summary>The conversion failed in a way ProfilingKit did not foresee: a bug to report.</summary>
     public const string Unexpected = "PKB007";
-
-    /// <summary>Microsoft.Testing.Platform: a launch profile of the user's own keeps ProfilingKit's environment out.</summary>
-    public const string UserLaunchProfile = "PKB008";
 }

@@ -1,0 +1,70 @@
+namespace ProfilingKit.Testing.Platform.Tests;
+
+public class TestProfileSettingsTests
+{
+    [Fact]
+    public void The_settings_the_targets_write_are_read_with_the_variables_in_order()
+    {
+        var settings = TestProfileSettings.From(Settings(new()
+        {
+            [TestProfileSettings.TraceDirectoryKey] = "/p/obj/pprof/net10.0/",
+            [TestProfileSettings.OutputFileKey] = "/p/TestResults/pprof/P.allocs.pb.gz",
+            [TestProfileSettings.ProjectNameKey] = "P",
+            [TestProfileSettings.FocusKey] = "^P\\.",
+            [TestProfileSettings.EnvironmentVariablesKey] = "DOTNET_EnableEventPipe=1;DOTNET_EventPipeOutputPath=/p/obj/pprof/net10.0/testhost_{pid}.nettrace;DOTNET_EventPipeConfig=Microsoft-Windows-DotNETRuntime:0x80000020018:5",
+        }));
+
+        Assert.NotNull(settings);
+        Assert.Equal("/p/obj/pprof/net10.0/", settings.TraceDirectory);
+        Assert.Equal("/p/TestResults/pprof/P.allocs.pb.gz", settings.OutputFile);
+        Assert.Equal("P", settings.ProjectName);
+        Assert.Equal("^P\\.", settings.Focus);
+        Assert.Equal(
+            [
+                new("DOTNET_EnableEventPipe", "1"),
+                new("DOTNET_EventPipeOutputPath", "/p/obj/pprof/net10.0/testhost_{pid}.nettrace"),
+                new("DOTNET_EventPipeConfig", "Microsoft-Windows-DotNETRuntime:0x80000020018:5"),
+            ],
+            settings.EnvironmentVariables);
+    }
+
+    [Fact]
+    public void A_value_may_hold_an_equals_sign_the_first_one_ends_the_name()
+    {
+        var settings = TestProfileSettings.From(Settings(new()
+        {
+            [TestProfileSettings.TraceDirectoryKey] = "/t/",
+            [TestProfileSettings.OutputFileKey] = "/o.allocs.pb.gz",
+            [TestProfileSettings.EnvironmentVariablesKey] = "A=b=c",
+        }));
+
+        Assert.Equal([new("A", "b=c")], settings!.EnvironmentVariables);
+        Assert.Equal("", settings.ProjectName);
+        Assert.Equal("", settings.Focus);
+    }
+
+    [Theory]
+    [InlineData(TestProfileSettings.TraceDirectoryKey)]
+    [InlineData(TestProfileSettings.OutputFileKey)]
+    [InlineData(TestProfileSettings.EnvironmentVariablesKey)]
+    public void Without_the_trace_directory_the_output_or_the_variables_there_is_no_profile_to_make(string missing)
+    {
+        var values = new Dictionary<string, string>
+        {
+            [TestProfileSettings.TraceDirectoryKey] = "/t/",
+            [TestProfileSettings.OutputFileKey] = "/o.allocs.pb.gz",
+            [TestProfileSettings.EnvironmentVariablesKey] = "A=1",
+        };
+        values.Remove(missing);
+
+        Assert.Null(TestProfileSettings.From(Settings(values)));
+    }
+
+    [Fact]
+    public void An_app_whose_build_asked_for_no_profile_has_no_settings()
+    {
+        Assert.Null(TestProfileSettings.FromAppContext());
+    }
+
+    private static Func<string, string?> Settings(Dictionary<string, string> values) => key => values.GetValueOrDefault(key);
+}
