@@ -11,9 +11,10 @@ internal readonly struct DebugPprofBuildSettings : IEquatable<DebugPprofBuildSet
 {
     internal const string DefaultAddress = "127.0.0.1:6060";
 
-    public DebugPprofBuildSettings(bool isEnabled, string address, bool isApplication, bool isTestProject)
+    public DebugPprofBuildSettings(bool isEnabled, string address, bool isApplication, bool isTestProject, bool startsListener = true)
     {
         IsEnabled = isEnabled;
+        StartsListener = startsListener;
         Address = address;
         IsApplication = isApplication;
         IsTestProject = isTestProject;
@@ -24,6 +25,9 @@ internal readonly struct DebugPprofBuildSettings : IEquatable<DebugPprofBuildSet
 
     /// <summary><c>DebugPprofAddress</c>, or <see cref="DefaultAddress"/> when it is empty.</summary>
     public string Address { get; }
+
+    /// <summary><c>DebugPprofListener</c> is not <c>false</c>: the standalone listener starts with sampling.</summary>
+    public bool StartsListener { get; }
 
     /// <summary><c>OutputType</c> is <c>Exe</c> or <c>WinExe</c>: a library has no start-up of its own to hook.</summary>
     public bool IsApplication { get; }
@@ -47,14 +51,16 @@ internal readonly struct DebugPprofBuildSettings : IEquatable<DebugPprofBuildSet
             address: address.Length == 0 ? DefaultAddress : address,
             isApplication: string.Equals(outputType, "Exe", StringComparison.OrdinalIgnoreCase)
                 || string.Equals(outputType, "WinExe", StringComparison.OrdinalIgnoreCase),
-            isTestProject: IsTrue(Read(options, "IsTestProject")) || IsTrue(Read(options, "IsTestingPlatformApplication")));
+            isTestProject: IsTrue(Read(options, "IsTestProject")) || IsTrue(Read(options, "IsTestingPlatformApplication")),
+            startsListener: !string.Equals(Read(options, "DebugPprofListener"), "false", StringComparison.OrdinalIgnoreCase));
     }
 
     public bool Equals(DebugPprofBuildSettings other) =>
         IsEnabled == other.IsEnabled
         && string.Equals(Address, other.Address, StringComparison.Ordinal)
         && IsApplication == other.IsApplication
-        && IsTestProject == other.IsTestProject;
+        && IsTestProject == other.IsTestProject
+        && StartsListener == other.StartsListener;
 
     public override bool Equals(object? obj) => obj is DebugPprofBuildSettings other && Equals(other);
 
@@ -65,7 +71,8 @@ internal readonly struct DebugPprofBuildSettings : IEquatable<DebugPprofBuildSet
             var hash = StringComparer.Ordinal.GetHashCode(Address ?? string.Empty);
             hash = (hash * 31) + (IsEnabled ? 1 : 0);
             hash = (hash * 31) + (IsApplication ? 1 : 0);
-            return (hash * 31) + (IsTestProject ? 1 : 0);
+            hash = (hash * 31) + (IsTestProject ? 1 : 0);
+            return (hash * 31) + (StartsListener ? 1 : 0);
         }
     }
 

@@ -30,19 +30,40 @@ public sealed class DebugPprofGenerator : IIncrementalGenerator
 
         var startAddress = settings
             .Combine(runtimeReferenced)
-            .Select(static (input, _) => input.Right && input.Left.WantsEndpoint ? input.Left.Address : null)
+            .Select(static (input, _) => input.Right && input.Left.WantsEndpoint ? (input.Left.Address, input.Left.StartsListener) : ((string Address, bool StartsListener)?)null)
             .WithTrackingName(DebugPprofTrackingNames.StartAddress);
 
-        context.RegisterSourceOutput(startAddress, static (output, address) =>
+        context.RegisterSourceOutput(startAddress, static (output, start) =>
         {
-            if (address is null)
+            if (start is not { } wanted)
             {
                 return;
             }
 
             output.AddSource(
                 DebugPprofModuleInitializerSource.HintName,
-                SourceText.From(DebugPprofModuleInitializerSource.Render(address), Encoding.UTF8));
+                SourceText.From(DebugPprofModuleInitializerSource.Render(wanted.Address, wanted.StartsListener), Encoding.UTF8));
+        });
+
+        // ASP.NET Core apps also get app.MapDebugPprof(): only they reference the routing types it extends,
+        // so a console or worker app never sees (or needs) the framework.
+        // The lookup runs only where the endpoint is wanted: elsewhere the step reads one bool.
+        var aspNetCoreReferenced = context.CompilationProvider
+            .Combine(settings)
+            .Select(static (input, _) => input.Right.WantsEndpoint && input.Left.GetTypeByMetadataName(MapDebugPprofSource.EndpointRouteBuilderMetadataName) is not null)
+            .WithTrackingName(DebugPprofTrackingNames.AspNetCoreReferenced);
+
+        var mapDebugPprof = startAddress
+            .Combine(aspNetCoreReferenced)
+            .Select(static (input, _) => input.Left is not null && input.Right)
+            .WithTrackingName(DebugPprofTrackingNames.MapDebugPprofWanted);
+
+        context.RegisterSourceOutput(mapDebugPprof, static (output, wanted) =>
+        {
+            if (wanted)
+            {
+                output.AddSource(MapDebugPprofSource.HintName, SourceText.From(MapDebugPprofSource.Render(), Encoding.UTF8));
+            }
         });
 
         var gcTraceReferenced = context.CompilationProvider

@@ -7,7 +7,9 @@ internal static class DebugPprofModuleInitializerSource
 {
     public const string HintName = "ProfilingKit.DebugPprof.g.cs";
 
-    public static string Render(string address) => GeneratedModuleInitializer.Render(
+    /// <param name="address">DebugPprofAddress.</param>
+    /// <param name="listen">DebugPprofListener: false starts sampling without the standalone listener (an app that maps MapDebugPprof).</param>
+    public static string Render(string address, bool listen) => GeneratedModuleInitializer.Render(
         "DebugPprofModuleInitializer",
         $$"""
                 [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -20,7 +22,9 @@ internal static class DebugPprofModuleInitializerSource
                         return;
                     }
 
-                    global::ProfilingKit.DebugPprof.Start({{SymbolDisplay.FormatLiteral(address, quote: true)}});
+                    {{(listen
+                        ? $"global::ProfilingKit.DebugPprof.Start({SymbolDisplay.FormatLiteral(address, quote: true)});"
+                        : $"global::ProfilingKit.DebugPprof.Start(new global::ProfilingKit.DebugPprofOptions {{ Address = {SymbolDisplay.FormatLiteral(address, quote: true)}, Listen = false }});")}}
                 }
         """);
 }

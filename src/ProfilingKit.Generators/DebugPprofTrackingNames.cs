@@ -8,4 +8,6 @@ internal static class DebugPprofTrackingNames
     public const string StartAddress = nameof(StartAddress);
     public const string GcTraceReferenced = nameof(GcTraceReferenced);
     public const string GcTraceWanted = nameof(GcTraceWanted);
+    public const string AspNetCoreReferenced = nameof(AspNetCoreReferenced);
+    public const string MapDebugPprofWanted = nameof(MapDebugPprofWanted);
 }

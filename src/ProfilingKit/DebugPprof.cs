@@ -53,7 +53,8 @@ public static class DebugPprof
     {
         try
         {
-            return StartCore(options ?? new DebugPprofOptions());
+            options ??= new DebugPprofOptions();
+            return StartCore(options, Listens(options));
         }
         catch (Exception e)
         {
@@ -100,13 +101,27 @@ public static class DebugPprof
     /// which <c>EnableDebugPprof</c> calls at start-up) and answers 503 otherwise.
     /// </summary>
     /// <param name="options">The request limits and <c>cmdline</c> switch of this handler; the environment variables still win. Its address and token are not used: the host decides who may ask.</param>
-    public static DebugPprofHandler CreateHandler(DebugPprofOptions? options = null) =>
-        new(PprofEndpointSettings.Resolve(options ?? new DebugPprofOptions()) with { Token = null }, () =>
+    public static DebugPprofHandler CreateHandler(DebugPprofOptions? options = null)
+    {
+        options ??= new DebugPprofOptions();
+
+        // The handler serves where the listener could not (a busy port, Listen off): sampling must run.
+        try
+        {
+            StartCore(options, listen: false);
+        }
+        catch (Exception e)
+        {
+            ProfilingKitLog.Error($"sampling could not start: {e.GetType().Name}: {e.Message}. The app runs on without profiles.");
+        }
+
+        return new DebugPprofHandler(PprofEndpointSettings.Resolve(options) with { Token = null }, () =>
         {
             lock (Gate) return _profiler;
         });
+    }
 
-    private static bool StartCore(DebugPprofOptions options)
+    private static bool StartCore(DebugPprofOptions options, bool listen)
     {
         GcTrace.StartFromEnvironment();
 
@@ -115,26 +130,28 @@ public static class DebugPprof
         var text = string.IsNullOrWhiteSpace(fromEnvironment) ? requested ?? PprofAddress.Default : fromEnvironment;
         if (text.Trim().Equals(PprofAddress.Off, StringComparison.OrdinalIgnoreCase)) return false;
 
-        PprofAddress address;
-        try
+        PprofAddress? address = null;
+        if (listen)
         {
-            address = PprofAddress.Parse(text);
-        }
-        catch (FormatException e)
-        {
-            var source = string.IsNullOrWhiteSpace(fromEnvironment) ? "DebugPprofAddress" : AddressVariable;
-            ProfilingKitLog.Error($"{source}: {e.Message} The pprof endpoint is not started; the app runs on.");
-            return false;
+            try
+            {
+                address = PprofAddress.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                var source = string.IsNullOrWhiteSpace(fromEnvironment) ? "DebugPprofAddress" : AddressVariable;
+                ProfilingKitLog.Error($"{source}: {e.Message} The pprof endpoint is not started; the app runs on.");
+                return false;
+            }
         }
 
-        var listen = Listens(options);
         lock (Gate)
         {
             if (_profiler is not null) return true;
 
             var threads = new ProfilerThreads();
             var profiler = new RuntimeProfiler(threads);
-            if (listen)
+            if (address is not null)
             {
                 try
                 {
@@ -153,9 +170,9 @@ public static class DebugPprof
             profiler.StartInBackground();
         }
 
-        if (!listen)
+        if (address is null)
         {
-            ProfilingKitLog.Info($"sampling; no listener of its own ({ListenVariable}, DebugPprofListener): profiles are served where the app maps them (MapDebugPprof)");
+            ProfilingKitLog.Info("sampling without a listener of its own: profiles are served where the app maps them (MapDebugPprof)");
             return true;
         }
 

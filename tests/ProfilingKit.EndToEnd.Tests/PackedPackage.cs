@@ -49,17 +49,24 @@ public sealed class PackedPackage
     public IReadOnlyDictionary<string, string> CommandEnvironment { get; }
 
     /// <summary>Creates a console app with <c>dotnet new</c> that references the package through a nuget.config naming the feed.</summary>
-    public string CreateConsoleApp(string name, string programSource, string extraProperties)
+    public string CreateConsoleApp(string name, string programSource, string extraProperties) =>
+        CreateApp("console", name, programSource, extraProperties);
+
+    /// <summary>
+    /// Creates an app from the <c>dotnet new</c> <paramref name="template"/> (console, web, worker) that
+    /// references the package, with <paramref name="programSource"/> as its Program.cs (null: the template's own).
+    /// </summary>
+    public string CreateApp(string template, string name, string? programSource, string extraProperties)
     {
         var directory = Path.Combine(NewFolder(), name);
-        CommandLine.Dotnet(Root, CommandEnvironment, "new", "console", "-n", name, "-o", directory);
+        CommandLine.Dotnet(Root, CommandEnvironment, "new", template, "-n", name, "-o", directory);
         WriteNuGetConfig(directory);
         CommandLine.Dotnet(directory, CommandEnvironment, "add", "package", "ProfilingKit", "--version", Version);
 
         var project = Path.Combine(directory, name + ".csproj");
         var text = File.ReadAllText(project);
         File.WriteAllText(project, text.Replace("</PropertyGroup>", extraProperties + "\n  </PropertyGroup>", StringComparison.Ordinal));
-        File.WriteAllText(Path.Combine(directory, "Program.cs"), programSource);
+        if (programSource is not null) File.WriteAllText(Path.Combine(directory, "Program.cs"), programSource);
         return directory;
     }
 

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace ProfilingKit.Analyzers;
 
@@ -30,17 +31,63 @@ public sealed class DebugPprofExposureAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
+    /// <summary>The class of the generated <c>app.MapDebugPprof()</c> (ProfilingKit.Generators' MapDebugPprofSource).</summary>
+    internal const string MapDebugPprofClass = "Microsoft.AspNetCore.Builder.ProfilingKitDebugPprofEndpointRouteBuilderExtensions";
+
     public override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
         context.RegisterCompilationAction(AnalyzeCompilation);
+        context.RegisterOperationAction(AnalyzeMapDebugPprof, OperationKind.Invocation);
     }
+
+    /// <summary>
+    /// In an optimized build, a <c>MapDebugPprof()</c> whose endpoint (or group) requires no
+    /// authorization serves the profiles to anyone who can reach the app's port. One that requires
+    /// it is what a production service should do, and is not reported.
+    /// </summary>
+    private static void AnalyzeMapDebugPprof(OperationAnalysisContext context)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (invocation.TargetMethod.Name != "MapDebugPprof" || invocation.TargetMethod.ContainingType?.ToDisplayString() != MapDebugPprofClass) return;
+        if (context.Compilation.Options.OptimizationLevel != OptimizationLevel.Release) return;
+        if (RequiresAuthorization(invocation)) return;
+
+        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),
+            "and MapDebugPprof() requires no authorization in an optimized (Release) build: anyone who can reach the app can read the profiles; add .RequireAuthorization(...) to it or to its group"));
+    }
+
+    /// <summary>RequireAuthorization on the endpoint (a call the result flows into) or on the group it is mapped on (a call its receiver comes from).</summary>
+    private static bool RequiresAuthorization(IInvocationOperation mapDebugPprof)
+    {
+        for (var parent = mapDebugPprof.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IInvocationOperation call && IsRequireAuthorization(call)) return true;
+            if (parent is not (IArgumentOperation or IInvocationOperation or IConversionOperation)) break;
+        }
+
+        for (IOperation? receiver = ReceiverOf(mapDebugPprof); receiver is not null; receiver = receiver is IInvocationOperation call ? ReceiverOf(call) : null)
+        {
+            while (receiver is IConversionOperation conversion) receiver = conversion.Operand;
+            if (receiver is IInvocationOperation call && IsRequireAuthorization(call)) return true;
+        }
+
+        return false;
+    }
+
+    private static IOperation? ReceiverOf(IInvocationOperation call) =>
+        call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+
+    private static bool IsRequireAuthorization(IInvocationOperation call) => call.TargetMethod.Name == "RequireAuthorization";
 
     private static void AnalyzeCompilation(CompilationAnalysisContext context)
     {
         var options = context.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
         if (!IsTrue(Read(options, "EnableDebugPprof"))) return;
+
+        // DebugPprofListener=false: no listener of its own; MapDebugPprof's calls are judged where they are.
+        if (Read(options, "DebugPprofListener").Equals("false", StringComparison.OrdinalIgnoreCase)) return;
 
         // The generator starts the endpoint only in an executable that is not a test project and
         // references the runtime library; anywhere else the property does nothing to report.

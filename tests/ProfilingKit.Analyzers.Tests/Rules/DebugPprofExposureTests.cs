@@ -69,6 +69,52 @@ public class DebugPprofExposureTests
         await test.RunAsync();
     }
 
+    /// <summary>Stands in for what the generator emits into an ASP.NET Core app, and for ASP.NET Core's builders.</summary>
+    private const string WebStubs = """
+        namespace Microsoft.AspNetCore.Builder
+        {
+            public interface IEndpointConventionBuilder { }
+            public interface IEndpointRouteBuilder { }
+            public sealed class RouteGroupBuilder : IEndpointRouteBuilder, IEndpointConventionBuilder { }
+            public static class AuthorizationEndpointConventionBuilderExtensions
+            {
+                public static TBuilder RequireAuthorization<TBuilder>(this TBuilder builder, params string[] policyNames) where TBuilder : IEndpointConventionBuilder => builder;
+            }
+            public static class RouteGroups
+            {
+                public static RouteGroupBuilder MapGroup(this IEndpointRouteBuilder endpoints, string prefix) => new RouteGroupBuilder();
+            }
+            internal static class ProfilingKitDebugPprofEndpointRouteBuilderExtensions
+            {
+                public static IEndpointConventionBuilder MapDebugPprof(this IEndpointRouteBuilder endpoints, string pattern = "/debug/pprof") => null!;
+            }
+        }
+        """;
+
+    private const string WebApp = App + "build_property.DebugPprofListener = false\n";
+
+    [Fact]
+    public Task A_map_debug_pprof_without_authorization_in_an_optimized_build_is_reported_where_it_is() => Verify(
+        optimized: true,
+        WebApp,
+        [WebStubs, "using Microsoft.AspNetCore.Builder; static class Startup { static void Map(IEndpointRouteBuilder app) { {|#0:app.MapDebugPprof()|}; } }"],
+        Expected("and MapDebugPprof() requires no authorization in an optimized (Release) build: anyone who can reach the app can read the profiles; add .RequireAuthorization(...) to it or to its group").WithLocation(0));
+
+    [Theory]
+    [InlineData("app.MapDebugPprof().RequireAuthorization();")]
+    [InlineData("app.MapDebugPprof(\"/admin/pprof\").RequireAuthorization(\"admins\");")]
+    [InlineData("app.MapGroup(\"/admin\").RequireAuthorization().MapDebugPprof();")]
+    [InlineData("var group = app.MapGroup(\"/ops\"); group.MapDebugPprof();")] // no authorization, but the build is not optimized
+    public Task A_map_debug_pprof_that_requires_authorization_or_in_a_debug_build_is_not_reported(string statement) => Verify(
+        optimized: !statement.StartsWith("var group", StringComparison.Ordinal),
+        WebApp,
+        [WebStubs, "using Microsoft.AspNetCore.Builder; static class Startup { static void Map(IEndpointRouteBuilder app) { " + statement + " } }"]);
+
+    [Fact]
+    public Task Without_a_listener_of_its_own_an_optimized_build_is_not_reported_for_the_listener() => Verify(
+        optimized: true,
+        WebApp + "build_property.DebugPprofAddress = 0.0.0.0:6060\n");
+
     [Theory]
     [InlineData("127.0.0.1", true)]
     [InlineData("127.255.0.1", true)]
