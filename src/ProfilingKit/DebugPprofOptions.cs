@@ -10,6 +10,9 @@ public sealed class DebugPprofOptions
     /// <summary>The default of <see cref="MaxProfileSeconds"/>.</summary>
     public const int DefaultMaxProfileSeconds = 300;
 
+    /// <summary>The default of <see cref="CpuSamplingPercent"/>.</summary>
+    public const int DefaultCpuSamplingPercent = 10;
+
     /// <summary>
     /// <c>host:port</c>; <see cref="PprofAddress.Default"/> (loopback) when null.
     /// Environment: <c>PROFILINGKIT_PPROF_ADDRESS</c> (<c>off</c> disables the endpoint).
@@ -42,4 +45,12 @@ public sealed class DebugPprofOptions
     /// sampling still starts at start-up. Environment: <c>PROFILINGKIT_PPROF_LISTEN</c> (<c>0</c> or <c>false</c>, <c>1</c> or <c>true</c>).
     /// </summary>
     public bool Listen { get; set; } = true;
+
+    /// <summary>
+    /// How much of a long CPU or wall-clock window (over 10 s, as continuous profilers ask for) the
+    /// runtime's sampler runs, in percent: a slice at the start of every second, whose samples are
+    /// scaled into estimates for the whole window. 100 samples throughout. Shorter windows are always
+    /// sampled throughout. Environment: <c>PROFILINGKIT_PPROF_CPU_SAMPLING</c>.
+    /// </summary>
+    public int CpuSamplingPercent { get; set; } = DefaultCpuSamplingPercent;
 }

@@ -127,6 +127,37 @@ public class WebAppTests : IClassFixture<WebApps>
     }
 
     [Fact]
+    public async Task A_continuous_profilers_schedule_against_both_hosts_at_once_refuses_no_request()
+    {
+        // Grafana Alloy's pyroscope.scrape: profile?seconds=14, allocs, goroutine, block and mutex every 15 s,
+        // the requests of a scrape at once. Here a 4 s cycle with a 3 s CPU window, two cycles, on both hosts:
+        // the same overlaps in a bounded time.
+        var paths = new[] { "profile?seconds=3", "allocs", "goroutine", "block", "mutex" };
+        var requests = new List<Task<(string Url, HttpStatusCode Status)>>();
+        for (var cycle = 0; cycle < 2; cycle++)
+        {
+            foreach (var path in paths)
+            {
+                requests.Add(Fetch(_web.KestrelUrl("/debug/pprof/" + path), authenticated: true));
+                requests.Add(Fetch(_web.ListenerUrl("/debug/pprof/" + path), authenticated: false));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(4));
+        }
+
+        var results = await Task.WhenAll(requests);
+        Assert.All(results, result => Assert.True(result.Status == HttpStatusCode.OK, $"{result.Url}: {result.Status}"));
+
+        static async Task<(string, HttpStatusCode)> Fetch(string url, bool authenticated)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (authenticated) request.Headers.Authorization = Credentials;
+            using var response = await Http.SendAsync(request);
+            return (url, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task The_profiles_are_left_out_of_openapi_descriptions()
     {
         var described = await Http.GetStringAsync(_web.KestrelUrl("/described"));

@@ -75,21 +75,66 @@ public class ThreadTimeProfileTests
     }
 
     [Fact]
-    public async Task A_second_cpu_wall_or_trace_request_while_one_runs_gets_gos_500_and_the_first_succeeds()
+    public async Task Two_cpu_or_wall_windows_may_overlap_and_a_third_gets_gos_500()
     {
+        // Two scrapers, or one whose scrapes overlap: each window runs sessions of its own.
         var first = Http.GetAsync(_app.Url("profile?seconds=3"));
+        var second = Http.GetAsync(_app.Url("wall?seconds=3"));
         await Task.Delay(TimeSpan.FromSeconds(1));
 
-        foreach (var (path, message) in new[] { ("profile?seconds=1", ThreadTimeHandler.BusyMessage), ("wall?seconds=1", ThreadTimeHandler.BusyMessage), ("trace?seconds=1", TraceHandler.BusyMessage) })
+        using (var third = await Http.GetAsync(_app.Url("profile?seconds=1")))
         {
-            using var second = await Http.GetAsync(_app.Url(path));
-            Assert.Equal(HttpStatusCode.InternalServerError, second.StatusCode);
-            Assert.Equal(message + "\n", await second.Content.ReadAsStringAsync());
-            Assert.Equal("1", Assert.Single(second.Headers.GetValues("X-Go-Pprof")));
+            Assert.Equal(HttpStatusCode.InternalServerError, third.StatusCode);
+            Assert.Equal(ThreadTimeHandler.BusyMessage + "\n", await third.Content.ReadAsStringAsync());
+            Assert.Equal("1", Assert.Single(third.Headers.GetValues("X-Go-Pprof")));
         }
 
-        using var firstResponse = await first;
-        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        foreach (var (response, name) in new[] { (await first, "profile"), (await second, "wall") })
+        {
+            using (response)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                var profile = ProfileSerializer.Read(await response.Content.ReadAsStreamAsync());
+                Assert.Contains(Stacks(profile), stack => stack.Contains(AllocatingAppProcess.BurningMethod)); // each window got its samples
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_second_trace_while_one_runs_gets_gos_500_and_a_trace_does_not_wait_for_a_cpu_profile()
+    {
+        var profile = Http.GetAsync(_app.Url("profile?seconds=3"));
+        var first = Http.GetAsync(_app.Url("trace?seconds=3"));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        using (var second = await Http.GetAsync(_app.Url("trace?seconds=1")))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, second.StatusCode);
+            Assert.Equal(TraceHandler.BusyMessage + "\n", await second.Content.ReadAsStringAsync());
+        }
+
+        using var trace = await first;
+        Assert.Equal(HttpStatusCode.OK, trace.StatusCode);
+        Assert.Equal("Nettrace", Encoding.ASCII.GetString((await trace.Content.ReadAsByteArrayAsync())[..8]));
+        using var cpu = await profile;
+        Assert.Equal(HttpStatusCode.OK, cpu.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_long_window_is_sampled_in_slices_and_its_values_are_estimates_for_the_whole_window()
+    {
+        var profile = await FetchProfile("profile?seconds=12", "profile");
+        var comments = string.Join(" ", profile.Comment.Select(c => profile.StringTable[(int)c]));
+        var stacks = Stacks(profile);
+        var burning = profile.Sample
+            .Where((sample, index) => stacks[index].Contains(AllocatingAppProcess.BurningMethod))
+            .Sum(sample => sample.Value[1]);
+
+        Assert.Contains("sampled in slices, 10% of the window", comments);
+        Assert.InRange(profile.DurationNanos, 11_500_000_000, 20_000_000_000);
+        // The burner spins on a core for the whole window: about 12 s of CPU, not the 1.2 s the slices saw.
+        Assert.True(burning >= 5e9, $"the burning thread's CPU should be estimated for the whole 12 s window, was {burning / 1e9:0.00} s");
+        Assert.True(burning <= 13e9, $"no more than the window, was {burning / 1e9:0.00} s");
     }
 
     [Fact]

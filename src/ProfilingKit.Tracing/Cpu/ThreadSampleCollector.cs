@@ -15,6 +15,8 @@ namespace ProfilingKit.Cpu;
 /// measured gap is the value, as in PerfView's thread-time view. A gap far longer than usual means
 /// the thread was not sampled in between (it had left managed code entirely), not that it spent all
 /// that time in this stack, so gaps are capped at a few typical intervals.
+/// A collector can also gather a window in slices, several sessions apart (<see cref="StartSlice"/>):
+/// each slice's samples then stand for the part of the window it represents, by its weight.
 /// </remarks>
 internal sealed class ThreadSampleCollector : INetTraceHandler
 {
@@ -36,6 +38,7 @@ internal sealed class ThreadSampleCollector : INetTraceHandler
     private int _recentGapCount;
     private long _typicalGapNanos;
     private long _sampleCount;
+    private double _weight = 1;
 
     /// <param name="isProfilerThread">Samples of these OS threads are left out: the profiler's own work.</param>
     /// <param name="timestampFrequency">QPC ticks per second of the traced process's timestamps.</param>
@@ -64,13 +67,30 @@ internal sealed class ThreadSampleCollector : INetTraceHandler
             var key = new SampleKey(_stacks.Intern(record.Stack), record.ThreadId, kind);
             ref var sample = ref CollectionsMarshal.GetValueRefOrAddDefault(_samples, key, out _);
             sample.Count++;
-            if (gapNanos < 0) sample.FirstSamples++;
-            else sample.Nanos += Math.Min(gapNanos, _typicalGapNanos > 0 ? CapInTypicalIntervals * _typicalGapNanos : InitialCapNanos);
+            if (gapNanos < 0) sample.FirstSamples += _weight;
+            else sample.Nanos += _weight * Math.Min(gapNanos, _typicalGapNanos > 0 ? CapInTypicalIntervals * _typicalGapNanos : InitialCapNanos);
+        }
+    }
+
+    /// <summary>
+    /// Begins a slice: a session whose samples stand for <paramref name="weight"/> times the time they
+    /// cover (a 100 ms slice of each second weighs 10). A thread's first sample in the slice has no gap
+    /// to a previous one of the same slice and counts one typical interval, as at the start of a window.
+    /// </summary>
+    public void StartSlice(double weight)
+    {
+        lock (_gate)
+        {
+            _weight = weight;
+            _lastTimestamps.Clear();
         }
     }
 
     /// <summary>What was collected; a thread's first sample, which has no gap, counts one typical interval.</summary>
-    public ThreadSamples Result(TimeSpan duration, IReadOnlyDictionary<long, long>? threadCpuNanos)
+    /// <param name="duration">The window the samples stand for.</param>
+    /// <param name="threadCpuNanos">The CPU time the OS charged each thread in the window, or null.</param>
+    /// <param name="sampledFraction">The part of the window that was sampled (1 unless sampled in slices).</param>
+    public ThreadSamples Result(TimeSpan duration, IReadOnlyDictionary<long, long>? threadCpuNanos, double sampledFraction = 1)
     {
         lock (_gate)
         {
@@ -78,10 +98,10 @@ internal sealed class ThreadSampleCollector : INetTraceHandler
             var samples = new List<ThreadSample>(_samples.Count);
             foreach (var (key, value) in _samples)
             {
-                samples.Add(new ThreadSample(_stacks[key.Stack], key.ThreadId, key.Kind, value.Count, value.Nanos + value.FirstSamples * typical));
+                samples.Add(new ThreadSample(_stacks[key.Stack], key.ThreadId, key.Kind, value.Count, (long)Math.Round(value.Nanos + value.FirstSamples * typical)));
             }
 
-            return new ThreadSamples(samples, _sampleCount, typical, duration, threadCpuNanos);
+            return new ThreadSamples(samples, _sampleCount, typical, duration, threadCpuNanos, sampledFraction);
         }
     }
 
@@ -114,7 +134,7 @@ internal sealed class ThreadSampleCollector : INetTraceHandler
     private struct Accumulator
     {
         public long Count;
-        public long Nanos;
-        public long FirstSamples;
+        public double Nanos;
+        public double FirstSamples;
     }
 }

@@ -8,11 +8,13 @@ internal readonly record struct ThreadSample(ulong[] Stack, long ThreadId, Threa
 /// <summary>
 /// What one SampleProfiler session gathered: the samples, how many there were, the median gap
 /// between two samples of a thread (the effective sampling period), how long the session lasted,
-/// and the CPU time the OS charged to each thread meanwhile (null where the OS does not say).
+/// and the CPU time the OS charged to each thread meanwhile (null where the OS does not say), and
+/// the part of the window the sampler ran (1, or less where it sampled in slices and the values are scaled up).
 /// </summary>
 internal sealed record ThreadSamples(
     IReadOnlyList<ThreadSample> Samples,
     long SampleCount,
     long TypicalIntervalNanos,
     TimeSpan Duration,
-    IReadOnlyDictionary<long, long>? ThreadCpuNanos);
+    IReadOnlyDictionary<long, long>? ThreadCpuNanos,
+    double SampledFraction = 1);

@@ -76,6 +76,7 @@ internal static class ThreadTimeProfile
             .SetTime(end)
             .SetDuration(samples.Duration)
             .AddComment(comment);
+        if (samples.SampledFraction < 1) builder.AddComment(SlicesComment(samples.SampledFraction));
         if (note is not null) builder.AddComment(note);
 
         var values = new long[2];
@@ -103,6 +104,11 @@ internal static class ThreadTimeProfile
         "ProfilingKit: wall-clock time of every thread that runs managed code, sampled about every " +
         Milliseconds(samples.TypicalIntervalNanos) + " and valued by the measured time since the thread's previous sample; a thread's managed samples beyond the CPU time the OS charged it count as waiting. " +
         WaitingOrNativeFrame + " marks time the thread was blocked, sleeping or in native code: the runtime cannot tell these apart.";
+
+    private static string SlicesComment(double fraction) =>
+        "ProfilingKit: sampled in slices, " + (fraction * 100).ToString("0.#", CultureInfo.InvariantCulture) + "% of the window (a short slice every second), " +
+        "so that being profiled continuously costs little; each sample's time is scaled by " + (1 / fraction).ToString("0.#", CultureInfo.InvariantCulture) +
+        " into an estimate for the whole window, and no thread gets more than the CPU time the OS charged it. The samples column counts the samples taken.";
 
     private static string Milliseconds(long nanos) => (nanos / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 }

@@ -7,11 +7,32 @@ namespace ProfilingKit.Cpu;
 
 /// <summary>
 /// The CPU (<c>profile</c>) and wall-clock (<c>wall</c>) profiles: a window of the runtime's stack
-/// sampler in a session of its own, each thread's samples held to the CPU time the OS charged it.
-/// The caller holds the exclusive slot (<see cref="RuntimeSessions.TryTakeExclusive"/>).
+/// sampler in sessions of its own, each thread's samples held to the CPU time the OS charged it.
 /// </summary>
+/// <remarks>
+/// The runtime's sampler suspends the runtime about every millisecond, which costs a busy app about
+/// a fifth of its throughput while it runs (docs/benchmarks/cpu-profile.md); .NET 10 has no setting
+/// for its rate. A scraper that asks for a 14 s profile every 15 s (Grafana Alloy, the OpenTelemetry
+/// collector) would keep it on almost all the time. So a window longer than <see cref="ContinuousWindow"/>
+/// is sampled in slices: <see cref="SliceLength"/> of every <see cref="SlicePeriod"/> by default, each
+/// slice's samples weighted into an estimate for its whole period, which gives about Go's 100 samples
+/// per second per busy thread. Shorter windows, as a person asks for them, are sampled throughout.
+/// </remarks>
 internal sealed class ThreadTimeProfiler
 {
+    /// <summary>Windows up to this long are sampled throughout.</summary>
+    public static readonly TimeSpan ContinuousWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longer windows take one slice per period.</summary>
+    public static readonly TimeSpan SlicePeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>The default slice: 10% of each period.</summary>
+    public static readonly TimeSpan SliceLength = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>CPU and wall-clock windows that may run at once in the process, whichever host asked: the sampler is shared, each window's sessions are not.</summary>
+    public const int MaxConcurrentWindows = 2;
+
+    private readonly SemaphoreSlim _windows = new(MaxConcurrentWindows, MaxConcurrentWindows);
     private readonly RuntimeSessions _sessions;
     private readonly ProfileNames _names;
     private readonly Func<long, bool> _isOwnThread;
@@ -23,20 +44,55 @@ internal sealed class ThreadTimeProfiler
         _isOwnThread = isOwnThread;
     }
 
-    /// <summary>Samples every managed thread's stack for <paramref name="window"/> (or until <paramref name="cancel"/>).</summary>
-    /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
-    public ThreadSamples Collect(TimeSpan window, CancellationToken cancel)
+    /// <summary>
+    /// Samples every managed thread's stack for <paramref name="window"/> (or until <paramref name="cancel"/>),
+    /// throughout or, for a long window, in slices of <paramref name="slice"/> per <see cref="SlicePeriod"/>
+    /// (<see cref="SlicePeriod"/> or more: throughout).
+    /// </summary>
+    /// <returns>The samples, or null when <see cref="MaxConcurrentWindows"/> windows are running already.</returns>
+    /// <exception cref="ProfilingUnavailableException">A session could not start.</exception>
+    public ThreadSamples? TryCollect(TimeSpan window, TimeSpan slice, CancellationToken cancel)
+    {
+        if (!_windows.Wait(0)) return null;
+
+        try
+        {
+            return Collect(window, slice, cancel);
+        }
+        finally
+        {
+            _windows.Release();
+        }
+    }
+
+    private ThreadSamples Collect(TimeSpan window, TimeSpan slice, CancellationToken cancel)
     {
         var collector = new ThreadSampleCollector(_isOwnThread, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
-        using (var session = _sessions.StartSampler(collector, "ProfilingKit thread sampler"))
+        var started = Stopwatch.GetTimestamp();
+        var cpuBefore = OsThreadCpuTime.Read();
+        var sliced = window > ContinuousWindow && slice < SlicePeriod;
+        if (sliced)
         {
-            var started = Stopwatch.GetTimestamp();
-            var cpuBefore = OsThreadCpuTime.Read();
-            cancel.WaitHandle.WaitOne(window);
-            var cpuSpent = OsThreadCpuTime.Spent(cpuBefore, OsThreadCpuTime.Read());
-            session.StopAndDrain(RuntimeSessions.DrainTimeout);
-            return collector.Result(Stopwatch.GetElapsedTime(started), cpuSpent);
+            // One slice at the start of each period, weighted to stand for the whole period.
+            for (var period = 0; !cancel.IsCancellationRequested && SlicePeriod * period < window; period++)
+            {
+                var wait = SlicePeriod * period - Stopwatch.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero && cancel.WaitHandle.WaitOne(wait)) break;
+
+                collector.StartSlice(SlicePeriod / slice);
+                Sample(collector, slice, cancel);
+            }
+
+            var remaining = window - Stopwatch.GetElapsedTime(started);
+            if (remaining > TimeSpan.Zero) cancel.WaitHandle.WaitOne(remaining); // the window's last period
         }
+        else
+        {
+            Sample(collector, window, cancel);
+        }
+
+        var cpuSpent = OsThreadCpuTime.Spent(cpuBefore, OsThreadCpuTime.Read());
+        return collector.Result(Stopwatch.GetElapsedTime(started), cpuSpent, sliced ? slice / SlicePeriod : 1);
     }
 
     /// <summary>The CPU profile of <paramref name="samples"/>; <paramref name="note"/> goes into its comment.</summary>
@@ -46,6 +102,13 @@ internal sealed class ThreadTimeProfiler
     /// <summary>The wall-clock profile of <paramref name="samples"/>.</summary>
     public Profile Wall(ThreadSamples samples, string? note) =>
         _names.Build(StacksOf(samples), symbolizer => ThreadTimeProfile.BuildWall(samples, symbolizer.Symbolize, _names.MainBinary, DateTimeOffset.UtcNow, note));
+
+    private void Sample(ThreadSampleCollector collector, TimeSpan length, CancellationToken cancel)
+    {
+        using var session = _sessions.StartSampler(collector, "ProfilingKit thread sampler");
+        cancel.WaitHandle.WaitOne(length);
+        session.StopAndDrain(RuntimeSessions.DrainTimeout);
+    }
 
     private static IEnumerable<ulong[]> StacksOf(ThreadSamples samples) => samples.Samples.Select(sample => sample.Stack);
 }

@@ -35,7 +35,7 @@ internal sealed class PprofDispatcher : IDisposable
     public static PprofDispatcher For(RuntimeProfiler profiler, PprofEndpointSettings settings)
     {
         var deltaSlots = ProfileHandler.CreateDeltaSlots();
-        var threadTime = new ThreadTimeHandler(profiler.Sessions, profiler.ThreadTime, settings.MaxProfileSeconds);
+        var threadTime = new ThreadTimeHandler(profiler.ThreadTime, settings.MaxProfileSeconds, settings.CpuSlice);
         var commandLine = new CommandLineHandler(settings.ExposeCommandLine);
         var symbol = new SymbolHandler(profiler.Names.ResolveMethod);
         var trace = new TraceHandler(profiler.Sessions, settings.MaxProfileSeconds);

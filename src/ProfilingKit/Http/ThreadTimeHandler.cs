@@ -1,6 +1,5 @@
 using System.Net;
 using ProfilingKit.Cpu;
-using ProfilingKit.EventPipe;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
 
@@ -8,8 +7,10 @@ namespace ProfilingKit.Http;
 
 /// <summary>
 /// <c>profile</c> (CPU: managed code on CPU) and <c>wall</c> (every thread, running or not), both
-/// <c>?seconds=N</c> windows of the runtime's SampleProfiler. They share the process's one
-/// CPU/trace session slot, as Go allows one CPU profile at a time.
+/// <c>?seconds=N</c> windows of the runtime's SampleProfiler. Go allows one CPU profile at a time; here
+/// each window runs its own sessions, so up to <see cref="ThreadTimeProfiler.MaxConcurrentWindows"/>
+/// may overlap (two scrapers, one whose scrapes overlap, the listener and MapDebugPprof) and only one
+/// more gets Go's 500.
 /// </summary>
 internal sealed class ThreadTimeHandler
 {
@@ -22,15 +23,15 @@ internal sealed class ThreadTimeHandler
     public const string WallDescription =
         "Wall-clock profile of every managed thread, running, waiting or in native code (like Go's fgprof). You can specify the duration in the seconds GET parameter.";
 
-    private readonly RuntimeSessions _sessions;
     private readonly ThreadTimeProfiler _profiler;
     private readonly int _maxSeconds;
+    private readonly TimeSpan _slice;
 
-    public ThreadTimeHandler(RuntimeSessions sessions, ThreadTimeProfiler profiler, int maxSeconds)
+    public ThreadTimeHandler(ThreadTimeProfiler profiler, int maxSeconds, TimeSpan slice)
     {
-        _sessions = sessions;
         _profiler = profiler;
         _maxSeconds = maxSeconds;
+        _slice = slice;
     }
 
     public PprofReply ServeCpu(PprofRequest request, CancellationToken cancel) => Serve("profile", _profiler.Cpu, request, cancel);
@@ -41,16 +42,13 @@ internal sealed class ThreadTimeHandler
     {
         var window = request.Query.Window(PprofQuery.DefaultSeconds, _maxSeconds, out var note);
         ThreadSamples samples;
-        using (var slot = _sessions.TryTakeExclusive() ?? throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage))
+        try
         {
-            try
-            {
-                samples = _profiler.Collect(window, cancel);
-            }
-            catch (ProfilingUnavailableException e)
-            {
-                throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not enable CPU profiling: " + e.Message);
-            }
+            samples = _profiler.TryCollect(window, _slice, cancel) ?? throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage);
+        }
+        catch (ProfilingUnavailableException e)
+        {
+            throw new PprofRequestException(HttpStatusCode.ServiceUnavailable, "Could not enable CPU profiling: " + e.Message);
         }
 
         return PprofReply.Attachment(name, ProfileSerializer.ToGzipBytes(build(samples, note)));
