@@ -27,6 +27,9 @@ public sealed class RunningProcess : IDisposable
     }
 
     /// <summary>What the process has written to stderr so far (complete once <see cref="Exit"/> returned).</summary>
+    /// <summary>The process's id.</summary>
+    public int Id => _process.Id;
+
     public string StandardError
     {
         get

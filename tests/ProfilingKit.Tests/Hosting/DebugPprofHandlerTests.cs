@@ -8,7 +8,10 @@ public class DebugPprofHandlerTests
     [Fact]
     public async Task Where_nothing_samples_every_request_is_a_503_that_says_why()
     {
+        // With ProfilingKit off the handler starts no sampling of its own (this test process is not profiled).
+        Environment.SetEnvironmentVariable(DebugPprof.AddressVariable, "off");
         using var handler = DebugPprof.CreateHandler();
+        Environment.SetEnvironmentVariable(DebugPprof.AddressVariable, null);
         var exchange = new RecordedExchange("/allocs");
 
         await handler.ServeAsync(exchange);
