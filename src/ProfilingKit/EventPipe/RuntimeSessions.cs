@@ -6,8 +6,7 @@ namespace ProfilingKit.EventPipe;
 
 /// <summary>
 /// The EventPipe sessions ProfilingKit opens on its own process, in one place: the diagnostics
-/// client, the always-on session that samples from start-up, the one exclusive slot that CPU,
-/// wall-clock and trace requests share, and the short sessions (stack sampler, rundown, heap
+/// client, the always-on session that samples from start-up, the one trace slot, and the short sessions (stack sampler, rundown, heap
 /// snapshot, trace) that profiles ask for. Providers come from <see cref="SessionProviders"/>.
 /// </summary>
 internal sealed class RuntimeSessions : IDisposable
@@ -29,7 +28,7 @@ internal sealed class RuntimeSessions : IDisposable
     private readonly object _heapGate = new();
     private SelfTraceSession? _alwaysOn;
     private string? _unavailableReason;
-    private int _exclusiveTaken;
+    private int _traceSlotTaken;
 
     public RuntimeSessions(ProfilerThreads threads) => Threads = threads;
 
@@ -76,11 +75,12 @@ internal sealed class RuntimeSessions : IDisposable
     }
 
     /// <summary>
-    /// Takes the process's one CPU/trace slot: the runtime's sampler is process-wide, and one long
-    /// session at a time keeps the overhead bounded. Null when another request holds it; dispose to give it back.
+    /// Takes the process's one trace slot: a trace is the runtime's busiest session (every GC, JIT,
+    /// contention and thread event, the sampler, a rundown), one at a time as in Go. Null when another
+    /// request holds it; dispose to give it back.
     /// </summary>
-    public IDisposable? TryTakeExclusive() =>
-        Interlocked.CompareExchange(ref _exclusiveTaken, 1, 0) == 0 ? new ExclusiveSlot(this) : null;
+    public IDisposable? TryTakeTraceSlot() =>
+        Interlocked.CompareExchange(ref _traceSlotTaken, 1, 0) == 0 ? new TraceSlot(this) : null;
 
     /// <summary>A session of the runtime's stack sampler, read into <paramref name="handler"/> on a thread named <paramref name="threadName"/>.</summary>
     /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
@@ -155,13 +155,13 @@ internal sealed class RuntimeSessions : IDisposable
             ? "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0)."
             : $"{e.GetType().Name}: {e.Message}";
 
-    private sealed class ExclusiveSlot(RuntimeSessions sessions) : IDisposable
+    private sealed class TraceSlot(RuntimeSessions sessions) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) Volatile.Write(ref sessions._exclusiveTaken, 0);
+            if (Interlocked.Exchange(ref _released, 1) == 0) Volatile.Write(ref sessions._traceSlotTaken, 0);
         }
     }
 }

@@ -6,14 +6,14 @@ namespace ProfilingKit.Http;
 
 /// <summary>
 /// <c>trace?seconds=N</c>: a raw <c>.nettrace</c> of the next N seconds (default 1, as Go's trace),
-/// streamed as the runtime writes it, for PerfView, <c>dotnet-trace convert</c> or TraceEvent. It
-/// takes the process's one CPU/trace session slot, as Go's trace and CPU profile are one at a time;
-/// the slot is given back when the reply is disposed, whether its body was sent or not.
+/// streamed as the runtime writes it, for PerfView, <c>dotnet-trace convert</c> or TraceEvent. One
+/// trace at a time, as Go's: it takes the process's trace slot, given back when the reply is
+/// disposed, whether its body was sent or not.
 /// </summary>
 internal sealed class TraceHandler
 {
     /// <summary>Go's wording (pprof.go Trace: "Could not enable tracing: ") when the slot is taken.</summary>
-    public const string BusyMessage = "Could not enable tracing: a CPU profile, wall profile or trace is already running";
+    public const string BusyMessage = "Could not enable tracing: another trace is already running";
 
     public const string Description =
         "A raw .nettrace of the runtime's events (CPU samples, GC, contention, loader, JIT). You can specify the duration in the seconds GET parameter. Open it with dotnet-trace convert, or PerfView on Windows.";
@@ -30,7 +30,7 @@ internal sealed class TraceHandler
     public PprofReply Serve(PprofRequest request, CancellationToken cancel)
     {
         var window = request.Query.TraceWindow(_maxSeconds);
-        var slot = _sessions.TryTakeExclusive() ?? throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage);
+        var slot = _sessions.TryTakeTraceSlot() ?? throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage);
         TraceRecording recording;
         try
         {

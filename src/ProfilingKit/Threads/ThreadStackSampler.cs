@@ -4,7 +4,7 @@ namespace ProfilingKit.Threads;
 
 /// <summary>
 /// Every managed thread's stack now, from one pass of the runtime's sampler in a short session of
-/// its own. It needs no exclusive slot: a few milliseconds of sampling, so a goroutine dump works
+/// its own. It needs no slot: a few milliseconds of sampling, so a goroutine dump works
 /// while a CPU profile runs.
 /// </summary>
 internal sealed class ThreadStackSampler
