@@ -33,5 +33,5 @@ internal sealed class AllocsProfileSource : SnapshotProfileSource<AllocationSnap
         AllocationProfile.Build(snapshot, symbolizer.Symbolize, Names.MainBinary, time, AllocationProfile.Comment);
 
     protected override string Text(AllocationSnapshot snapshot, MethodSymbolizer symbolizer, int debug) =>
-        GoLegacyText.HeapProfile(Build(snapshot, symbolizer, DateTimeOffset.UtcNow, window: null), ClrEvents.AllocationSamplingInterval);
+        GoLegacyText.HeapProfile(Build(snapshot, symbolizer, DateTimeOffset.UtcNow, window: null));
 }

@@ -61,7 +61,7 @@ internal sealed class HeapProfileSource : SnapshotProfileSource<HeapProfileSourc
     }
 
     protected override string Text(State snapshot, MethodSymbolizer symbolizer, int debug) =>
-        GoLegacyText.HeapProfile(Build(snapshot, symbolizer, DateTimeOffset.UtcNow, window: null), ClrEvents.AllocationSamplingInterval);
+        GoLegacyText.HeapProfile(Build(snapshot, symbolizer, DateTimeOffset.UtcNow, window: null));
 
     /// <summary>A heap snapshot (none at a delta's start) and the sampled allocations of the same moment.</summary>
     internal sealed record State(HeapSnapshot? Heap, AllocationSnapshot Allocations);
