@@ -84,7 +84,7 @@ public sealed class CollectionPerIterationCodeFix : PlannedCodeFix<CollectionPer
 
         public static Plan? Create(SemanticModel model, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (diagnostic.Properties.TryGetValue(CollectionPerIterationAnalyzer.IsArrayProperty, out var isArray) && isArray == "true") return null;
+            if (diagnostic.Properties.TryGetValue(CollectionPerIterationRule.IsArrayProperty, out var isArray) && isArray == "true") return null;
 
             var creation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax;
             if (creation?.Parent is not EqualsValueClauseSyntax

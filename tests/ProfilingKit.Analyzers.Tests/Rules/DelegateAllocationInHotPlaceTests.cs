@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using VerifyPK1004 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.DelegateAllocationInHotPlaceAnalyzer>;
-using VerifyPK1004Fix = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.DelegateAllocationInHotPlaceAnalyzer, ProfilingKit.CodeFixes.DelegateAllocationInHotPlaceCodeFix>;
+using VerifyPK1004 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.DelegateAllocationInHotPlaceRule>;
+using VerifyPK1004Fix = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.DelegateAllocationInHotPlaceRule, ProfilingKit.CodeFixes.DelegateAllocationInHotPlaceCodeFix>;
 
 namespace ProfilingKit.Analyzers.Tests;
 

@@ -1,5 +1,5 @@
 using Microsoft.CodeAnalysis.CSharp;
-using VerifyPK1001 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.StringConcatenationInLoopAnalyzer, ProfilingKit.CodeFixes.StringConcatenationInLoopCodeFix>;
+using VerifyPK1001 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.StringConcatenationInLoopRule, ProfilingKit.CodeFixes.StringConcatenationInLoopCodeFix>;
 
 namespace ProfilingKit.Analyzers.Tests;
 

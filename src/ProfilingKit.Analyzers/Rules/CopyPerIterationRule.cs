@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,8 +16,7 @@ namespace ProfilingKit.Analyzers;
 /// <item>Split whose array does not outlive the iteration, where MemoryExtensions.Split exists.</item>
 /// </list>
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class CopyPerIterationAnalyzer : HotMemberRule
+internal sealed class CopyPerIterationRule : HotMemberRule
 {
     /// <summary>Diagnostic property naming the code fix that applies, if any.</summary>
     internal const string FixProperty = "Fix";
@@ -29,7 +27,7 @@ public sealed class CopyPerIterationAnalyzer : HotMemberRule
     /// <summary><c>s.Substring(i, n) == "x"</c> → <c>s.AsSpan(i, n).SequenceEqual("x")</c>.</summary>
     internal const string AsSpanComparisonFix = "AsSpanComparison";
 
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.CopyPerIteration,
         "Copy made on every iteration",
         "'{0}' {1}",
@@ -37,13 +35,13 @@ public sealed class CopyPerIterationAnalyzer : HotMemberRule
         DiagnosticSeverity.Warning,
         "ToList()/ToArray() in a loop condition copies the sequence on every test; in a loop body a copy that is dropped at the end of the iteration is garbage on every pass. Substring and Split allocate new strings (and an array) where a span over the original string does the same job without allocating.");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.Loops;
+    public override HotCodeScope Scope => HotCodeScope.Loops;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Invocation);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Invocation);
 
-    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
+    public override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
         var analysis = CompilationLookups.OnFirstUse(compilation, Analysis.Create);
         return operation => analysis.Value?.AnalyzeInvocation(operation);
@@ -281,7 +279,7 @@ public sealed class CopyPerIterationAnalyzer : HotMemberRule
             var properties = fix is null
                 ? ImmutableDictionary<string, string?>.Empty
                 : ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix);
-            context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties, name, explanation));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptor, invocation.Syntax.GetLocation(), properties, name, explanation));
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -12,10 +11,9 @@ namespace ProfilingKit.Analyzers;
 /// from IEnumerable&lt;T&gt;.GetEnumerator() and is boxed on the heap, where the concrete collection's
 /// struct enumerator (List&lt;T&gt;, arrays, Dictionary...) would not allocate.
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class InterfaceEnumerationInHotPlaceAnalyzer : HotMemberRule
+internal sealed class InterfaceEnumerationInHotPlaceRule : HotMemberRule
 {
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.InterfaceEnumerationInHotPlace,
         "foreach over an interface allocates an enumerator",
         "foreach over '{0}' allocates an enumerator on each pass {1}; enumerate the concrete collection type to use its struct enumerator",
@@ -23,13 +21,13 @@ public sealed class InterfaceEnumerationInHotPlaceAnalyzer : HotMemberRule
         DiagnosticSeverity.Warning,
         "A foreach over a collection typed as an interface (IEnumerable<T>, IList<T>, ICollection<T>, IReadOnlyList<T>...) calls the interface's GetEnumerator, which returns a heap-allocated enumerator. The concrete type's own GetEnumerator often returns a struct that does not allocate.");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+    public override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Loop);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Loop);
 
-    internal override Action<OperationAnalysisContext> Start(Compilation compilation) => AnalyzeForEach;
+    public override Action<OperationAnalysisContext> Start(Compilation compilation) => AnalyzeForEach;
 
     private static void AnalyzeForEach(OperationAnalysisContext context)
     {
@@ -43,7 +41,7 @@ public sealed class InterfaceEnumerationInHotPlaceAnalyzer : HotMemberRule
 
         // The foreach itself runs in a hot place when it sits in a loop or a [HotPath] member: the
         // enumerator is allocated once per pass of the foreach, not once per element.
-        HotPlaceReporter.Report(context, Rule, loop.Collection.Syntax.GetLocation(), collectionType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat));
+        HotPlaceReporter.Report(context, Descriptor, loop.Collection.Syntax.GetLocation(), collectionType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat));
     }
 
     /// <summary>The collection's type before the implicit conversion foreach applies.</summary>

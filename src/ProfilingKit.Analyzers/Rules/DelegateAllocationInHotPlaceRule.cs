@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -25,10 +24,9 @@ namespace ProfilingKit.Analyzers;
 /// converted implicitly, from C# 11 on, outside a static constructor.</item>
 /// </list>
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
+internal sealed class DelegateAllocationInHotPlaceRule : HotMemberRule
 {
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.DelegateAllocationInHotPlace,
         "A delegate or closure is allocated in a hot place",
         "{0} allocates {1} {2}",
@@ -36,14 +34,14 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
         DiagnosticSeverity.Warning,
         "A lambda that captures locals, parameters or 'this', a method group of an instance method, and a lambda the compiler cannot cache each allocate a delegate, and a capturing lambda also a closure object. Static lambdas, lambdas that capture nothing and (from C# 11) static method groups are cached by the compiler and are not reported.");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+    public override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.DelegateCreation);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.DelegateCreation);
 
     /// <summary>The language version needs no symbol lookup; a delegate creation needs a core library.</summary>
-    internal override Action<OperationAnalysisContext>? Start(Compilation compilation) =>
+    public override Action<OperationAnalysisContext>? Start(Compilation compilation) =>
         compilation is CSharpCompilation csharp ? new Analysis(csharp.LanguageVersion >= LanguageVersion.CSharp11).AnalyzeDelegateCreation : null;
 
     private sealed class Analysis(bool cachesStaticMethodGroups)
@@ -161,7 +159,7 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
 
         private static void Report(OperationAnalysisContext context, IDelegateCreationOperation creation, Location location, HotPlace place, string subject, string what)
         {
-            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, creation.Syntax.SyntaxTree, Rule, location, place, [subject, what]);
+            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, creation.Syntax.SyntaxTree, Descriptor, location, place, [subject, what]);
             if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
         }
     }
