@@ -96,7 +96,57 @@ public class HotMemberAnalyzerTests
         Assert.Equal(1, first);
     }
 
-    private static async Task<(int First, int Second)> CallsPerRule(Func<CSharpCompilationOptions, CSharpCompilationOptions> configure)
+    [Fact]
+    public async Task Bulk_severity_none_for_the_Performance_category_turns_off_only_the_rules_of_that_category()
+    {
+        var (first, second) = await CallsPerRule(options => options, new() { ["dotnet_analyzer_diagnostic.category-Performance.severity"] = "none" });
+
+        Assert.Equal(0, first);
+        Assert.Equal(2, second);
+    }
+
+    [Fact]
+    public async Task Bulk_severity_none_for_all_rules_turns_both_off()
+    {
+        var (first, second) = await CallsPerRule(options => options, new() { ["dotnet_analyzer_diagnostic.severity"] = "none" });
+
+        Assert.Equal(0, first);
+        Assert.Equal(0, second);
+    }
+
+    [Fact]
+    public async Task A_category_setting_beats_the_setting_for_all_rules()
+    {
+        var (first, second) = await CallsPerRule(options => options, new()
+        {
+            ["dotnet_analyzer_diagnostic.severity"] = "none",
+            ["dotnet_analyzer_diagnostic.category-Performance.severity"] = "warning",
+        });
+
+        Assert.Equal(2, first);
+        Assert.Equal(0, second);
+    }
+
+    [Fact]
+    public async Task A_setting_for_the_rule_id_beats_the_bulk_settings()
+    {
+        var byFile = await CallsPerRule(
+            options => options.WithSyntaxTreeOptionsProvider(new Severities(perFile: new() { [("A.cs", "PK1001")] = ReportDiagnostic.Warn })),
+            new() { ["dotnet_analyzer_diagnostic.category-Performance.severity"] = "none" });
+        var byGlobalConfig = await CallsPerRule(
+            options => options.WithSyntaxTreeOptionsProvider(new Severities(global: new() { ["PK1001"] = ReportDiagnostic.Info })),
+            new() { ["dotnet_analyzer_diagnostic.severity"] = "none" });
+        var byCompilationOptions = await CallsPerRule(
+            options => options.WithSpecificDiagnosticOptions([new("PK1001", ReportDiagnostic.Warn)]),
+            new() { ["dotnet_analyzer_diagnostic.category-Performance.severity"] = "none" });
+
+        Assert.Equal(1, byFile.First); // A.cs only: in B.cs the category's none applies
+        Assert.Equal(2, byGlobalConfig.First);
+        Assert.Equal(0, byGlobalConfig.Second);
+        Assert.Equal(2, byCompilationOptions.First);
+    }
+
+    private static async Task<(int First, int Second)> CallsPerRule(Func<CSharpCompilationOptions, CSharpCompilationOptions> configure, Dictionary<string, string>? editorConfig = null)
     {
         const string Source = """
             class {0}
@@ -112,7 +162,8 @@ public class HotMemberAnalyzerTests
         var first = new CountingRule(CountingRule.First);
         var second = new CountingRule(CountingRule.Second);
 
-        await Diagnostics(compilation, new AnalyzerOptions([]), [new HotMemberAnalyzer([first, second])]);
+        var options = new AnalyzerOptions([], new EditorConfigOptionsProvider(editorConfig ?? []));
+        await Diagnostics(compilation, options, [new HotMemberAnalyzer([first, second])]);
 
         return (first.Calls, second.Calls);
     }
@@ -137,7 +188,7 @@ public class HotMemberAnalyzerTests
     {
         // Two of the package's descriptors, so severities configure them as they configure the rules.
         public static readonly DiagnosticDescriptor First = StringConcatenationInLoopRule.Descriptor;
-        public static readonly DiagnosticDescriptor Second = BoxingInHotPlaceRule.Descriptor;
+        public static readonly DiagnosticDescriptor Second = DateTimeElapsedAnalyzer.Rule; // category Diagnostics, not Performance
         private int _calls;
 
         public int Calls => Volatile.Read(ref _calls);
@@ -149,6 +200,23 @@ public class HotMemberAnalyzerTests
         public override ImmutableArray<OperationKind> Kinds => [OperationKind.Invocation];
 
         public override Action<OperationAnalysisContext> Start(Compilation compilation) => _ => Interlocked.Increment(ref _calls);
+    }
+
+    /// <summary>The same .editorconfig keys for every file, such as the bulk severity settings.</summary>
+    private sealed class EditorConfigOptionsProvider(Dictionary<string, string> keys) : AnalyzerConfigOptionsProvider
+    {
+        private readonly Options _options = new(keys);
+
+        public override AnalyzerConfigOptions GlobalOptions => _options;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => _options;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => _options;
+
+        private sealed class Options(Dictionary<string, string> keys) : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => keys.TryGetValue(key, out value);
+        }
     }
 
     /// <summary>Severities as .editorconfig files (per file) and a global config would set them.</summary>

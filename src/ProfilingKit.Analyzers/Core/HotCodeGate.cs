@@ -63,21 +63,21 @@ internal static class HotCodeGate
             if (!hasLoop && !wholeMember) return;
 
             var tree = block.OperationBlocks[0].Syntax.SyntaxTree;
-            var on = _onInTree.TryGetValue(tree, out var known) ? known : _onInTree.GetOrAdd(tree, RulesOn(tree, block.CancellationToken));
+            var on = _onInTree.TryGetValue(tree, out var known) ? known : _onInTree.GetOrAdd(tree, RulesOn(tree, block.Options, block.CancellationToken));
             for (var i = 0; i < rules.Length; i++)
             {
                 if (on[i] && (hasLoop || rules[i].Rule.Scope == HotCodeScope.LoopsAndHotPathMembers)) block.RegisterOperationAction(rules[i].Callback, rules[i].Rule.Kinds);
             }
         }
 
-        private bool[] RulesOn(SyntaxTree tree, CancellationToken cancellationToken)
+        private bool[] RulesOn(SyntaxTree tree, AnalyzerOptions analyzerOptions, CancellationToken cancellationToken)
         {
             var on = new bool[rules.Length];
             for (var i = 0; i < rules.Length; i++)
             {
                 foreach (var descriptor in rules[i].Rule.SupportedDiagnostics)
                 {
-                    if (!RuleSeverity.IsOff(descriptor, tree, options, cancellationToken))
+                    if (!RuleSeverity.IsOff(descriptor, tree, options, analyzerOptions, cancellationToken))
                     {
                         on[i] = true;
                         break;
