@@ -146,6 +146,16 @@ public class HotMemberAnalyzerTests
         Assert.Equal(2, byCompilationOptions.First);
     }
 
+    [Fact]
+    public async Task In_a_test_project_the_rules_do_not_run_unless_asked()
+    {
+        var quiet = await CallsPerRule(options => options, new() { ["build_property.IsTestProject"] = "true" });
+        var asked = await CallsPerRule(options => options, new() { ["build_property.IsTestProject"] = "true", ["profilingkit.analyze_test_projects"] = "true" });
+
+        Assert.Equal((0, 0), quiet);
+        Assert.Equal((2, 2), asked);
+    }
+
     private static async Task<(int First, int Second)> CallsPerRule(Func<CSharpCompilationOptions, CSharpCompilationOptions> configure, Dictionary<string, string>? editorConfig = null)
     {
         const string Source = """

@@ -28,6 +28,7 @@ internal enum HotCodeScope
 /// start per member for each analyzer and walks a hot member's operations once per analyzer; with one
 /// analyzer per rule the package measured as much or more (up to 40% more analyzer time) on
 /// bench/analyzers (docs/benchmarks/analyzers.md).
+/// In a test project the rules are off unless a file asks for them (<see cref="TestProjects"/>).
 /// A rule turned off for a file (severity none in .editorconfig or a global config, or /nowarn)
 /// is not registered there, so turning one off still saves its work, as it would were it an
 /// analyzer of its own (the driver skips an analyzer only when all its rules are off).
@@ -44,13 +45,13 @@ internal static class HotCodeGate
                 if (rule.Start(start.Compilation) is { } callback) started.Add((rule, callback));
             }
 
-            var inCompilation = new RulesInCompilation(started.ToImmutable(), start.Compilation.Options);
+            var inCompilation = new RulesInCompilation(started.ToImmutable(), start.Compilation.Options, TestProjects.IsTestProject(start.Options));
             start.RegisterOperationBlockStartAction(inCompilation.RegisterInHotMember);
         });
     }
 
     /// <summary>The started rules of one compilation (each with its callback), and which of them are on in each of its files.</summary>
-    private sealed class RulesInCompilation(ImmutableArray<(HotMemberRule Rule, Action<OperationAnalysisContext> Callback)> rules, CompilationOptions options)
+    private sealed class RulesInCompilation(ImmutableArray<(HotMemberRule Rule, Action<OperationAnalysisContext> Callback)> rules, CompilationOptions options, bool isTestProject)
     {
         private readonly ConcurrentDictionary<SyntaxTree, bool[]> _onInTree = new();
 
@@ -73,6 +74,8 @@ internal static class HotCodeGate
         private bool[] RulesOn(SyntaxTree tree, AnalyzerOptions analyzerOptions, CancellationToken cancellationToken)
         {
             var on = new bool[rules.Length];
+            if (isTestProject && !TestProjects.AsksForRules(analyzerOptions, tree)) return on;
+
             for (var i = 0; i < rules.Length; i++)
             {
                 foreach (var descriptor in rules[i].Rule.SupportedDiagnostics)

@@ -23,7 +23,7 @@ internal sealed class BoxingInHotPlaceRule : HotMemberRule
         "A value type is boxed in a hot place",
         "{0} {1}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "Converting a value type to object, System.ValueType, System.Enum or an interface copies it into a new heap object. So does calling ToString, GetHashCode or Equals on a struct that does not override them, and concatenating such a struct into a string. In a loop or a [HotPath] member that is an allocation per pass.");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
@@ -151,7 +151,7 @@ internal sealed class BoxingInHotPlaceRule : HotMemberRule
 
         private static void Report(OperationAnalysisContext context, Location location, HotPlace place, string subject)
         {
-            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, context.Operation.Syntax.SyntaxTree, Descriptor, location, place, [subject]);
+            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Operation, context.Options, Descriptor, location, place, [subject]);
             if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
         }
     }

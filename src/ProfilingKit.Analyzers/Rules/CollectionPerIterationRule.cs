@@ -22,7 +22,7 @@ internal sealed class CollectionPerIterationRule : HotMemberRule
         "Collection created on every iteration",
         "'{0}' is allocated on every iteration and never outlives it; {1}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "A collection or array created inside a loop body and dropped at the end of the iteration is garbage on every pass. Create it once before the loop and Clear() it where it was created, or, for an array, allocate it once (or rent it from ArrayPool<T>).");
 
     private const string CollectionAdvice = "create it once before the loop and Clear() it instead";
@@ -89,9 +89,10 @@ internal sealed class CollectionPerIterationRule : HotMemberRule
 
             var isArray = type.TypeKind == TypeKind.Array;
             var properties = ImmutableDictionary<string, string?>.Empty.Add(IsArrayProperty, isArray ? "true" : "false");
-            context.ReportDiagnostic(Diagnostic.Create(
+            context.ReportDiagnostic(HotPlaceReporter.Create(
                 Descriptor,
                 creation.Syntax.GetLocation(),
+                HotPlaces.MeasuredHotSpot(creation, context.Options) is not null,
                 properties,
                 type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
                 isArray ? ArrayAdvice : CollectionAdvice));

@@ -32,7 +32,7 @@ internal sealed class CopyPerIterationRule : HotMemberRule
         "Copy made on every iteration",
         "'{0}' {1}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "ToList()/ToArray() in a loop condition copies the sequence on every test; in a loop body a copy that is dropped at the end of the iteration is garbage on every pass. Substring and Split allocate new strings (and an array) where a span over the original string does the same job without allocating.");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
@@ -279,7 +279,7 @@ internal sealed class CopyPerIterationRule : HotMemberRule
             var properties = fix is null
                 ? ImmutableDictionary<string, string?>.Empty
                 : ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix);
-            context.ReportDiagnostic(Diagnostic.Create(Descriptor, invocation.Syntax.GetLocation(), properties, name, explanation));
+            context.ReportDiagnostic(HotPlaceReporter.Create(Descriptor, invocation.Syntax.GetLocation(), HotPlaces.MeasuredHotSpot(invocation, context.Options) is not null, properties, name, explanation));
         }
     }
 }

@@ -31,7 +31,7 @@ internal sealed class DelegateAllocationInHotPlaceRule : HotMemberRule
         "A delegate or closure is allocated in a hot place",
         "{0} allocates {1} {2}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "A lambda that captures locals, parameters or 'this', a method group of an instance method, and a lambda the compiler cannot cache each allocate a delegate, and a capturing lambda also a closure object. Static lambdas, lambdas that capture nothing and (from C# 11) static method groups are cached by the compiler and are not reported.");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
@@ -160,7 +160,7 @@ internal sealed class DelegateAllocationInHotPlaceRule : HotMemberRule
 
         private static void Report(OperationAnalysisContext context, IDelegateCreationOperation creation, Location location, HotPlace place, string subject, string what)
         {
-            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, creation.Syntax.SyntaxTree, Descriptor, location, place, [subject, what]);
+            var diagnostic = HotPlaceReporter.CreateDiagnostic(creation, context.Options, Descriptor, location, place, [subject, what]);
             if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
         }
     }

@@ -18,7 +18,7 @@ internal sealed class InterfaceEnumerationInHotPlaceRule : HotMemberRule
         "foreach over an interface allocates an enumerator",
         "foreach over '{0}' allocates an enumerator on each pass {1}; enumerate the concrete collection type to use its struct enumerator",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "A foreach over a collection typed as an interface (IEnumerable<T>, IList<T>, ICollection<T>, IReadOnlyList<T>...) calls the interface's GetEnumerator, which returns a heap-allocated enumerator. The concrete type's own GetEnumerator often returns a struct that does not allocate.");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);

@@ -21,7 +21,7 @@ internal sealed class LinqInHotPlaceRule : HotMemberRule
         "LINQ allocates on every pass",
         "LINQ query '{0}' allocates iterators, an enumerator or a copy on every pass {1}; write the loop out over the concrete collection",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "A LINQ-to-objects query allocates on every evaluation: one iterator object per lazy operator (Where, Select, OrderBy...), an enumerator boxed behind IEnumerator<T> when the source is enumerated, and a new collection for ToList/ToArray. In a loop or a [HotPath] member that is garbage on every pass.");
 
     // Reducing calls that never enumerate a source implementing ICollection<T> or IList<T>, in every
@@ -85,7 +85,7 @@ internal sealed class LinqInHotPlaceRule : HotMemberRule
         operators.Reverse();
         var location = outermost.Parent is ITranslatedQueryOperation query ? query.Syntax.GetLocation() : outermost.Syntax.GetLocation();
         var chain = string.Join(".", operators.ConvertAll(name => name + "()"));
-        var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, tree, Descriptor, location, place, new object[] { chain });
+        var diagnostic = HotPlaceReporter.CreateDiagnostic(outermost, context.Options, Descriptor, location, place, new object[] { chain });
         if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
     }
 

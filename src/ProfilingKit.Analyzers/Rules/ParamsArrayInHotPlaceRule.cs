@@ -20,7 +20,7 @@ internal sealed class ParamsArrayInHotPlaceRule : HotMemberRule
         "A params array is allocated on every call",
         "The call to '{0}' allocates a new '{1}' for its params arguments {2}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "Passing arguments to a params T[] parameter makes the compiler allocate an array for them on every call. In a loop or a [HotPath] member that is an allocation per pass. Calls that bind to a params ReadOnlySpan<T> overload (C# 13 and later) do not allocate.");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
@@ -69,7 +69,7 @@ internal sealed class ParamsArrayInHotPlaceRule : HotMemberRule
             var collectionType = argument.Value.Type?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? "array";
 
             var location = ElementsLocation(argument, elements);
-            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, argument.Syntax.SyntaxTree, Descriptor, location, place, [name, collectionType]);
+            var diagnostic = HotPlaceReporter.CreateDiagnostic(argument, context.Options, Descriptor, location, place, [name, collectionType]);
             if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
         }
 
