@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -130,15 +131,37 @@ internal sealed class CopyPerIterationRule : HotMemberRule
             if (HotPlaces.EnclosingLoop(invocation, context.Options) is not { } loop) return;
 
             var name = invocation.TargetMethod.Name + "()";
+            var copied = WhatIsCopied(invocation);
             if (IsInLoopCondition(invocation, loop))
             {
-                Report(context, invocation, null, name, "copies the whole sequence every time the loop condition is tested; take the copy once before the loop, or test the source directly (Count, Any)");
+                Report(context, invocation, null, name, $"copies {copied} every time the loop condition is tested; take the copy once before the loop, or test the source directly (Count, Any)");
                 return;
             }
 
             if (!_escape.StaysInIteration(invocation, loop)) return; // the copy is the iteration's output
 
-            Report(context, invocation, null, name, "copies the whole sequence on every iteration and the copy is dropped at the end of it; copy once before the loop, reuse a buffer, or use the source directly");
+            Report(context, invocation, null, name, $"copies {copied} on every iteration and the copy is dropped at the end of it; copy once before the loop, reuse a buffer, or use the source directly");
+        }
+
+        /// <summary>
+        /// "the whole sequence" for a copy of a collection; for a copy at the end of a query, what the
+        /// query yields (<c>Skip(i).Take(50).ToList()</c> copies 50 elements, not the sequence).
+        /// </summary>
+        private string WhatIsCopied(IInvocationOperation copy)
+        {
+            if (_enumerable is null) return "the whole sequence";
+
+            var operators = new List<string>();
+            for (var source = EnumerableCalls.SourceValue(copy) as IInvocationOperation;
+                 source is not null && EnumerableCalls.IsEnumerableExtensionCall(source, _enumerable);
+                 source = EnumerableCalls.SourceValue(source) as IInvocationOperation)
+            {
+                operators.Add(source.TargetMethod.Name + "()");
+            }
+
+            if (operators.Count == 0) return "the whole sequence";
+            operators.Reverse();
+            return $"what '{string.Join(".", operators)}' yields";
         }
 
         private void AnalyzeSubstring(OperationAnalysisContext context, IInvocationOperation substring)

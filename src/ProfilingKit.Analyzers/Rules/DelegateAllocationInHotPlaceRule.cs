@@ -49,6 +49,8 @@ internal sealed class DelegateAllocationInHotPlaceRule : HotMemberRule
         public void AnalyzeDelegateCreation(OperationAnalysisContext context)
         {
             var creation = (IDelegateCreationOperation)context.Operation;
+            if (IsIterationProduct(creation)) return;
+
             switch (creation.Target)
             {
                 case IAnonymousFunctionOperation lambda:
@@ -181,6 +183,52 @@ internal sealed class DelegateAllocationInHotPlaceRule : HotMemberRule
         if (captures.This || captures.ThroughLocalFunctions || captures.Variables.Count != 1) return null;
         foreach (var variable in captures.Variables) return variable;
         return null;
+    }
+
+    /// <summary>
+    /// The delegate is what the iteration makes, not a cost of making something else: stored into a
+    /// field, a property, an array element or an event; handed to a constructor (the object keeps it,
+    /// as <c>new Thread(start)</c> does) or to a collection's Add, Enqueue, Push, Insert or TryAdd;
+    /// started as work (<c>Task.Run</c>, <c>TaskFactory.StartNew</c>, <c>ThreadPool.QueueUserWorkItem</c>);
+    /// or yielded. Allocating it is the point; there is nothing to hoist.
+    /// </summary>
+    private static bool IsIterationProduct(IDelegateCreationOperation creation)
+    {
+        IOperation value = creation;
+        while (value.Parent is IConversionOperation or IDelegateCreationOperation) value = value.Parent;
+
+        switch (value.Parent)
+        {
+            case ISimpleAssignmentOperation assignment when assignment.Value == value:
+                return assignment.Target is IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation;
+            case IEventAssignmentOperation:
+            case IReturnOperation { Kind: OperationKind.YieldReturn }:
+                return true;
+            case IArgumentOperation { Parent: IObjectCreationOperation }:
+                return true;
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: var method } }:
+                return IsStartingWork(method) || IsAddingToCollection(method);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsStartingWork(IMethodSymbol method) =>
+        (method.Name is "Run" or "StartNew" or "ContinueWith" && method.ContainingType is { Name: "Task" or "TaskFactory" or "Task`1" or "TaskFactory`1", ContainingNamespace.Name: "Tasks" })
+        || (method.Name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" && method.ContainingType is { Name: "ThreadPool" });
+
+    private static bool IsAddingToCollection(IMethodSymbol method)
+    {
+        if (method.Name is not ("Add" or "Enqueue" or "Push" or "Insert" or "TryAdd" or "AddFirst" or "AddLast")) return false; // not GetOrAdd: its factory runs, it is not stored
+        var type = method.ContainingType;
+        if (type is null) return false;
+        if (type.ContainingNamespace?.ToDisplayString().StartsWith("System.Collections", StringComparison.Ordinal) == true) return true;
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_ICollection_T) return true;
+        }
+
+        return false;
     }
 
     /// <summary>Why a lambda that captures nothing is still not cached; null when it is cached.</summary>

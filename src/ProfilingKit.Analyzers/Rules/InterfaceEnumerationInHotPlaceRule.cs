@@ -36,13 +36,36 @@ internal sealed class InterfaceEnumerationInHotPlaceRule : HotMemberRule
         var collectionType = CollectionType(loop.Collection);
         if (collectionType is not { TypeKind: TypeKind.Interface }) return;
 
-        // A LINQ query as the collection is PK1005's report; one allocation story per span.
-        if (Unconverted(loop.Collection) is IInvocationOperation { TargetMethod.ContainingType: { Name: "Enumerable", ContainingNamespace.Name: "Linq" } }) return;
+        // The advice is to enumerate the concrete type: only where the code chooses the collection's
+        // type. Not for what a call returns (an iterator method, LINQ, an API), an IGrouping, or a
+        // property or field that is part of an API; a LINQ query is PK1005's report anyway.
+        if (!CodeChoosesType(Unconverted(loop.Collection), collectionType)) return;
 
         // The foreach itself runs in a hot place when it sits in a loop or a [HotPath] member: the
         // enumerator is allocated once per pass of the foreach, not once per element.
         HotPlaceReporter.Report(context, Descriptor, loop.Collection.Syntax.GetLocation(), collectionType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat));
     }
+
+    /// <summary>
+    /// A local or parameter, an element of a collection (an indexer), or a private field or property
+    /// declared in this code: its declared type could be the concrete one.
+    /// </summary>
+    private static bool CodeChoosesType(IOperation collection, ITypeSymbol collectionType)
+    {
+        if (collectionType.OriginalDefinition is { Name: "IGrouping", ContainingNamespace.Name: "Linq" }) return false;
+
+        return collection switch
+        {
+            ILocalReferenceOperation or IParameterReferenceOperation => true,
+            IPropertyReferenceOperation { Property.IsIndexer: true } => true,
+            IPropertyReferenceOperation property => IsPrivateInSource(property.Property),
+            IFieldReferenceOperation field => IsPrivateInSource(field.Field),
+            _ => false,
+        };
+    }
+
+    private static bool IsPrivateInSource(ISymbol member) =>
+        member.DeclaredAccessibility == Accessibility.Private && !member.DeclaringSyntaxReferences.IsEmpty;
 
     /// <summary>The collection's type before the implicit conversion foreach applies.</summary>
     private static ITypeSymbol? CollectionType(IOperation collection) => Unconverted(collection).Type;
