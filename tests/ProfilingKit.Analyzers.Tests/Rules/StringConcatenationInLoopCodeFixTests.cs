@@ -127,8 +127,8 @@ public class StringConcatenationInLoopCodeFixTests
                 foreach (var name in names)
                 {
                     sBuilder.Append(name).Append(": ").Append(count);
-                    sBuilder.Append("(").Append(name).Append(")");
-                    sBuilder.Append(name).Append(";");
+                    sBuilder.Append('(').Append(name).Append(')');
+                    sBuilder.Append(name).Append(';');
                 }
 
                 s = sBuilder.ToString();
@@ -202,7 +202,7 @@ public class StringConcatenationInLoopCodeFixTests
                 var sBuilder = new System.Text.StringBuilder(s);
                 for (var i = 0; i < values.Length; i++)
                 {
-                    sBuilder.Append(i).Append(": ").Append(values[i]).Append("\n");
+                    sBuilder.Append(i).Append(": ").Append(values[i]).Append('\n');
                 }
 
                 s = sBuilder.ToString();
@@ -281,7 +281,7 @@ public class StringConcatenationInLoopCodeFixTests
                     var lineBuilder = new System.Text.StringBuilder(line);
                     foreach (var cell in row)
                     {
-                        lineBuilder.Append(cell).Append(";");
+                        lineBuilder.Append(cell).Append(';');
                     }
 
                     line = lineBuilder.ToString();
