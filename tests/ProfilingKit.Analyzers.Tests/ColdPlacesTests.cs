@@ -191,6 +191,8 @@ public class ColdPlacesTests
 
         class C
         {
+            static void RaiseError(string format, params object[] args) { }
+
             void Run(ILog log, string[] lines)
             {
                 foreach (var line in lines)
@@ -200,6 +202,8 @@ public class ColdPlacesTests
                         log.LogError("empty line after {0} {1}", line, lines.Length);
                         continue;
                     }
+
+                    if (line.Length > 80) RaiseError("line {0} too long: {1}", line, line.Length);
 
                     Debug.WriteLine("line {0} of {1}", line, lines.Length);
                     log.LogInformation("line {0} {1}", {|PK1006:line, lines|});

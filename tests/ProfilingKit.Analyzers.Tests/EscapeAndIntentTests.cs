@@ -82,6 +82,32 @@ public class EscapeAndIntentTests
         """);
 
     [Fact]
+    public Task A_local_is_reported_only_when_it_holds_a_concrete_collection() => VerifyPK1009.Analyzer("""
+        using System;
+        using System.Collections.Generic;
+
+        class C
+        {
+            static IEnumerable<int> Numbers() { yield return 1; }
+
+            int Run(Type type, int n)
+            {
+                var total = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    IEnumerable<int> produced = Numbers();
+                    foreach (var x in produced) total += x;                   // an iterator's result: no concrete type
+
+                    IEnumerable<Type> interfaces = type.GetInterfaces();
+                    foreach (var t in {|PK1009:interfaces|}) total += t.Name.Length; // a Type[] behind the interface
+                }
+
+                return total;
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_copy_of_part_of_a_sequence_is_not_called_a_copy_of_the_whole() => VerifyPK1008.Analyzer(
         """
         using System.Collections.Generic;

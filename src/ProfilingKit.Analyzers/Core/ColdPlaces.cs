@@ -16,8 +16,9 @@ namespace ProfilingKit.Analyzers;
 /// <c>x</c>, the right side of <c>x ??= ...</c> and of <c>x ?? (x = ...)</c>;</item>
 /// <item><c>catch</c> blocks and their filters, the arguments of a <c>throw</c>, branches that end in
 /// <c>throw</c>;</item>
-/// <item>error-reporting branches: a branch that only logs an error or a warning (LogError,
-/// LogWarning, LogCritical, Log(LogLevel.Error...), Console.Error, Trace.TraceError...) and then
+/// <item>error-reporting branches: a branch that only logs or raises an error or a warning (LogError,
+/// LogWarning, LogCritical, Log(LogLevel.Error...), Console.Error, Trace.TraceError, RaiseError,
+/// ReportError, AddError...) and then
 /// leaves or goes on; and the arguments of calls the compiler removes outside Debug builds
 /// ([Conditional], such as Debug.Assert);</item>
 /// <item>loops that wait (<see cref="WaitingLoops"/>): paced by a delay, a timer, I/O or a channel,
@@ -182,7 +183,8 @@ internal static class ColdPlaces
         var method = invocation.TargetMethod;
         switch (method.Name)
         {
-            case "LogError" or "LogWarning" or "LogCritical" or "TraceError" or "TraceWarning" or "Fail" or "FailFast":
+            case "LogError" or "LogWarning" or "LogCritical" or "TraceError" or "TraceWarning" or "Fail" or "FailFast"
+                or "RaiseError" or "ReportError" or "AddError" or "OnError":
                 return true;
             case "Log" when invocation.Arguments.Length > 0:
                 foreach (var argument in invocation.Arguments)

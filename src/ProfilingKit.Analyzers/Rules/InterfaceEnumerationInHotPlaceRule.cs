@@ -56,12 +56,47 @@ internal sealed class InterfaceEnumerationInHotPlaceRule : HotMemberRule
 
         return collection switch
         {
-            ILocalReferenceOperation or IParameterReferenceOperation => true,
+            ILocalReferenceOperation local => HoldsOnlyConcreteValues(local),
+            IParameterReferenceOperation => true,
             IPropertyReferenceOperation { Property.IsIndexer: true } => true,
             IPropertyReferenceOperation property => IsPrivateInSource(property.Property),
             IFieldReferenceOperation field => IsPrivateInSource(field.Field),
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// A local typed as an interface is the code's choice only when what it holds has a concrete type
+    /// (an array, a List&lt;T&gt;, GetInterfaces()' Type[]...): every value stored in it, as written; or
+    /// when it is a foreach's variable, an element of a collection the code typed. A
+    /// local that holds what a method returns as an interface (an iterator's result) has no concrete
+    /// type to enumerate.
+    /// </summary>
+    private static bool HoldsOnlyConcreteValues(ILocalReferenceOperation reference)
+    {
+        // A foreach's variable is an element of a collection whose type the code chose, like rows[i].
+        foreach (var declaration in reference.Local.DeclaringSyntaxReferences)
+        {
+            if (declaration.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax) return true;
+        }
+
+        var root = WallClockReads.Root(reference);
+        var values = 0;
+        foreach (var operation in root.Descendants())
+        {
+            IOperation? value = operation switch
+            {
+                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local) => declarator.Initializer?.Value,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local) => assignment.Value,
+                _ => null,
+            };
+            if (value is null) continue;
+
+            values++;
+            if (Unconverted(value).Type is not { TypeKind: not TypeKind.Interface and not TypeKind.Error }) return false;
+        }
+
+        return values > 0;
     }
 
     private static bool IsPrivateInSource(ISymbol member) =>
