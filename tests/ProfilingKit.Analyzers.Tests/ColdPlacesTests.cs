@@ -36,6 +36,25 @@ public class ColdPlacesTests
         """);
 
     [Fact]
+    public Task The_value_of_a_return_in_a_loop_runs_once() => VerifyPK1003.Analyzer("""
+        class C
+        {
+            static object Write(object value) => value;
+
+            object Run(int[] values)
+            {
+                foreach (var value in values)
+                {
+                    if (value > 10) return Write(value);
+                    Write({|PK1003:value|});
+                }
+
+                return null;
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_statement_followed_by_break_runs_once_per_loop_but_stays_hot_in_an_outer_loop() => VerifyPK1003.Analyzer("""
         using System.Collections.Generic;
 

@@ -10,8 +10,8 @@ namespace ProfilingKit.Analyzers;
 /// <see cref="HotPlaces"/>: code inside a loop or a hot member that does not run on every pass.
 /// <list type="bullet">
 /// <item>after which the iteration surely leaves the loop (a <c>break</c> of that loop, <c>return</c>
-/// or <c>throw</c> follows before anything can go back to the loop's head): it runs at most once per
-/// run of the loop;</item>
+/// or <c>throw</c> follows before anything can go back to the loop's head), or in the value of a
+/// <c>return</c>: it runs at most once per run of the loop;</item>
 /// <item>lazy initialisation: the branch of <c>if (x == null)</c> (or <c>x is null</c>) that assigns
 /// <c>x</c>, the right side of <c>x ??= ...</c> and of <c>x ?? (x = ...)</c>;</item>
 /// <item><c>catch</c> blocks and their filters, the arguments of a <c>throw</c>, branches that end in
@@ -65,6 +65,10 @@ internal static class ColdPlaces
 
                 case ISwitchOperation switchOperation when leavesUpTo is not null && SymbolEqualityComparer.Default.Equals(leavesUpTo, switchOperation.ExitLabel):
                     leavesUpTo = null; // that break leaves the switch, not the loop: what follows the switch decides
+                    break;
+
+                case IReturnOperation { Kind: OperationKind.Return } when !leavesAll && leavesUpTo is null:
+                    leavesAll = true; // return M(x): the pass that evaluates it is the last
                     break;
 
                 case IBlockOperation block when !leavesAll && leavesUpTo is null:
