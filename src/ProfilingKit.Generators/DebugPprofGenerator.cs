@@ -23,9 +23,14 @@ public sealed class DebugPprofGenerator : IIncrementalGenerator
             .Select(static (options, _) => DebugPprofBuildSettings.FromGlobalOptions(options.GlobalOptions))
             .WithTrackingName(DebugPprofTrackingNames.BuildSettings);
 
-        // The compilation changes on every edit; only this bool may reach the nodes after it.
-        var runtimeReferenced = context.CompilationProvider
-            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(DebugPprofMetadataName) is not null)
+        // The compilation changes on every edit; only these bools may reach the nodes after it. Each
+        // looks into the compilation only where the build properties ask for its output: a type lookup
+        // binds the compilation's references, which in a build the generator would be the first to pay
+        // for. A library, or a project that is neither (no endpoint wanted, not an app), reads its
+        // properties and nothing else.
+        var runtimeReferenced = settings
+            .Combine(context.CompilationProvider)
+            .Select(static (input, _) => input.Left.WantsEndpoint && input.Right.GetTypeByMetadataName(DebugPprofMetadataName) is not null)
             .WithTrackingName(DebugPprofTrackingNames.RuntimeReferenced);
 
         var startAddress = settings
@@ -66,8 +71,11 @@ public sealed class DebugPprofGenerator : IIncrementalGenerator
             }
         });
 
-        var gcTraceReferenced = context.CompilationProvider
-            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(GcTraceMetadataName) is not null)
+        // Every app honours PROFILINGKIT_GCTRACE, EnableDebugPprof or not (docs/gctrace.md): in an app,
+        // and only there, this looks the runtime's GcTrace up.
+        var gcTraceReferenced = settings
+            .Combine(context.CompilationProvider)
+            .Select(static (input, _) => input.Left.IsApplication && input.Right.GetTypeByMetadataName(GcTraceMetadataName) is not null)
             .WithTrackingName(DebugPprofTrackingNames.GcTraceReferenced);
 
         // Not gated on EnableDebugPprof: the variable is the switch, read at run time.

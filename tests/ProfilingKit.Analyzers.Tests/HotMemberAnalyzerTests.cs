@@ -24,8 +24,9 @@ public class HotMemberAnalyzerTests
             .ToList();
 
         Assert.Equal(8, ruleTypes.Count);
-        Assert.Equal(ruleTypes, HotMemberAnalyzer.Rules.Select(rule => rule.GetType()).OrderBy(type => type.Name, StringComparer.Ordinal));
-        Assert.All(ruleTypes, type => Assert.Null(type.GetCustomAttribute<DiagnosticAnalyzerAttribute>()));
+        Assert.Equal(ruleTypes, HotMemberAnalyzer.PackageRules.Select(rule => rule.GetType()).OrderBy(type => type.Name, StringComparer.Ordinal));
+        Assert.All(ruleTypes, type => Assert.False(typeof(DiagnosticAnalyzer).IsAssignableFrom(type), $"{type.Name} is a rule the host runs, not an analyzer"));
+        Assert.All(ruleTypes, type => Assert.EndsWith("Rule", type.Name, StringComparison.Ordinal));
         Assert.NotNull(typeof(HotMemberAnalyzer).GetCustomAttribute<DiagnosticAnalyzerAttribute>());
     }
 
@@ -39,10 +40,10 @@ public class HotMemberAnalyzerTests
 
         var together = await Diagnostics(compilation, options, [new HotMemberAnalyzer()]);
         var alone = new List<string>();
-        foreach (var rule in HotMemberAnalyzer.Rules) alone.AddRange(await Diagnostics(compilation, options, [rule]));
+        foreach (var rule in HotMemberAnalyzer.PackageRules) alone.AddRange(await Diagnostics(compilation, options, [new HotMemberAnalyzer([rule])]));
 
         Assert.True(together.Count > 300, $"the corpus should give the rules work, got {together.Count} diagnostics");
-        Assert.Equal(HotMemberAnalyzer.Rules.SelectMany(rule => rule.SupportedDiagnostics).Select(d => d.Id).Order(StringComparer.Ordinal), together.Select(line => line[..6]).Distinct()); // every rule reported something
+        Assert.Equal(HotMemberAnalyzer.PackageRules.SelectMany(rule => rule.SupportedDiagnostics).Select(d => d.Id).Order(StringComparer.Ordinal), together.Select(line => line[..6]).Distinct()); // every rule reported something
         Assert.Equal(alone.Order(StringComparer.Ordinal), together);
     }
 
@@ -59,7 +60,7 @@ public class HotMemberAnalyzerTests
     public async Task A_rule_with_severity_none_for_one_file_runs_only_in_the_other()
     {
         var (first, second) = await CallsPerRule(options => options.WithSyntaxTreeOptionsProvider(
-            new Severities(perFile: new() { [("B.cs", "PKT001")] = ReportDiagnostic.Suppress })));
+            new Severities(perFile: new() { [("B.cs", "PK1001")] = ReportDiagnostic.Suppress })));
 
         Assert.Equal(1, first);
         Assert.Equal(2, second);
@@ -69,7 +70,7 @@ public class HotMemberAnalyzerTests
     public async Task A_rule_with_severity_none_in_a_global_config_does_not_run()
     {
         var (first, second) = await CallsPerRule(options => options.WithSyntaxTreeOptionsProvider(
-            new Severities(global: new() { ["PKT001"] = ReportDiagnostic.Suppress })));
+            new Severities(global: new() { ["PK1001"] = ReportDiagnostic.Suppress })));
 
         Assert.Equal(0, first);
         Assert.Equal(2, second);
@@ -78,7 +79,7 @@ public class HotMemberAnalyzerTests
     [Fact]
     public async Task A_rule_suppressed_by_the_compilation_options_does_not_run()
     {
-        var (first, second) = await CallsPerRule(options => options.WithSpecificDiagnosticOptions([new("PKT001", ReportDiagnostic.Suppress)]));
+        var (first, second) = await CallsPerRule(options => options.WithSpecificDiagnosticOptions([new("PK1001", ReportDiagnostic.Suppress)]));
 
         Assert.Equal(0, first);
         Assert.Equal(2, second);
@@ -89,13 +90,73 @@ public class HotMemberAnalyzerTests
     {
         // As the compiler's driver decides for an analyzer: the file's setting wins over /nowarn.
         var (first, _) = await CallsPerRule(options => options
-            .WithSpecificDiagnosticOptions([new("PKT001", ReportDiagnostic.Suppress)])
-            .WithSyntaxTreeOptionsProvider(new Severities(perFile: new() { [("A.cs", "PKT001")] = ReportDiagnostic.Warn })));
+            .WithSpecificDiagnosticOptions([new("PK1001", ReportDiagnostic.Suppress)])
+            .WithSyntaxTreeOptionsProvider(new Severities(perFile: new() { [("A.cs", "PK1001")] = ReportDiagnostic.Warn })));
 
         Assert.Equal(1, first);
     }
 
-    private static async Task<(int First, int Second)> CallsPerRule(Func<CSharpCompilationOptions, CSharpCompilationOptions> configure)
+    [Fact]
+    public async Task Bulk_severity_none_for_the_Performance_category_turns_off_only_the_rules_of_that_category()
+    {
+        var (first, second) = await CallsPerRule(options => options, new() { ["dotnet_analyzer_diagnostic.category-Performance.severity"] = "none" });
+
+        Assert.Equal(0, first);
+        Assert.Equal(2, second);
+    }
+
+    [Fact]
+    public async Task Bulk_severity_none_for_all_rules_turns_both_off()
+    {
+        var (first, second) = await CallsPerRule(options => options, new() { ["dotnet_analyzer_diagnostic.severity"] = "none" });
+
+        Assert.Equal(0, first);
+        Assert.Equal(0, second);
+    }
+
+    [Fact]
+    public async Task A_category_setting_beats_the_setting_for_all_rules()
+    {
+        var (first, second) = await CallsPerRule(options => options, new()
+        {
+            ["dotnet_analyzer_diagnostic.severity"] = "none",
+            ["dotnet_analyzer_diagnostic.category-Performance.severity"] = "warning",
+        });
+
+        Assert.Equal(2, first);
+        Assert.Equal(0, second);
+    }
+
+    [Fact]
+    public async Task A_setting_for_the_rule_id_beats_the_bulk_settings()
+    {
+        var byFile = await CallsPerRule(
+            options => options.WithSyntaxTreeOptionsProvider(new Severities(perFile: new() { [("A.cs", "PK1001")] = ReportDiagnostic.Warn })),
+            new() { ["dotnet_analyzer_diagnostic.category-Performance.severity"] = "none" });
+        var byGlobalConfig = await CallsPerRule(
+            options => options.WithSyntaxTreeOptionsProvider(new Severities(global: new() { ["PK1001"] = ReportDiagnostic.Info })),
+            new() { ["dotnet_analyzer_diagnostic.severity"] = "none" });
+        var byCompilationOptions = await CallsPerRule(
+            options => options.WithSpecificDiagnosticOptions([new("PK1001", ReportDiagnostic.Warn)]),
+            new() { ["dotnet_analyzer_diagnostic.category-Performance.severity"] = "none" });
+
+        Assert.Equal(1, byFile.First); // A.cs only: in B.cs the category's none applies
+        Assert.Equal(2, byGlobalConfig.First);
+        Assert.Equal(0, byGlobalConfig.Second);
+        Assert.Equal(2, byCompilationOptions.First);
+    }
+
+    [Fact]
+    public async Task In_a_test_project_the_rules_do_not_run_unless_asked()
+    {
+        var quiet = await CallsPerRule(options => options, new() { ["build_property.IsTestProject"] = "true" });
+        var asked = await CallsPerRule(options => options, new() { ["build_property.IsTestProject"] = "true", ["profilingkit.analyze_test_projects"] = "true" });
+
+        Assert.Equal((0, 0), quiet);
+        Assert.Equal((2, 2), asked);
+    }
+
+    private static async Task<(int First, int Second)> CallsPerRule(Func<CSharpCompilationOptions, CSharpCompilationOptions> configure, Dictionary<string, string>? editorConfig = null)
     {
         const string Source = """
             class {0}
@@ -108,10 +169,11 @@ public class HotMemberAnalyzerTests
             """;
         var trees = new[] { "A", "B" }.Select(name => CSharpSyntaxTree.ParseText(string.Format(CultureInfo.InvariantCulture, Source, name), path: name + ".cs"));
         var compilation = CSharpCompilation.Create("Counting", trees, NetCoreAppReferences.All, configure(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)));
-        var first = new CountingRule("PKT001");
-        var second = new CountingRule("PKT002");
+        var first = new CountingRule(CountingRule.First);
+        var second = new CountingRule(CountingRule.Second);
 
-        await Diagnostics(compilation, new AnalyzerOptions([]), [new TwoRules(first, second)]);
+        var options = new AnalyzerOptions([], new EditorConfigOptionsProvider(editorConfig ?? []));
+        await Diagnostics(compilation, options, [new HotMemberAnalyzer([first, second])]);
 
         return (first.Calls, second.Calls);
     }
@@ -131,39 +193,41 @@ public class HotMemberAnalyzerTests
             NetCoreAppReferences.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-#pragma warning disable RS1001, RS1017 // test analyzers: run by the tests directly, never loaded by a compiler; ids chosen per test
-
     /// <summary>A rule that counts its callbacks (one per invocation in a loop), which shows whether it ran even where what it reports would be filtered out.</summary>
-    private sealed class CountingRule(string id) : HotMemberRule
+    private sealed class CountingRule(DiagnosticDescriptor descriptor) : HotMemberRule
     {
-        private readonly DiagnosticDescriptor _descriptor = new(id, "Counting", "Counting", "Test", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        // Two of the package's descriptors, so severities configure them as they configure the rules.
+        public static readonly DiagnosticDescriptor First = StringConcatenationInLoopRule.Descriptor;
+        public static readonly DiagnosticDescriptor Second = DateTimeElapsedAnalyzer.Rule; // category Diagnostics, not Performance
         private int _calls;
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [_descriptor];
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [descriptor];
 
-        internal override HotCodeScope Scope => HotCodeScope.Loops;
+        public override HotCodeScope Scope => HotCodeScope.Loops;
 
-        internal override ImmutableArray<OperationKind> Kinds => [OperationKind.Invocation];
+        public override ImmutableArray<OperationKind> Kinds => [OperationKind.Invocation];
 
-        internal override Action<OperationAnalysisContext> Start(Compilation compilation) => _ => Interlocked.Increment(ref _calls);
+        public override Action<OperationAnalysisContext> Start(Compilation compilation) => _ => Interlocked.Increment(ref _calls);
     }
 
-    /// <summary>Two rules hosted as one analyzer, as <see cref="HotMemberAnalyzer"/> hosts the package's.</summary>
-    private sealed class TwoRules(CountingRule first, CountingRule second) : DiagnosticAnalyzer
+    /// <summary>The same .editorconfig keys for every file, such as the bulk severity settings.</summary>
+    private sealed class EditorConfigOptionsProvider(Dictionary<string, string> keys) : AnalyzerConfigOptionsProvider
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [.. first.SupportedDiagnostics, .. second.SupportedDiagnostics];
+        private readonly Options _options = new(keys);
 
-        public override void Initialize(AnalysisContext context)
+        public override AnalyzerConfigOptions GlobalOptions => _options;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => _options;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => _options;
+
+        private sealed class Options(Dictionary<string, string> keys) : AnalyzerConfigOptions
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            HotCodeGate.Register(context, [first, second]);
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => keys.TryGetValue(key, out value);
         }
     }
-
-#pragma warning restore RS1001, RS1017
 
     /// <summary>Severities as .editorconfig files (per file) and a global config would set them.</summary>
     private sealed class Severities(

@@ -17,11 +17,30 @@ internal static class Measure
 {
     public static int Run(string corpusDir, int rounds, IReadOnlyList<string> analyzerPaths)
     {
-        var references = ReferencePack();
-        var trees = Directory.EnumerateFiles(corpusDir, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), path))
-            .Append(CSharpSyntaxTree.ParseText(GlobalUsings, CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), "GlobalUsings.cs"))
-            .ToImmutableArray();
+        // A real code base (docs/benchmarks/analyzers.md) is measured as its own build compiles it:
+        //   MEASURE_DEFINES=A;B          its preprocessor symbols
+        //   MEASURE_REFERENCES=dir:dir   folders of the DLLs it references, besides the .NET 10 reference pack
+        //   MEASURE_LANGVERSION=9.0      its C# version (default: latest)
+        //   MEASURE_IMPLICIT_USINGS=0    without the SDK's implicit global usings (default: with them)
+        //   MEASURE_EXCLUDE=obj:bin:Tests  path parts whose files are not part of it
+        //   MEASURE_EXTRA_SOURCES=file:file  more files of it (its project's global usings, say)
+        //   MEASURE_DIAGNOSTICS=file     writes every diagnostic of the last round (package, id, severity, file:line, message)
+        var parseOptions = CSharpParseOptions.Default
+            .WithLanguageVersion(LanguageVersionFacts.TryParse(Environment.GetEnvironmentVariable("MEASURE_LANGVERSION") ?? "latest", out var version) ? version : LanguageVersion.Latest)
+            .WithPreprocessorSymbols(Split(Environment.GetEnvironmentVariable("MEASURE_DEFINES"), ';'));
+        var excluded = Split(Environment.GetEnvironmentVariable("MEASURE_EXCLUDE") ?? "obj:bin", ':');
+        var references = ReferencePack().AddRange(Split(Environment.GetEnvironmentVariable("MEASURE_REFERENCES"), ':')
+            .SelectMany(dir => Directory.EnumerateFiles(dir, "*.dll"))
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)));
+        var sources = Directory.EnumerateFiles(corpusDir, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !Path.GetRelativePath(corpusDir, path).Split(Path.DirectorySeparatorChar).Any(part => excluded.Contains(part)))
+            .Order(StringComparer.Ordinal)
+            .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), parseOptions, path));
+        sources = sources.Concat(Split(Environment.GetEnvironmentVariable("MEASURE_EXTRA_SOURCES"), ':').Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), parseOptions, path)));
+        if (Environment.GetEnvironmentVariable("MEASURE_IMPLICIT_USINGS") != "0") sources = sources.Append(CSharpSyntaxTree.ParseText(GlobalUsings, parseOptions, "GlobalUsings.cs"));
+        var trees = sources.ToImmutableArray();
+        var diagnosticsFile = Environment.GetEnvironmentVariable("MEASURE_DIAGNOSTICS");
+        var lastDiagnostics = new List<string>();
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release, concurrentBuild: false);
         Compilation NewCompilation() => CSharpCompilation.Create("Corpus", trees, references, options);
 
@@ -42,7 +61,7 @@ internal static class Measure
             using (var pe = new MemoryStream()) compilation.Emit(pe);
             var compile = stopwatch.Elapsed.TotalSeconds;
             if (round > 0) compileCpuTimes.Add((Process.GetCurrentProcess().TotalProcessorTime - compileCpuBefore).TotalSeconds);
-            if (errors > 0) Console.Error.WriteLine($"warning: the corpus has {errors} compile errors");
+            if (errors > 0) Console.Error.WriteLine($"warning: the corpus has {errors} compile errors, such as: " + string.Join(" | ", compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Take(3)));
             if (round > 0) compileTimes.Add(compile);
 
             foreach (var (name, analyzers) in packages)
@@ -55,6 +74,11 @@ internal static class Measure
                 Console.Error.WriteLine($"  {name}: CPU of the whole analysis (binding included) {cpu:F2} s");
                 if (round > 0) (cpuTimes.TryGetValue(name, out var cpuList) ? cpuList : cpuTimes[name] = []).Add(cpu);
                 diagnosticsCount[name] = diagnostics.Length;
+                if (round == rounds && diagnosticsFile is not null)
+                {
+                    lastDiagnostics.AddRange(diagnostics.Select(d => $"{name}\t{d.Id}\t{d.Severity}\t{Path.GetRelativePath(corpusDir, d.Location.SourceTree?.FilePath ?? "?")}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}\t{d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}"));
+                }
+
                 var total = 0.0;
                 foreach (var analyzer in analyzers)
                 {
@@ -67,6 +91,8 @@ internal static class Measure
                 if (round > 0) packageTimes[name].Add(total);
             }
         }
+
+        if (diagnosticsFile is not null) File.WriteAllLines(diagnosticsFile, lastDiagnostics.Order(StringComparer.Ordinal));
 
         var compileMedian = Median(compileTimes);
         Console.WriteLine($"| package | analyzer time (median of {rounds} warm rounds) | / compiler time ({compileMedian:F2} s) | diagnostics |");
@@ -100,7 +126,9 @@ internal static class Measure
     {
         if (path == "probe:operation") return [new Probes.OperationTreesEverywhere()];
         if (path == "probe:loops") return [new Probes.OperationTreesAtLoops()];
-        // dll@Name1,Name2 keeps only the analyzers of those type names.
+        // dll@Name1,Name2 keeps only the analyzers of those type names; dll#Category only those with a rule of that category.
+        var category = path.Contains('#') ? path[(path.IndexOf('#') + 1)..] : null;
+        if (category is not null) path = path[..path.IndexOf('#')];
         var only = path.Contains('@') ? path[(path.IndexOf('@') + 1)..].Split(',') : null;
         if (only is not null) path = path[..path.IndexOf('@')];
         var assembly = new AnalyzerLoadContext(Path.GetFullPath(path)).LoadFromAssemblyPath(Path.GetFullPath(path));
@@ -112,8 +140,12 @@ internal static class Measure
             .Where(t => only is null || only.Contains(t.Name))
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes<DiagnosticAnalyzerAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .Where(a => category is null || a.SupportedDiagnostics.Any(d => d.Category == category))
             .ToImmutableArray();
     }
+
+    private static string[] Split(string? list, char separator) =>
+        string.IsNullOrWhiteSpace(list) ? [] : list.Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static ImmutableArray<MetadataReference> ReferencePack()
     {

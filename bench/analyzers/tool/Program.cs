@@ -1,7 +1,7 @@
 // Helper for bench/analyzers/run.sh:
 //   generate <dir>          writes the deterministic C# corpus (same files on every run)
 //   summarize <results-dir> reads the build logs and SARIF files of each run, prints a Markdown table
-//   measure <corpus-dir> <rounds> <analyzer.dll | probe:operation | probe:loops>...  in-process analyzer time against compiler time (Measure.cs)
+//   measure <corpus-dir> <rounds> <analyzer.dll[@Types][#Category] | probe:operation | probe:loops>...  in-process analyzer time against compiler time (Measure.cs; MEASURE_* variables for real code bases)
 namespace AnalyzerBench;
 
 public static class Program

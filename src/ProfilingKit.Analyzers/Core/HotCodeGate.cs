@@ -28,6 +28,7 @@ internal enum HotCodeScope
 /// start per member for each analyzer and walks a hot member's operations once per analyzer; with one
 /// analyzer per rule the package measured as much or more (up to 40% more analyzer time) on
 /// bench/analyzers (docs/benchmarks/analyzers.md).
+/// In a test project the rules are off unless a file asks for them (<see cref="TestProjects"/>).
 /// A rule turned off for a file (severity none in .editorconfig or a global config, or /nowarn)
 /// is not registered there, so turning one off still saves its work, as it would were it an
 /// analyzer of its own (the driver skips an analyzer only when all its rules are off).
@@ -44,13 +45,13 @@ internal static class HotCodeGate
                 if (rule.Start(start.Compilation) is { } callback) started.Add((rule, callback));
             }
 
-            var inCompilation = new RulesInCompilation(started.ToImmutable(), start.Compilation.Options);
+            var inCompilation = new RulesInCompilation(started.ToImmutable(), start.Compilation.Options, TestProjects.IsTestProject(start.Options));
             start.RegisterOperationBlockStartAction(inCompilation.RegisterInHotMember);
         });
     }
 
     /// <summary>The started rules of one compilation (each with its callback), and which of them are on in each of its files.</summary>
-    private sealed class RulesInCompilation(ImmutableArray<(HotMemberRule Rule, Action<OperationAnalysisContext> Callback)> rules, CompilationOptions options)
+    private sealed class RulesInCompilation(ImmutableArray<(HotMemberRule Rule, Action<OperationAnalysisContext> Callback)> rules, CompilationOptions options, bool isTestProject)
     {
         private readonly ConcurrentDictionary<SyntaxTree, bool[]> _onInTree = new();
 
@@ -63,21 +64,23 @@ internal static class HotCodeGate
             if (!hasLoop && !wholeMember) return;
 
             var tree = block.OperationBlocks[0].Syntax.SyntaxTree;
-            var on = _onInTree.TryGetValue(tree, out var known) ? known : _onInTree.GetOrAdd(tree, RulesOn(tree, block.CancellationToken));
+            var on = _onInTree.TryGetValue(tree, out var known) ? known : _onInTree.GetOrAdd(tree, RulesOn(tree, block.Options, block.CancellationToken));
             for (var i = 0; i < rules.Length; i++)
             {
                 if (on[i] && (hasLoop || rules[i].Rule.Scope == HotCodeScope.LoopsAndHotPathMembers)) block.RegisterOperationAction(rules[i].Callback, rules[i].Rule.Kinds);
             }
         }
 
-        private bool[] RulesOn(SyntaxTree tree, CancellationToken cancellationToken)
+        private bool[] RulesOn(SyntaxTree tree, AnalyzerOptions analyzerOptions, CancellationToken cancellationToken)
         {
             var on = new bool[rules.Length];
+            if (isTestProject && !TestProjects.AsksForRules(analyzerOptions, tree)) return on;
+
             for (var i = 0; i < rules.Length; i++)
             {
                 foreach (var descriptor in rules[i].Rule.SupportedDiagnostics)
                 {
-                    if (!RuleSeverity.IsOff(descriptor, tree, options, cancellationToken))
+                    if (!RuleSeverity.IsOff(descriptor, tree, options, analyzerOptions, cancellationToken))
                     {
                         on[i] = true;
                         break;

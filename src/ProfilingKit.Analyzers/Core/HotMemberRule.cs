@@ -6,29 +6,21 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace ProfilingKit.Analyzers;
 
 /// <summary>
-/// A rule that looks into hot members (PK1001, PK1003-PK1009). The package runs all of them from one
-/// analyzer, <see cref="HotMemberAnalyzer"/>, so the driver calls one block start per member, not one
-/// per rule; on its own (as the tests run it) a rule is an analyzer like any other, registered the
-/// same way.
+/// A rule that looks into hot members (PK1001, PK1003-PK1009). Not an analyzer of its own: the
+/// package runs all of them from one analyzer, <see cref="HotMemberAnalyzer"/>, so the driver calls
+/// one block start per member, not one per rule.
 /// </summary>
-public abstract class HotMemberRule : DiagnosticAnalyzer
+internal abstract class HotMemberRule
 {
-    /// <summary>Why the rules have no <see cref="DiagnosticAnalyzerAttribute"/> of their own (RS1001).</summary>
-    internal const string RunByHost = "HotMemberAnalyzer runs this rule; exported as well, it would report twice.";
+    /// <summary>The diagnostics the rule reports; the host reports the union of its rules'.</summary>
+    public abstract ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; }
 
     /// <summary>Which members the rule looks into.</summary>
-    internal abstract HotCodeScope Scope { get; }
+    public abstract HotCodeScope Scope { get; }
 
     /// <summary>The operations its callback is for.</summary>
-    internal abstract ImmutableArray<OperationKind> Kinds { get; }
+    public abstract ImmutableArray<OperationKind> Kinds { get; }
 
     /// <summary>The rule's callback for one compilation, or null when nothing in it can be found.</summary>
-    internal abstract Action<OperationAnalysisContext>? Start(Compilation compilation);
-
-    public sealed override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(MemberRules.GeneratedCode);
-        context.EnableConcurrentExecution();
-        HotCodeGate.Register(context, ImmutableArray.Create(this));
-    }
+    public abstract Action<OperationAnalysisContext>? Start(Compilation compilation);
 }

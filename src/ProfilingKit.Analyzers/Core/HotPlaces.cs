@@ -16,7 +16,8 @@ internal static class HotPlaces
 
     public static HotPlace Classify(IOperation operation, ISymbol? owningSymbol, AnalyzerOptions options)
     {
-        if (EnclosingLoop(operation) is not null) return new HotPlace(HotPlaceKind.Loop, "in a loop");
+        if (ColdPlaces.HotLoop(operation, options, out var cold) is not null) return new HotPlace(HotPlaceKind.Loop, "in a loop");
+        if (cold) return HotPlace.None;
 
         var hotMember = HotPathMember(owningSymbol);
         if (hotMember is not null) return new HotPlace(HotPlaceKind.HotPathMember, $"in [HotPath] member '{hotMember.Name}'");
@@ -45,31 +46,16 @@ internal static class HotPlaces
     }
 
     /// <summary>
-    /// The innermost loop that runs <paramref name="operation"/> on every iteration, or null. A
-    /// foreach's collection and a for loop's initializers run once; the body of a lambda or local
-    /// function declared in the loop runs elsewhere, so the walk stops there.
+    /// The innermost loop that runs <paramref name="operation"/> on every iteration, or null: not
+    /// from a cold place of it (<see cref="ColdPlaces"/>). A foreach's collection and a for loop's
+    /// initializers run once; the body of a lambda or local function declared in the loop runs
+    /// elsewhere, so the walk stops there.
     /// </summary>
-    public static ILoopOperation? EnclosingLoop(IOperation operation)
-    {
-        var child = operation;
-        for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
-        {
-            switch (parent)
-            {
-                case IAnonymousFunctionOperation:
-                case ILocalFunctionOperation:
-                    return null;
-                case IForEachLoopOperation forEach when forEach.Collection == child:
-                    continue;
-                case IForLoopOperation forLoop when forLoop.Before.Contains(child):
-                    continue;
-                case ILoopOperation loop:
-                    return loop;
-            }
-        }
+    public static ILoopOperation? EnclosingLoop(IOperation operation, AnalyzerOptions options) => ColdPlaces.HotLoop(operation, options, out _);
 
-        return null;
-    }
+    /// <summary>True when <paramref name="operation"/> is on a cold path of its member: it is hot neither in a loop nor in a hot member.</summary>
+    public static bool IsCold(IOperation operation, AnalyzerOptions options) =>
+        ColdPlaces.HotLoop(operation, options, out var cold) is null && cold;
 
     /// <summary>The symbol carrying an attribute named HotPath (any namespace): the member, its property, or a containing type.</summary>
     public static ISymbol? HotPathMember(ISymbol? symbol)

@@ -13,19 +13,33 @@ namespace ProfilingKit.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HotMemberAnalyzer : DiagnosticAnalyzer
 {
-    internal static readonly ImmutableArray<HotMemberRule> Rules =
+    internal static readonly ImmutableArray<HotMemberRule> PackageRules =
     [
-        new StringConcatenationInLoopAnalyzer(),
-        new BoxingInHotPlaceAnalyzer(),
-        new DelegateAllocationInHotPlaceAnalyzer(),
-        new LinqInHotPlaceAnalyzer(),
-        new ParamsArrayInHotPlaceAnalyzer(),
-        new CollectionPerIterationAnalyzer(),
-        new CopyPerIterationAnalyzer(),
-        new InterfaceEnumerationInHotPlaceAnalyzer(),
+        new StringConcatenationInLoopRule(),
+        new BoxingInHotPlaceRule(),
+        new DelegateAllocationInHotPlaceRule(),
+        new LinqInHotPlaceRule(),
+        new ParamsArrayInHotPlaceRule(),
+        new CollectionPerIterationRule(),
+        new CopyPerIterationRule(),
+        new InterfaceEnumerationInHotPlaceRule(),
     ];
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Rules.SelectMany(rule => rule.SupportedDiagnostics).ToImmutableArray();
+    public HotMemberAnalyzer()
+        : this(PackageRules)
+    {
+    }
+
+    /// <summary>Hosts other rules than the package's: one rule alone, as the tests run each.</summary>
+    internal HotMemberAnalyzer(ImmutableArray<HotMemberRule> rules)
+    {
+        Rules = rules;
+        SupportedDiagnostics = rules.SelectMany(rule => rule.SupportedDiagnostics).ToImmutableArray();
+    }
+
+    internal ImmutableArray<HotMemberRule> Rules { get; }
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; }
 
     public override void Initialize(AnalysisContext context)
     {

@@ -12,7 +12,7 @@ namespace ProfilingKit.Analyzers;
 /// <c>sb.Append(a + b)</c>, <c>sb.Append(x.ToString())</c>, <c>sb.Append(string.Format(...))</c>,
 /// <c>sb.Append(s.Substring(i, n))</c>, and an interpolated string where it binds to the string
 /// overload (C# 9 and earlier, or Insert, which has no interpolation handler). The builder can take
-/// the parts directly. A Warning in hot places; a suggestion everywhere else (see docs/rules/PK1002.md).
+/// the parts directly. A suggestion everywhere; a warning in members a measured test run shows allocating (see docs/rules/PK1002.md).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
@@ -22,7 +22,7 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
         "Temporary string passed to StringBuilder",
         "{0} allocates a temporary string only for StringBuilder.{1} to copy it {2}; {3}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "Passing a + b, x.ToString(), string.Format(...), s.Substring(i, n) or (before C# 10) an interpolated string to StringBuilder.Append or Insert allocates a string that lives only until the builder has copied it. The builder has overloads that take the parts directly: chained Append calls, Append(x), AppendFormat, Append(s, i, n).");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
@@ -34,6 +34,17 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var stringBuilderType = CompilationLookups.OnFirstUse(start.Compilation, compilation => compilation.GetTypeByMetadataName("System.Text.StringBuilder"));
+            if (TestProjects.IsTestProject(start.Options))
+            {
+                start.RegisterOperationAction(
+                    operationContext =>
+                    {
+                        if (TestProjects.AsksForRules(operationContext.Options, operationContext.Operation.Syntax.SyntaxTree)) AnalyzeInvocation(operationContext, stringBuilderType);
+                    },
+                    OperationKind.Invocation);
+                return;
+            }
+
             start.RegisterOperationAction(operationContext => AnalyzeInvocation(operationContext, stringBuilderType), OperationKind.Invocation);
         });
     }
@@ -59,11 +70,9 @@ public sealed class TemporaryStringInStringBuilderAnalyzer : DiagnosticAnalyzer
         var messageArgs = new object[] { Describe(shape), method.Name, place.IsHot ? place.Description : "outside hot code", Advice(shape, method.Name) };
         var location = argument.Value.Syntax.GetLocation();
 
-        // Hot places get the rule's severity; elsewhere it is still worth a suggestion, because the
-        // fix is mechanical and never slower, but not a warning that fails warnings-as-errors builds.
-        context.ReportDiagnostic(place.IsHot
-            ? Diagnostic.Create(Rule, location, messageArgs)
-            : Diagnostic.Create(Rule, location, DiagnosticSeverity.Info, additionalLocations: null, properties: null, messageArgs));
+        // A suggestion everywhere, hot or not (the fix is mechanical and never slower), and a warning
+        // where a measured test run shows the member allocating.
+        context.ReportDiagnostic(HotPlaceReporter.Create(Rule, location, HotPlaceReporter.IsMeasuredHot(invocation, context.Options, place), properties: null, messageArgs));
     }
 
     internal static Shape Classify(IOperation value)

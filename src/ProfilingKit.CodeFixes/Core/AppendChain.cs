@@ -44,6 +44,12 @@ internal static class AppendChain
         var value = StringConcatenation.WithoutImplicitConversions(part);
         if (value.Syntax is not ExpressionSyntax syntax || value.Type is null) return null;
 
+        // "," as a literal: Append(',') appends the same character without a string to read.
+        if (syntax is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } && value.ConstantValue is { HasValue: true, Value: string { Length: 1 } text })
+        {
+            return TextLiteral(text);
+        }
+
         if (ReceiverOfToString(model, value, cancellationToken) is { Syntax: ExpressionSyntax receiver, Type: { } receiverType }
             && AppendsSameText(model, position, "Append", leadingArguments: null, receiver, receiverType))
         {
@@ -62,7 +68,7 @@ internal static class AppendChain
             switch (part)
             {
                 case IInterpolatedStringTextOperation { Text.ConstantValue: { HasValue: true, Value: string text } }:
-                    arguments.Add(LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(text)));
+                    arguments.Add(TextLiteral(text));
                     break;
                 case IInterpolationOperation { Alignment: null, FormatString: null } hole:
                     if (ArgumentFor(model, hole.Expression, position, cancellationToken) is not { } argument) return null;
@@ -129,6 +135,12 @@ internal static class AppendChain
         var symbol = model.GetSpeculativeSymbolInfo(position, call, SpeculativeBindingOption.BindAsExpression).Symbol as IMethodSymbol;
         return symbol is { Name: var name, ContainingType: { Name: "StringBuilder" } } && name == method ? symbol : null;
     }
+
+    /// <summary>A literal for appended text: a char literal for one character (Append(char) appends it as is), else a string literal.</summary>
+    public static LiteralExpressionSyntax TextLiteral(string text) =>
+        text.Length == 1
+            ? LiteralExpression(SyntaxKind.CharacterLiteralExpression, Literal(text[0]))
+            : LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(text));
 
     public static ExpressionSyntax Unparenthesized(SyntaxNode syntax)
     {

@@ -37,7 +37,7 @@ public sealed class BoxingInHotPlaceCodeFix : CodeFixProvider
         {
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not CastExpressionSyntax cast) continue;
             if (model.GetOperation(cast, context.CancellationToken) is not IConversionOperation conversion) continue;
-            if (!BoxingInHotPlaceAnalyzer.IsRemovableCast(conversion)) continue;
+            if (!BoxingInHotPlaceRule.IsRemovableCast(conversion)) continue;
 
             var document = context.Document;
             context.RegisterCodeFix(

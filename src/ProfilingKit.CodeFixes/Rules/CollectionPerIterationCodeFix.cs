@@ -24,7 +24,8 @@ namespace ProfilingKit.CodeFixes;
 /// collection. Offered when that cannot change what the code computes: the creation takes no
 /// initializer and only constant or static arguments (a capacity, a comparer), or is an empty
 /// collection expression; the local's type has Clear(); the name is not declared anywhere else in
-/// the block the declaration moves to. Arrays get no fix: reusing one is only right when the length
+/// the block the declaration moves to; the declaration runs on every iteration (not in a branch,
+/// which would make it run where it was never needed). Arrays get no fix: reusing one is only right when the length
 /// is fixed and every element is overwritten before it is read, which the fix cannot know.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CollectionPerIterationCodeFix)), Shared]
@@ -84,7 +85,7 @@ public sealed class CollectionPerIterationCodeFix : PlannedCodeFix<CollectionPer
 
         public static Plan? Create(SemanticModel model, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (diagnostic.Properties.TryGetValue(CollectionPerIterationAnalyzer.IsArrayProperty, out var isArray) && isArray == "true") return null;
+            if (diagnostic.Properties.TryGetValue(CollectionPerIterationRule.IsArrayProperty, out var isArray) && isArray == "true") return null;
 
             var creation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax;
             if (creation?.Parent is not EqualsValueClauseSyntax
@@ -103,7 +104,7 @@ public sealed class CollectionPerIterationCodeFix : PlannedCodeFix<CollectionPer
             if (model.GetDeclaredSymbol(declarator, cancellationToken) is not ILocalSymbol local || !HasClear(local.Type)) return null;
 
             var loop = OutermostLoop(declaration);
-            if (loop is null) return null;
+            if (loop is null || !RunsOnEveryIteration(declaration, loop)) return null;
 
             // Top-level statements: the loop sits in a GlobalStatement of the compilation unit.
             SyntaxNode insertBefore = loop.Parent is GlobalStatementSyntax global ? global : loop;
@@ -184,6 +185,34 @@ public sealed class CollectionPerIterationCodeFix : PlannedCodeFix<CollectionPer
             }
 
             return outermost;
+        }
+
+        /// <summary>
+        /// Whether the declaration runs on every iteration of every loop it would leave: between the
+        /// two only blocks, loop bodies, and the unconditional blocks of try, using and lock. Moved out
+        /// of an if, an else, a switch section or a catch, the creation would run where the code never
+        /// needed it (once per pass of an outer loop, or once per call).
+        /// </summary>
+        private static bool RunsOnEveryIteration(SyntaxNode declaration, StatementSyntax loop)
+        {
+            for (var node = declaration; node != loop; node = node.Parent!)
+            {
+                var parent = node.Parent;
+                var unconditional = parent switch
+                {
+                    BlockSyntax => true,
+                    ForStatementSyntax forStatement => forStatement.Statement == node,
+                    CommonForEachStatementSyntax forEach => forEach.Statement == node,
+                    WhileStatementSyntax whileStatement => whileStatement.Statement == node,
+                    DoStatementSyntax doStatement => doStatement.Statement == node,
+                    TryStatementSyntax tryStatement => tryStatement.Block == node,
+                    UsingStatementSyntax or LockStatementSyntax => true,
+                    _ => false,
+                };
+                if (!unconditional) return false;
+            }
+
+            return true;
         }
 
         /// <summary>

@@ -35,7 +35,7 @@ public sealed class CopyPerIterationCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(CopyPerIterationAnalyzer.FixProperty, out var fix)) continue;
+            if (!diagnostic.Properties.TryGetValue(CopyPerIterationRule.FixProperty, out var fix)) continue;
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax
                 {
                     Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Substring" },
@@ -47,12 +47,12 @@ public sealed class CopyPerIterationCodeFix : CodeFixProvider
             var document = context.Document;
             switch (fix)
             {
-                case CopyPerIterationAnalyzer.AsSpanArgumentFix:
+                case CopyPerIterationRule.AsSpanArgumentFix:
                     context.RegisterCodeFix(
                         CodeAction.Create("Pass AsSpan(...) instead of Substring(...)", cancellationToken => ReplaceAsync(document, substring, AsSpan(substring), cancellationToken), EquivalenceKey),
                         diagnostic);
                     break;
-                case CopyPerIterationAnalyzer.AsSpanComparisonFix when substring.Parent is BinaryExpressionSyntax comparison:
+                case CopyPerIterationRule.AsSpanComparisonFix when substring.Parent is BinaryExpressionSyntax comparison:
                     context.RegisterCodeFix(
                         CodeAction.Create("Compare AsSpan(...) with SequenceEqual", cancellationToken => ReplaceAsync(document, comparison, SequenceEqual(comparison, substring), cancellationToken), EquivalenceKey),
                         diagnostic);

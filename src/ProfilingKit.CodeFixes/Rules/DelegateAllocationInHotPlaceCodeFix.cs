@@ -74,7 +74,7 @@ public sealed class DelegateAllocationInHotPlaceCodeFix : CodeFixProvider
         if (parameters.Length != 1 || parameters[0].Type is not null || parameters[0].AttributeLists.Count > 0) return null;
 
         if (model.GetOperation(lambda, cancellationToken) is not IAnonymousFunctionOperation { Parent: IDelegateCreationOperation creation }) return null;
-        if (DelegateAllocationInHotPlaceAnalyzer.StateVariableForGetOrAdd(creation) is not { } variable) return null;
+        if (DelegateAllocationInHotPlaceRule.StateVariableForGetOrAdd(creation) is not { } variable) return null;
 
         var type = variable switch
         {

@@ -55,8 +55,6 @@ public sealed class StringConcatenationInLoopCodeFix : PlannedCodeFix<StringConc
                             .WithInitializer(EqualsValueClause(
                                 ObjectCreationExpression(builderType)
                                     .WithArgumentList(ArgumentList(SingletonSeparatedList(Argument(IdentifierName(plan.LocalIdentifier))))))))));
-            editor.InsertBefore(plan.Loop, declaration.WithAdditionalAnnotations(Formatter.Annotation));
-
             foreach (var (statement, arguments) in plan.Appends)
             {
                 var append = ExpressionStatement(AppendChain.Build(IdentifierName(plan.BuilderName), arguments));
@@ -68,20 +66,44 @@ public sealed class StringConcatenationInLoopCodeFix : PlannedCodeFix<StringConc
                     SyntaxKind.SimpleAssignmentExpression,
                     IdentifierName(plan.LocalIdentifier),
                     InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(plan.BuilderName), IdentifierName("ToString")))));
-            editor.InsertAfter(plan.Loop, assignment.WithAdditionalAnnotations(Formatter.Annotation));
+
+            // The builder's declaration takes the loop's place, blank lines and comments above it
+            // included; the loop keeps only its indentation. Top-level statements get top-level ones.
+            var target = plan.InsertionPoint;
+            var leading = target.GetLeadingTrivia();
+            editor.InsertBefore(target, AsStatementAt(target, declaration).WithLeadingTrivia(leading));
+            editor.InsertAfter(target, AsStatementAt(target, assignment));
+            editor.ReplaceNode(target, (current, _) => current.WithLeadingTrivia(Indentation(leading)));
         }
 
         return editor.GetChangedDocument();
     }
 
+    /// <summary>A statement to insert beside <paramref name="target"/>: wrapped in a GlobalStatement when the target is one.</summary>
+    private static SyntaxNode AsStatementAt(SyntaxNode target, StatementSyntax statement)
+    {
+        if (target is not GlobalStatementSyntax) return statement.WithAdditionalAnnotations(Formatter.Annotation);
+
+        // At the top level the formatter would set the new statements apart with blank lines: lay
+        // them out by hand, normalized, ending with the loop's own line ending.
+        var endOfLine = target.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        var line = statement.NormalizeWhitespace(elasticTrivia: false).WithTrailingTrivia(endOfLine.IsKind(SyntaxKind.None) ? CarriageReturnLineFeed : endOfLine);
+        return GlobalStatement(line);
+    }
+
+    /// <summary>The whitespace that ends a leading trivia list: the line's indentation.</summary>
+    private static SyntaxTriviaList Indentation(SyntaxTriviaList leading) =>
+        leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? TriviaList(leading[leading.Count - 1]) : TriviaList();
+
     /// <summary>What the fix changes for one local and one loop, worked out before any edit.</summary>
     public sealed class Plan
     {
-        private Plan(ILocalSymbol local, SyntaxToken localIdentifier, StatementSyntax loop, string builderName, List<(ExpressionStatementSyntax, List<ExpressionSyntax>)> appends)
+        private Plan(ILocalSymbol local, SyntaxToken localIdentifier, StatementSyntax loop, SyntaxNode insertionPoint, string builderName, List<(ExpressionStatementSyntax, List<ExpressionSyntax>)> appends)
         {
             Local = local;
             LocalIdentifier = localIdentifier;
             Loop = loop;
+            InsertionPoint = insertionPoint;
             BuilderName = builderName;
             Appends = appends;
         }
@@ -91,8 +113,11 @@ public sealed class StringConcatenationInLoopCodeFix : PlannedCodeFix<StringConc
         /// <summary>The local's name as written (with @ if it has one).</summary>
         public SyntaxToken LocalIdentifier { get; }
 
-        /// <summary>The loop statement in the block that declares the local; the builder lives around it.</summary>
+        /// <summary>The loop statement in the block (or the top-level statements) that declares the local; the builder lives around it.</summary>
         public StatementSyntax Loop { get; }
+
+        /// <summary>The loop, or the top-level statement that holds it: where the builder's statements go.</summary>
+        public SyntaxNode InsertionPoint { get; }
 
         public string BuilderName { get; }
 
@@ -107,17 +132,37 @@ public sealed class StringConcatenationInLoopCodeFix : PlannedCodeFix<StringConc
             if (assignment is null) return null;
             if (model.GetOperation(assignment, cancellationToken) is not IAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } }) return null;
 
-            // Declared by a plain local declaration in a block, with the loop a later statement of that block.
+            // Declared by a plain local declaration in a block (or among top-level statements), with
+            // the loop a later statement of that block.
             if (local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not VariableDeclaratorSyntax
                 {
-                    Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax { Parent: BlockSyntax block, IsConst: false } declaration },
+                    Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax { IsConst: false } declaration },
                 } declarator
                 || !declaration.UsingKeyword.IsKind(SyntaxKind.None))
             {
                 return null;
             }
 
-            var loop = assignment.Ancestors().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == block);
+            SyntaxNode block;
+            StatementSyntax? loop;
+            SyntaxNode insertionPoint;
+            switch (declaration.Parent)
+            {
+                case BlockSyntax declaringBlock:
+                    block = declaringBlock;
+                    loop = assignment.Ancestors().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == block);
+                    insertionPoint = loop!;
+                    break;
+                case GlobalStatementSyntax { Parent: CompilationUnitSyntax unit }:
+                    block = unit;
+                    var global = assignment.Ancestors().OfType<GlobalStatementSyntax>().FirstOrDefault();
+                    loop = global?.Statement;
+                    insertionPoint = global!;
+                    break;
+                default:
+                    return null;
+            }
+
             if (loop is not (ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax)) return null;
             if (loop.DescendantNodes().OfType<GotoStatementSyntax>().Any()) return null;
 
@@ -162,11 +207,11 @@ public sealed class StringConcatenationInLoopCodeFix : PlannedCodeFix<StringConc
                 if (identifier.SpanStart < loop.SpanStart && !StoresNonNull(model, reference, cancellationToken)) return null;
             }
 
-            var builderName = FreeBuilderName(model, local, loop, reservedNames);
+            var builderName = FreeBuilderName(model, local, loop, block, reservedNames);
 
             // The name as written (@string stays @string), with elastic trivia so the formatter lays out the new statements.
             var localName = Identifier(TriviaList(ElasticMarker), SyntaxKind.IdentifierToken, declarator.Identifier.Text, declarator.Identifier.ValueText, TriviaList(ElasticMarker));
-            return new Plan(local, localName, loop, builderName, appends);
+            return new Plan(local, localName, loop, insertionPoint, builderName, appends);
         }
 
         /// <summary>
@@ -301,9 +346,10 @@ public sealed class StringConcatenationInLoopCodeFix : PlannedCodeFix<StringConc
             node.Ancestors().TakeWhile(a => a != boundary).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
 
         /// <summary><c>{name}Builder</c>, numbered if the member already uses that name or another fix in this pass took it.</summary>
-        private static string FreeBuilderName(SemanticModel model, ILocalSymbol local, StatementSyntax loop, ISet<string> reservedNames)
+        private static string FreeBuilderName(SemanticModel model, ILocalSymbol local, StatementSyntax loop, SyntaxNode block, ISet<string> reservedNames)
         {
-            var member = loop.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)loop;
+            // Top-level statements share one scope: all of them, not the loop's GlobalStatement alone.
+            var member = block is CompilationUnitSyntax ? block : loop.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)loop;
             var taken = new HashSet<string>(
                 member.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText)
                     .Concat(model.LookupSymbols(loop.SpanStart).Select(s => s.Name))

@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using VerifyPK1003 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.BoxingInHotPlaceAnalyzer>;
-using VerifyPK1003Fix = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.BoxingInHotPlaceAnalyzer, ProfilingKit.CodeFixes.BoxingInHotPlaceCodeFix>;
+using VerifyPK1003 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.BoxingInHotPlaceRule>;
+using VerifyPK1003Fix = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.BoxingInHotPlaceRule, ProfilingKit.CodeFixes.BoxingInHotPlaceCodeFix>;
 
 namespace ProfilingKit.Analyzers.Tests;
 

@@ -2,8 +2,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Testing;
 using ProfilingKit.CodeFixes;
-using VerifyPK1007 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.CollectionPerIterationAnalyzer>;
-using VerifyPK1007Fix = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.CollectionPerIterationAnalyzer, ProfilingKit.CodeFixes.CollectionPerIterationCodeFix>;
+using VerifyPK1007 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.CollectionPerIterationRule>;
+using VerifyPK1007Fix = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.CollectionPerIterationRule, ProfilingKit.CodeFixes.CollectionPerIterationCodeFix>;
 
 namespace ProfilingKit.Analyzers.Tests;
 
@@ -431,8 +431,8 @@ public class CollectionPerIterationTests
 
     private static Task VerifyFix(string source, string fixedSource, LanguageVersion languageVersion, params DiagnosticResult[] expected)
     {
-        var test = new AnalyzerTest<CollectionPerIterationAnalyzer, CollectionPerIterationCodeFix>(source, languageVersion) { FixedCode = fixedSource };
-        test.FixedState.Sources.Add(("HotPathAttribute.cs", AnalyzerTest<CollectionPerIterationAnalyzer, CollectionPerIterationCodeFix>.HotPathAttributeSource));
+        var test = new AnalyzerTest<HotMemberAnalyzer, CollectionPerIterationCodeFix>(new CollectionPerIterationRule(), source, languageVersion) { FixedCode = fixedSource };
+        test.FixedState.Sources.Add(("HotPathAttribute.cs", AnalyzerTest<HotMemberAnalyzer, CollectionPerIterationCodeFix>.HotPathAttributeSource));
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
@@ -488,7 +488,7 @@ public class CollectionPerIterationTests
     [Fact]
     public async Task Top_level_statements_get_the_declaration_before_the_loop()
     {
-        var test = new AnalyzerTest<CollectionPerIterationAnalyzer, CollectionPerIterationCodeFix>(
+        var test = new AnalyzerTest<HotMemberAnalyzer, CollectionPerIterationCodeFix>(new CollectionPerIterationRule(), 
             """
             using System.Collections.Generic;
 
@@ -519,7 +519,7 @@ public class CollectionPerIterationTests
                 """,
         };
         test.TestState.OutputKind = OutputKind.ConsoleApplication;
-        test.FixedState.Sources.Add(("HotPathAttribute.cs", AnalyzerTest<CollectionPerIterationAnalyzer, CollectionPerIterationCodeFix>.HotPathAttributeSource));
+        test.FixedState.Sources.Add(("HotPathAttribute.cs", AnalyzerTest<HotMemberAnalyzer, CollectionPerIterationCodeFix>.HotPathAttributeSource));
         await test.RunAsync();
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis.CSharp;
-using VerifyPK1008 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.CopyPerIterationAnalyzer>;
-using VerifyPK1008Fix = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.CopyPerIterationAnalyzer, ProfilingKit.CodeFixes.CopyPerIterationCodeFix>;
+using VerifyPK1008 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.CopyPerIterationRule>;
+using VerifyPK1008Fix = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.CopyPerIterationRule, ProfilingKit.CodeFixes.CopyPerIterationCodeFix>;
 
 namespace ProfilingKit.Analyzers.Tests;
 

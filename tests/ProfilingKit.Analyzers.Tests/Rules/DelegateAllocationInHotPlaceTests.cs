@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using VerifyPK1004 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.DelegateAllocationInHotPlaceAnalyzer>;
-using VerifyPK1004Fix = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.DelegateAllocationInHotPlaceAnalyzer, ProfilingKit.CodeFixes.DelegateAllocationInHotPlaceCodeFix>;
+using VerifyPK1004 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.DelegateAllocationInHotPlaceRule>;
+using VerifyPK1004Fix = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.DelegateAllocationInHotPlaceRule, ProfilingKit.CodeFixes.DelegateAllocationInHotPlaceCodeFix>;
 
 namespace ProfilingKit.Analyzers.Tests;
 
@@ -17,7 +17,7 @@ public class DelegateAllocationInHotPlaceTests
 
         class C
         {
-            void Run(List<Func<int>> callbacks, int[] items)
+            void Run(Calls<Func<int>> callbacks, int[] items)
             {
                 foreach (var item in items) callbacks.Add(() {|PK1004:=>|} item);
 
@@ -29,6 +29,9 @@ public class DelegateAllocationInHotPlaceTests
                 }
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """, languageVersion);
 
     [Fact]
@@ -41,12 +44,15 @@ public class DelegateAllocationInHotPlaceTests
         {
             int _offset;
 
-            void Run(List<Func<int>> callbacks, int[] items)
+            void Run(Calls<Func<int>> callbacks, int[] items)
             {
                 foreach (var item in items) callbacks.Add(() {|#0:=>|} item + _offset);
                 for (var i = 0; i < items.Length; i++) callbacks.Add(() {|#1:=>|} i);
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """,
         [
             VerifyPK1004.Diagnostic("PK1004").WithLocation(0).WithArguments("This lambda captures 'item' and 'this' and", "a closure and a delegate", "in a loop"),
@@ -62,7 +68,7 @@ public class DelegateAllocationInHotPlaceTests
         {
             int _offset;
 
-            void Run(List<Func<int>> callbacks, int[] items, int bias)
+            void Run(Calls<Func<int>> callbacks, int[] items, int bias)
             {
                 var scale = 2;
                 foreach (var item in items)
@@ -72,6 +78,9 @@ public class DelegateAllocationInHotPlaceTests
                 }
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """);
 
     [Fact]
@@ -84,11 +93,14 @@ public class DelegateAllocationInHotPlaceTests
         class C
         {
             [HotPath]
-            void Run(List<Func<int>> callbacks, int[] items, int bias)
+            void Run(Calls<Func<int>> callbacks, int[] items, int bias)
             {
                 foreach (var item in items) callbacks.Add(() {|#0:=>|} bias);
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """,
         [VerifyPK1004.Diagnostic("PK1004").WithLocation(0).WithArguments("This lambda captures 'bias' and", "a closure and a delegate", "in [HotPath] member 'Run'")]);
 
@@ -102,7 +114,7 @@ public class DelegateAllocationInHotPlaceTests
             int _offset;
             int Offset() => _offset;
 
-            void Run(List<Func<int, int>> callbacks, int n)
+            void Run(Calls<Func<int, int>> callbacks, int n)
             {
                 for (var i = 0; i < n; i++)
                 {
@@ -111,6 +123,9 @@ public class DelegateAllocationInHotPlaceTests
                 }
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """);
 
     [Theory]
@@ -125,7 +140,7 @@ public class DelegateAllocationInHotPlaceTests
         class C<T>
         {
             [HotPath]
-            void Run(List<Func<int, int>> callbacks, List<Func<T, T>> identities)
+            void Run(Calls<Func<int, int>> callbacks, Calls<Func<T, T>> identities)
             {
                 for (var i = 0; i < 3; i++)
                 {
@@ -138,6 +153,9 @@ public class DelegateAllocationInHotPlaceTests
 
             static Func<U, U> Generic<U>() => u => u;
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """, languageVersion);
 
     [Fact]
@@ -164,13 +182,16 @@ public class DelegateAllocationInHotPlaceTests
 
         static class Registry
         {
-            static readonly List<Func<int>> Factories = new();
+            static readonly Calls<Func<int>> Factories = new();
 
             static Registry()
             {
                 for (var i = 0; i < 3; i++) Factories.Add(() {|PK1004:=>|} 42);
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """);
 
     [Theory]
@@ -190,7 +211,7 @@ public class DelegateAllocationInHotPlaceTests
         {
             int Next() => 1;
 
-            void Run(List<Func<int>> callbacks, string text, int n)
+            void Run(Calls<Func<int>> callbacks, string text, int n)
             {
                 int Local() => n;
                 int CapturesNothing() => 3;
@@ -205,6 +226,9 @@ public class DelegateAllocationInHotPlaceTests
                 }
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """, languageVersion);
 
     [Fact]
@@ -216,7 +240,7 @@ public class DelegateAllocationInHotPlaceTests
         {
             static int Zero() => 0;
 
-            void Run(List<Func<int>> callbacks, int n)
+            void Run(Calls<Func<int>> callbacks, int n)
             {
                 static int StaticLocal() => 3;
 
@@ -229,6 +253,9 @@ public class DelegateAllocationInHotPlaceTests
                 }
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """, LanguageVersion.CSharp10);
 
     [Theory]
@@ -243,7 +270,7 @@ public class DelegateAllocationInHotPlaceTests
         {
             static int Zero() => 0;
 
-            void Run(List<Func<int>> callbacks, int n)
+            void Run(Calls<Func<int>> callbacks, int n)
             {
                 static int StaticLocal() => 3;
 
@@ -258,6 +285,9 @@ public class DelegateAllocationInHotPlaceTests
                 }
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """, languageVersion);
 
     [Fact]
@@ -269,7 +299,7 @@ public class DelegateAllocationInHotPlaceTests
         {
             int _offset;
 
-            void Run(List<Func<int>> callbacks, int[] items)
+            void Run(Calls<Func<int>> callbacks, int[] items)
             {
                 foreach (var item in items)
                 {
@@ -282,6 +312,9 @@ public class DelegateAllocationInHotPlaceTests
                 }
             }
         }
+
+        // Hands each delegate on to be called: not a collection that keeps it (PK1004 leaves stored delegates alone).
+        class Calls<T> { public void Add(T call) { } }
         """);
 
     [Fact]

@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Testing;
-using VerifyPK1009 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.InterfaceEnumerationInHotPlaceAnalyzer>;
+using VerifyPK1009 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.InterfaceEnumerationInHotPlaceRule>;
 
 namespace ProfilingKit.Analyzers.Tests;
 

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using VerifyPK1005 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.LinqInHotPlaceAnalyzer>;
+using VerifyPK1005 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.LinqInHotPlaceRule>;
 
 namespace ProfilingKit.Analyzers.Tests;
 

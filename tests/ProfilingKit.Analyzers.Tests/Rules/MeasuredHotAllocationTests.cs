@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using VerifyPK1100 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.MeasuredHotAllocationAnalyzer>;
 
@@ -88,15 +89,15 @@ public class MeasuredHotAllocationTests
                 }
             }
             """;
-        var test = new AnalyzerTest<BoxingInHotPlaceAnalyzer, EmptyCodeFixProvider>(boxing);
+        var test = new AnalyzerTest<HotMemberAnalyzer, EmptyCodeFixProvider>(new BoxingInHotPlaceRule(), boxing);
         test.TestState.AdditionalFiles.Add((SummaryPath, Summary("C.Measured\t/0/Test0.cs\t7\t104857600\t0.2500")));
-        test.ExpectedDiagnostics.Add(Verify<BoxingInHotPlaceAnalyzer>.Diagnostic("PK1003").WithLocation(0).WithArguments(
+        test.ExpectedDiagnostics.Add(VerifyRule<BoxingInHotPlaceRule>.Diagnostic("PK1003").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning).WithArguments(
             "'int' is boxed by its conversion to 'object'", "in 'Measured', measured hot (25% of a test run's allocations at line 7)"));
         return test.RunAsync();
     }
 
     [Fact]
-    public Task Without_a_summary_the_same_member_is_cold() => Verify<BoxingInHotPlaceAnalyzer>.Analyzer("""
+    public Task Without_a_summary_the_same_member_is_cold() => VerifyRule<BoxingInHotPlaceRule>.Analyzer("""
         class C
         {
             object Measured(int i)

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using VerifyPK1006 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.ParamsArrayInHotPlaceAnalyzer>;
+using VerifyPK1006 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.ParamsArrayInHotPlaceRule>;
 
 namespace ProfilingKit.Analyzers.Tests;
 

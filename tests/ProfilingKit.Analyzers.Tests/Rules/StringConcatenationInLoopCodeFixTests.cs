@@ -1,5 +1,5 @@
 using Microsoft.CodeAnalysis.CSharp;
-using VerifyPK1001 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.StringConcatenationInLoopAnalyzer, ProfilingKit.CodeFixes.StringConcatenationInLoopCodeFix>;
+using VerifyPK1001 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.StringConcatenationInLoopRule, ProfilingKit.CodeFixes.StringConcatenationInLoopCodeFix>;
 
 namespace ProfilingKit.Analyzers.Tests;
 
@@ -127,8 +127,8 @@ public class StringConcatenationInLoopCodeFixTests
                 foreach (var name in names)
                 {
                     sBuilder.Append(name).Append(": ").Append(count);
-                    sBuilder.Append("(").Append(name).Append(")");
-                    sBuilder.Append(name).Append(";");
+                    sBuilder.Append('(').Append(name).Append(')');
+                    sBuilder.Append(name).Append(';');
                 }
 
                 s = sBuilder.ToString();
@@ -202,7 +202,7 @@ public class StringConcatenationInLoopCodeFixTests
                 var sBuilder = new System.Text.StringBuilder(s);
                 for (var i = 0; i < values.Length; i++)
                 {
-                    sBuilder.Append(i).Append(": ").Append(values[i]).Append("\n");
+                    sBuilder.Append(i).Append(": ").Append(values[i]).Append('\n');
                 }
 
                 s = sBuilder.ToString();
@@ -281,7 +281,7 @@ public class StringConcatenationInLoopCodeFixTests
                     var lineBuilder = new System.Text.StringBuilder(line);
                     foreach (var cell in row)
                     {
-                        lineBuilder.Append(cell).Append(";");
+                        lineBuilder.Append(cell).Append(';');
                     }
 
                     line = lineBuilder.ToString();

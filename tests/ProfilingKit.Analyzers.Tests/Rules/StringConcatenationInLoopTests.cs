@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using VerifyPK1001 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.StringConcatenationInLoopAnalyzer>;
+using VerifyPK1001 = ProfilingKit.Analyzers.Tests.VerifyRule<ProfilingKit.Analyzers.StringConcatenationInLoopRule>;
 
 namespace ProfilingKit.Analyzers.Tests;
 

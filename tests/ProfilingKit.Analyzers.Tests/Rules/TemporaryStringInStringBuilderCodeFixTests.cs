@@ -37,8 +37,8 @@ public class TemporaryStringInStringBuilderCodeFixTests
                 for (var i = 0; i < names.Length; i++)
                 {
                     sb.Append(names[i]).Append(": ").Append(counts[i]).AppendLine();
-                    maybe?.Append(names[i]).Append(";");
-                    sb.Append(names[i]).Append("/").Append(i + 1);
+                    maybe?.Append(names[i]).Append(';');
+                    sb.Append(names[i]).Append('/').Append(i + 1);
                 }
 
                 return sb.ToString();

@@ -35,7 +35,17 @@ internal sealed class AnalyzerTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAna
         TestState.Sources.Add(("HotPathAttribute.cs", HotPathAttributeSource));
     }
 
+    /// <summary>Runs one hot-member rule, hosted by the package's analyzer as it hosts all eight.</summary>
+    public AnalyzerTest(HotMemberRule rule, string source, LanguageVersion languageVersion = LanguageVersion.Latest)
+        : this(source, languageVersion)
+    {
+        Analyzer = new HotMemberAnalyzer([rule]);
+    }
+
     public LanguageVersion LanguageVersion { get; }
+
+    /// <summary>The analyzer to run instead of a new <typeparamref name="TAnalyzer"/>.</summary>
+    public DiagnosticAnalyzer? Analyzer { get; init; }
 
     /// <summary>Adds an .editorconfig for all C# files with the given lines, e.g. <c>profilingkit.report_outside_hot_places = true</c>.</summary>
     public AnalyzerTest<TAnalyzer, TCodeFix> WithEditorConfig(params string[] lines)
@@ -43,6 +53,9 @@ internal sealed class AnalyzerTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAna
         TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + string.Join("\n", lines) + "\n"));
         return this;
     }
+
+    protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() =>
+        Analyzer is null ? base.GetDiagnosticAnalyzers() : [Analyzer];
 
     protected override ParseOptions CreateParseOptions() =>
         ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(LanguageVersion);

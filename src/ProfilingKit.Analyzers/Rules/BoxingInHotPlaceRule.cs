@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,24 +16,23 @@ namespace ProfilingKit.Analyzers;
 /// or Enum method it does not override; and a value in a string concatenation or FormattableString
 /// whose ToString() is not its own.
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class BoxingInHotPlaceAnalyzer : HotMemberRule
+internal sealed class BoxingInHotPlaceRule : HotMemberRule
 {
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.BoxingInHotPlace,
         "A value type is boxed in a hot place",
         "{0} {1}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "Converting a value type to object, System.ValueType, System.Enum or an interface copies it into a new heap object. So does calling ToString, GetHashCode or Equals on a struct that does not override them, and concatenating such a struct into a string. In a loop or a [HotPath] member that is an allocation per pass.");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+    public override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Conversion, OperationKind.Invocation);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Conversion, OperationKind.Invocation);
 
-    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
+    public override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
         var analysis = CompilationLookups.OnFirstUse(compilation, Analysis.Create);
         return operation => analysis.Value?.Analyze(operation);
@@ -153,7 +151,7 @@ public sealed class BoxingInHotPlaceAnalyzer : HotMemberRule
 
         private static void Report(OperationAnalysisContext context, Location location, HotPlace place, string subject)
         {
-            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, context.Operation.Syntax.SyntaxTree, Rule, location, place, [subject]);
+            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Operation, context.Options, Descriptor, location, place, [subject]);
             if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
         }
     }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -13,10 +12,9 @@ namespace ProfilingKit.Analyzers;
 /// copies everything built so far, so n iterations copy O(n²) characters. Only loop-carried
 /// values count: the variable lives outside the loop and the new value can reach the next pass.
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class StringConcatenationInLoopAnalyzer : HotMemberRule
+internal sealed class StringConcatenationInLoopRule : HotMemberRule
 {
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.StringConcatenationInLoop,
         "String built by concatenation across loop iterations",
         "'{0}' is built by concatenation across loop iterations: each pass copies the whole string so far; use a StringBuilder",
@@ -24,13 +22,13 @@ public sealed class StringConcatenationInLoopAnalyzer : HotMemberRule
         DiagnosticSeverity.Warning,
         "A string that grows by concatenation in a loop (s += x, s = s + x, s = $\"{s}...\", string.Concat or string.Format including s) is copied in full on every iteration, so building it costs time and garbage quadratic in its length. A StringBuilder declared before the loop appends in place.");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.Loops;
+    public override HotCodeScope Scope => HotCodeScope.Loops;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.CompoundAssignment, OperationKind.SimpleAssignment);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.CompoundAssignment, OperationKind.SimpleAssignment);
 
-    internal override Action<OperationAnalysisContext> Start(Compilation compilation) => AnalyzeAssignment;
+    public override Action<OperationAnalysisContext> Start(Compilation compilation) => AnalyzeAssignment;
 
     private static void AnalyzeAssignment(OperationAnalysisContext context)
     {
@@ -41,12 +39,12 @@ public sealed class StringConcatenationInLoopAnalyzer : HotMemberRule
         if (!IsTrackedVariable(assignment.Target)) return;
         if (!ConcatenatesOntoTarget(assignment)) return;
 
-        var loop = HotPlaces.EnclosingLoop(assignment);
+        var loop = HotPlaces.EnclosingLoop(assignment, context.Options);
         if (loop is null) return;
         if (!LivesAcrossIterations(assignment.Target, loop)) return;
         if (!NewValueReachesNextIteration(assignment, loop)) return;
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, ReportedSyntax(assignment).GetLocation(), VariableName(assignment.Target)));
+        context.ReportDiagnostic(Diagnostic.Create(Descriptor, ReportedSyntax(assignment).GetLocation(), VariableName(assignment.Target)));
     }
 
     /// <summary>The assignment as written: for <c>holder?.Text += x</c> (C# 14) the whole expression, not just <c>.Text += x</c>.</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -13,18 +12,17 @@ namespace ProfilingKit.Analyzers;
 /// cleared would do. Collections that leave the iteration (stored, returned, yielded, captured,
 /// passed to a method) are the loop's output and are not reported.
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class CollectionPerIterationAnalyzer : HotMemberRule
+internal sealed class CollectionPerIterationRule : HotMemberRule
 {
     /// <summary>Diagnostic property: "true" when the creation is an array (no Clear-based fix).</summary>
     internal const string IsArrayProperty = "IsArray";
 
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.CollectionPerIteration,
         "Collection created on every iteration",
         "'{0}' is allocated on every iteration and never outlives it; {1}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "A collection or array created inside a loop body and dropped at the end of the iteration is garbage on every pass. Create it once before the loop and Clear() it where it was created, or, for an array, allocate it once (or rent it from ArrayPool<T>).");
 
     private const string CollectionAdvice = "create it once before the loop and Clear() it instead";
@@ -44,13 +42,13 @@ public sealed class CollectionPerIterationAnalyzer : HotMemberRule
         "System.Collections.Generic.PriorityQueue`2",
     };
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.Loops;
+    public override HotCodeScope Scope => HotCodeScope.Loops;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.ObjectCreation, OperationKind.ArrayCreation, OperationKind.CollectionExpression);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.ObjectCreation, OperationKind.ArrayCreation, OperationKind.CollectionExpression);
 
-    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
+    public override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
         var analysis = CompilationLookups.OnFirstUse(compilation, Analysis.Create);
         return operation => analysis.Value?.AnalyzeCreation(operation);
@@ -86,14 +84,15 @@ public sealed class CollectionPerIterationAnalyzer : HotMemberRule
 
             // Cheap checks first: most creations are not initializers of a local inside a loop.
             if (creation.Parent is not (IVariableInitializerOperation or IConversionOperation)) return;
-            if (HotPlaces.EnclosingLoop(creation) is not { } loop) return;
+            if (HotPlaces.EnclosingLoop(creation, context.Options) is not { } loop) return;
             if (_escape.ContainedLoopLocal(creation, loop) is null) return;
 
             var isArray = type.TypeKind == TypeKind.Array;
             var properties = ImmutableDictionary<string, string?>.Empty.Add(IsArrayProperty, isArray ? "true" : "false");
-            context.ReportDiagnostic(Diagnostic.Create(
-                Rule,
+            context.ReportDiagnostic(HotPlaceReporter.Create(
+                Descriptor,
                 creation.Syntax.GetLocation(),
+                HotPlaces.MeasuredHotSpot(creation, context.Options) is not null,
                 properties,
                 type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
                 isArray ? ArrayAdvice : CollectionAdvice));

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -14,24 +13,23 @@ namespace ProfilingKit.Analyzers;
 /// Array.Empty from the compiler, and calls that bind to a params Span/ReadOnlySpan overload build
 /// the span on the stack: neither allocates, neither is reported.
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class ParamsArrayInHotPlaceAnalyzer : HotMemberRule
+internal sealed class ParamsArrayInHotPlaceRule : HotMemberRule
 {
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.ParamsArrayInHotPlace,
         "A params array is allocated on every call",
         "The call to '{0}' allocates a new '{1}' for its params arguments {2}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "Passing arguments to a params T[] parameter makes the compiler allocate an array for them on every call. In a loop or a [HotPath] member that is an allocation per pass. Calls that bind to a params ReadOnlySpan<T> overload (C# 13 and later) do not allocate.");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+    public override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Argument);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Argument);
 
-    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
+    public override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
         var analysis = CompilationLookups.OnFirstUse(compilation, Analysis.Create);
         return operation => analysis.Value.AnalyzeArgument(operation);
@@ -71,7 +69,7 @@ public sealed class ParamsArrayInHotPlaceAnalyzer : HotMemberRule
             var collectionType = argument.Value.Type?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? "array";
 
             var location = ElementsLocation(argument, elements);
-            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, argument.Syntax.SyntaxTree, Rule, location, place, [name, collectionType]);
+            var diagnostic = HotPlaceReporter.CreateDiagnostic(argument, context.Options, Descriptor, location, place, [name, collectionType]);
             if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
         }
 

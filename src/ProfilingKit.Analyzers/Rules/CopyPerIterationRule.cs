@@ -1,6 +1,6 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,8 +17,7 @@ namespace ProfilingKit.Analyzers;
 /// <item>Split whose array does not outlive the iteration, where MemoryExtensions.Split exists.</item>
 /// </list>
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class CopyPerIterationAnalyzer : HotMemberRule
+internal sealed class CopyPerIterationRule : HotMemberRule
 {
     /// <summary>Diagnostic property naming the code fix that applies, if any.</summary>
     internal const string FixProperty = "Fix";
@@ -29,21 +28,21 @@ public sealed class CopyPerIterationAnalyzer : HotMemberRule
     /// <summary><c>s.Substring(i, n) == "x"</c> → <c>s.AsSpan(i, n).SequenceEqual("x")</c>.</summary>
     internal const string AsSpanComparisonFix = "AsSpanComparison";
 
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.CopyPerIteration,
         "Copy made on every iteration",
         "'{0}' {1}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "ToList()/ToArray() in a loop condition copies the sequence on every test; in a loop body a copy that is dropped at the end of the iteration is garbage on every pass. Substring and Split allocate new strings (and an array) where a span over the original string does the same job without allocating.");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.Loops;
+    public override HotCodeScope Scope => HotCodeScope.Loops;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Invocation);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Invocation);
 
-    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
+    public override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
         var analysis = CompilationLookups.OnFirstUse(compilation, Analysis.Create);
         return operation => analysis.Value?.AnalyzeInvocation(operation);
@@ -129,25 +128,47 @@ public sealed class CopyPerIterationAnalyzer : HotMemberRule
 
         private void AnalyzeCopy(OperationAnalysisContext context, IInvocationOperation invocation)
         {
-            if (HotPlaces.EnclosingLoop(invocation) is not { } loop) return;
+            if (HotPlaces.EnclosingLoop(invocation, context.Options) is not { } loop) return;
 
             var name = invocation.TargetMethod.Name + "()";
+            var copied = WhatIsCopied(invocation);
             if (IsInLoopCondition(invocation, loop))
             {
-                Report(context, invocation, null, name, "copies the whole sequence every time the loop condition is tested; take the copy once before the loop, or test the source directly (Count, Any)");
+                Report(context, invocation, null, name, $"copies {copied} every time the loop condition is tested; take the copy once before the loop, or test the source directly (Count, Any)");
                 return;
             }
 
             if (!_escape.StaysInIteration(invocation, loop)) return; // the copy is the iteration's output
 
-            Report(context, invocation, null, name, "copies the whole sequence on every iteration and the copy is dropped at the end of it; copy once before the loop, reuse a buffer, or use the source directly");
+            Report(context, invocation, null, name, $"copies {copied} on every iteration and the copy is dropped at the end of it; copy once before the loop, reuse a buffer, or use the source directly");
+        }
+
+        /// <summary>
+        /// "the whole sequence" for a copy of a collection; for a copy at the end of a query, what the
+        /// query yields (<c>Skip(i).Take(50).ToList()</c> copies 50 elements, not the sequence).
+        /// </summary>
+        private string WhatIsCopied(IInvocationOperation copy)
+        {
+            if (_enumerable is null) return "the whole sequence";
+
+            var operators = new List<string>();
+            for (var source = EnumerableCalls.SourceValue(copy) as IInvocationOperation;
+                 source is not null && EnumerableCalls.IsEnumerableExtensionCall(source, _enumerable);
+                 source = EnumerableCalls.SourceValue(source) as IInvocationOperation)
+            {
+                operators.Add(source.TargetMethod.Name + "()");
+            }
+
+            if (operators.Count == 0) return "the whole sequence";
+            operators.Reverse();
+            return $"what '{string.Join(".", operators)}' yields";
         }
 
         private void AnalyzeSubstring(OperationAnalysisContext context, IInvocationOperation substring)
         {
             if (substring.Instance is null or IConditionalAccessInstanceOperation) return;
             if (substring.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax }) return;
-            if (HotPlaces.EnclosingLoop(substring) is null) return;
+            if (HotPlaces.EnclosingLoop(substring, context.Options) is null) return;
 
             switch (substring.Parent)
             {
@@ -169,7 +190,7 @@ public sealed class CopyPerIterationAnalyzer : HotMemberRule
         private void AnalyzeSplit(OperationAnalysisContext context, IInvocationOperation split)
         {
             if (split.Instance is null or IConditionalAccessInstanceOperation) return;
-            if (HotPlaces.EnclosingLoop(split) is not { } loop) return;
+            if (HotPlaces.EnclosingLoop(split, context.Options) is not { } loop) return;
             if (!_escape.StaysInIteration(split, loop)) return; // the parts are the iteration's output
 
             Report(context, split, null, "Split", "allocates an array and a string per part on every iteration; split a span instead (MemoryExtensions.Split into a Span<Range>, or IndexOf)");
@@ -281,7 +302,7 @@ public sealed class CopyPerIterationAnalyzer : HotMemberRule
             var properties = fix is null
                 ? ImmutableDictionary<string, string?>.Empty
                 : ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix);
-            context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties, name, explanation));
+            context.ReportDiagnostic(HotPlaceReporter.Create(Descriptor, invocation.Syntax.GetLocation(), HotPlaces.MeasuredHotSpot(invocation, context.Options) is not null, properties, name, explanation));
         }
     }
 }

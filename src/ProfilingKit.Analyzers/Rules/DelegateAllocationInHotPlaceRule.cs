@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -25,25 +24,24 @@ namespace ProfilingKit.Analyzers;
 /// converted implicitly, from C# 11 on, outside a static constructor.</item>
 /// </list>
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
+internal sealed class DelegateAllocationInHotPlaceRule : HotMemberRule
 {
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.DelegateAllocationInHotPlace,
         "A delegate or closure is allocated in a hot place",
         "{0} allocates {1} {2}",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "A lambda that captures locals, parameters or 'this', a method group of an instance method, and a lambda the compiler cannot cache each allocate a delegate, and a capturing lambda also a closure object. Static lambdas, lambdas that capture nothing and (from C# 11) static method groups are cached by the compiler and are not reported.");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+    public override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.DelegateCreation);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.DelegateCreation);
 
     /// <summary>The language version needs no symbol lookup; a delegate creation needs a core library.</summary>
-    internal override Action<OperationAnalysisContext>? Start(Compilation compilation) =>
+    public override Action<OperationAnalysisContext>? Start(Compilation compilation) =>
         compilation is CSharpCompilation csharp ? new Analysis(csharp.LanguageVersion >= LanguageVersion.CSharp11).AnalyzeDelegateCreation : null;
 
     private sealed class Analysis(bool cachesStaticMethodGroups)
@@ -51,6 +49,8 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
         public void AnalyzeDelegateCreation(OperationAnalysisContext context)
         {
             var creation = (IDelegateCreationOperation)context.Operation;
+            if (IsIterationProduct(creation)) return;
+
             switch (creation.Target)
             {
                 case IAnonymousFunctionOperation lambda:
@@ -72,7 +72,8 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
             if (lambda.Symbol.IsStatic && uncachedReason is null) return; // static lambdas are cached
 
             // Cheap gate first: is there any hot place at all? Only then walk the body for captures.
-            var loops = EnclosingLoops(creation);
+            var loops = EnclosingLoops(creation, context.Options);
+            if (loops.Count == 0 && HotPlaces.IsCold(creation, context.Options)) return;
             var hotMember = HotPlaces.HotPathMember(context.ContainingSymbol);
             if (loops.Count == 0 && hotMember is null
                 && !HotPlaceReporter.ReportsOutsideHotPlaces(context.Options, creation.Syntax.SyntaxTree)
@@ -161,7 +162,7 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
 
         private static void Report(OperationAnalysisContext context, IDelegateCreationOperation creation, Location location, HotPlace place, string subject, string what)
         {
-            var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, creation.Syntax.SyntaxTree, Rule, location, place, [subject, what]);
+            var diagnostic = HotPlaceReporter.CreateDiagnostic(creation, context.Options, Descriptor, location, place, [subject, what]);
             if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
         }
     }
@@ -182,6 +183,52 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
         if (captures.This || captures.ThroughLocalFunctions || captures.Variables.Count != 1) return null;
         foreach (var variable in captures.Variables) return variable;
         return null;
+    }
+
+    /// <summary>
+    /// The delegate is what the iteration makes, not a cost of making something else: stored into a
+    /// field, a property, an array element or an event; handed to a constructor (the object keeps it,
+    /// as <c>new Thread(start)</c> does) or to a collection's Add, Enqueue, Push, Insert or TryAdd;
+    /// started as work (<c>Task.Run</c>, <c>TaskFactory.StartNew</c>, <c>ThreadPool.QueueUserWorkItem</c>);
+    /// or yielded. Allocating it is the point; there is nothing to hoist.
+    /// </summary>
+    private static bool IsIterationProduct(IDelegateCreationOperation creation)
+    {
+        IOperation value = creation;
+        while (value.Parent is IConversionOperation or IDelegateCreationOperation) value = value.Parent;
+
+        switch (value.Parent)
+        {
+            case ISimpleAssignmentOperation assignment when assignment.Value == value:
+                return assignment.Target is IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation;
+            case IEventAssignmentOperation:
+            case IReturnOperation { Kind: OperationKind.YieldReturn }:
+                return true;
+            case IArgumentOperation { Parent: IObjectCreationOperation }:
+                return true;
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: var method } }:
+                return IsStartingWork(method) || IsAddingToCollection(method);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsStartingWork(IMethodSymbol method) =>
+        (method.Name is "Run" or "StartNew" or "ContinueWith" && method.ContainingType is { Name: "Task" or "TaskFactory" or "Task`1" or "TaskFactory`1", ContainingNamespace.Name: "Tasks" })
+        || (method.Name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" && method.ContainingType is { Name: "ThreadPool" });
+
+    private static bool IsAddingToCollection(IMethodSymbol method)
+    {
+        if (method.Name is not ("Add" or "Enqueue" or "Push" or "Insert" or "TryAdd" or "AddFirst" or "AddLast")) return false; // not GetOrAdd: its factory runs, it is not stored
+        var type = method.ContainingType;
+        if (type is null) return false;
+        if (type.ContainingNamespace?.ToDisplayString().StartsWith("System.Collections", StringComparison.Ordinal) == true) return true;
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_ICollection_T) return true;
+        }
+
+        return false;
     }
 
     /// <summary>Why a lambda that captures nothing is still not cached; null when it is cached.</summary>
@@ -207,10 +254,10 @@ public sealed class DelegateAllocationInHotPlaceAnalyzer : HotMemberRule
     };
 
     /// <summary>The loops that run <paramref name="operation"/> on every iteration, innermost first.</summary>
-    private static List<ILoopOperation> EnclosingLoops(IOperation operation)
+    private static List<ILoopOperation> EnclosingLoops(IOperation operation, AnalyzerOptions options)
     {
         var loops = new List<ILoopOperation>();
-        for (var loop = HotPlaces.EnclosingLoop(operation); loop is not null; loop = HotPlaces.EnclosingLoop(loop)) loops.Add(loop);
+        for (var loop = HotPlaces.EnclosingLoop(operation, options); loop is not null; loop = HotPlaces.EnclosingLoop(loop, options)) loops.Add(loop);
         return loops;
     }
 

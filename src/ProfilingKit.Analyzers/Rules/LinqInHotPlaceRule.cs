@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -15,15 +14,14 @@ namespace ProfilingKit.Analyzers;
 /// runtime answers without enumerating (list.Count(), array.Sum(), set.Contains(x)...) are not
 /// reported: they allocate nothing.
 /// </summary>
-[SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001:Missing diagnostic analyzer attribute", Justification = RunByHost)]
-public sealed class LinqInHotPlaceAnalyzer : HotMemberRule
+internal sealed class LinqInHotPlaceRule : HotMemberRule
 {
-    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+    internal static readonly DiagnosticDescriptor Descriptor = RuleDescriptors.Create(
         RuleIdentifiers.LinqInHotPlace,
         "LINQ allocates on every pass",
         "LINQ query '{0}' allocates iterators, an enumerator or a copy on every pass {1}; write the loop out over the concrete collection",
         RuleCategories.Performance,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info, // a suggestion, as the .NET SDK's performance rules; Warning in measured hot places (HotPlaceReporter)
         "A LINQ-to-objects query allocates on every evaluation: one iterator object per lazy operator (Where, Select, OrderBy...), an enumerator boxed behind IEnumerator<T> when the source is enumerated, and a new collection for ToList/ToArray. In a loop or a [HotPath] member that is garbage on every pass.");
 
     // Reducing calls that never enumerate a source implementing ICollection<T> or IList<T>, in every
@@ -41,13 +39,13 @@ public sealed class LinqInHotPlaceAnalyzer : HotMemberRule
     // Sum, Min, Max, Average without a selector, over these element types (vectorized span paths).
     private static readonly ImmutableHashSet<string> NumericReductions = ImmutableHashSet.Create("Sum", "Min", "Max", "Average");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
 
-    internal override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
+    public override HotCodeScope Scope => HotCodeScope.LoopsAndHotPathMembers;
 
-    internal override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Invocation);
+    public override ImmutableArray<OperationKind> Kinds { get; } = ImmutableArray.Create(OperationKind.Invocation);
 
-    internal override Action<OperationAnalysisContext> Start(Compilation compilation)
+    public override Action<OperationAnalysisContext> Start(Compilation compilation)
     {
         var types = CompilationLookups.OnFirstUse(compilation, KnownTypes.Create);
         return operationContext =>
@@ -87,7 +85,7 @@ public sealed class LinqInHotPlaceAnalyzer : HotMemberRule
         operators.Reverse();
         var location = outermost.Parent is ITranslatedQueryOperation query ? query.Syntax.GetLocation() : outermost.Syntax.GetLocation();
         var chain = string.Join(".", operators.ConvertAll(name => name + "()"));
-        var diagnostic = HotPlaceReporter.CreateDiagnostic(context.Options, tree, Rule, location, place, new object[] { chain });
+        var diagnostic = HotPlaceReporter.CreateDiagnostic(outermost, context.Options, Descriptor, location, place, new object[] { chain });
         if (diagnostic is not null) context.ReportDiagnostic(diagnostic);
     }
 
