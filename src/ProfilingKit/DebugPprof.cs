@@ -20,7 +20,7 @@ public static class DebugPprof
 
     private static readonly object Gate = new();
     private static RuntimeProfiler? _profiler;
-    private static HttpListenerHost? _endpoint;
+    private static PprofServer? _endpoint;
     private static PprofAddress? _address;
 
     /// <summary>The URL of the profile index while the endpoint runs, such as <c>http://127.0.0.1:6060/debug/pprof/</c>; otherwise null.</summary>
@@ -155,9 +155,9 @@ public static class DebugPprof
             {
                 try
                 {
-                    _endpoint = HttpListenerHost.Start(address, PprofDispatcher.For(profiler, PprofEndpointSettings.Resolve(options)), threads);
+                    _endpoint = PprofServer.Start(address, PprofDispatcher.For(profiler, PprofEndpointSettings.Resolve(options)), threads);
                 }
-                catch (HttpListenerException e)
+                catch (System.Net.Sockets.SocketException e)
                 {
                     ProfilingKitLog.Error($"cannot listen on {address}: {e.Message}. Set {AddressVariable} to another host:port (or off). The app runs on without the pprof endpoint.");
                     return false;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 
 namespace ProfilingKit;
 
@@ -35,7 +36,19 @@ public sealed class PprofAddress
     /// <summary>The base URL of the profiles, such as <c>http://127.0.0.1:6060/debug/pprof/</c>.</summary>
     public string ProfilesUrl => $"http://{(Host.Length == 0 ? "localhost" : Host)}:{Port}/debug/pprof/";
 
-    internal string ListenerPrefix => $"http://{(Host.Length == 0 ? "+" : Host)}:{Port}/";
+    /// <summary>
+    /// Where to listen: every interface of both families for an empty host (one dual-stack socket),
+    /// both loopbacks for <c>localhost</c>, the address itself for a literal, and every address a
+    /// name resolves to otherwise.
+    /// </summary>
+    /// <exception cref="System.Net.Sockets.SocketException">A name that does not resolve.</exception>
+    internal IReadOnlyList<IPEndPoint> EndPoints()
+    {
+        if (Host.Length == 0) return [new IPEndPoint(Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any, Port)];
+        if (Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return [new IPEndPoint(IPAddress.Loopback, Port), new IPEndPoint(IPAddress.IPv6Loopback, Port)];
+        if (IPAddress.TryParse(Host.Trim('[', ']'), out var literal)) return [new IPEndPoint(literal, Port)];
+        return Dns.GetHostAddresses(Host).Select(address => new IPEndPoint(address, Port)).ToList();
+    }
 
     /// <summary>Parses <c>host:port</c>.</summary>
     /// <exception cref="FormatException">The text is not <c>host:port</c> with a port from 1 to 65535.</exception>

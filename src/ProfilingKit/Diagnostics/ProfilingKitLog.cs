@@ -3,6 +3,9 @@ namespace ProfilingKit.Diagnostics;
 /// <summary>ProfilingKit's few lines to the app's stderr: one line each, prefixed, never thrown.</summary>
 internal static class ProfilingKitLog
 {
+    private const long RepeatInterval = 60_000;
+
+    private static readonly Dictionary<string, (long WrittenAt, int Suppressed)> Repeats = new(StringComparer.Ordinal);
     private static Action<DebugPprofLogLevel, string>? _sink;
 
     /// <summary>Where the lines go instead of stderr (an app's ILogger), or null for stderr.</summary>
@@ -13,6 +16,31 @@ internal static class ProfilingKitLog
     public static void Warn(string message) => Write(DebugPprofLogLevel.Warning, message);
 
     public static void Error(string message) => Write(DebugPprofLogLevel.Error, message);
+
+    /// <summary>
+    /// A warning that may repeat as fast as clients can cause it (a failing request, a full
+    /// connection table): the first of its <paramref name="kind"/> in a minute is written, later ones
+    /// are counted and the count is told with the next one written.
+    /// </summary>
+    public static void WarnRepeating(string kind, string message)
+    {
+        var now = Environment.TickCount64;
+        int suppressed;
+        lock (Repeats)
+        {
+            var (writtenAt, count) = Repeats.TryGetValue(kind, out var seen) ? seen : (long.MinValue, 0);
+            if (writtenAt != long.MinValue && now - writtenAt < RepeatInterval)
+            {
+                Repeats[kind] = (writtenAt, count + 1);
+                return;
+            }
+
+            Repeats[kind] = (now, 0);
+            suppressed = count;
+        }
+
+        Warn(suppressed == 0 ? message : $"{message} ({suppressed} more like it in the last minute were not written)");
+    }
 
     private static void Write(DebugPprofLogLevel level, string message)
     {

@@ -150,10 +150,17 @@ internal sealed class RuntimeSessions : IDisposable
         Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") == "0"
         || Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics_IPC") == "0";
 
-    private static string DescribeFailure(Exception e) =>
-        IsDiagnosticPortDisabled
-            ? "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0)."
-            : $"{e.GetType().Name}: {e.Message}";
+    /// <summary>
+    /// What a client is told: the kind of failure, never its message, which may name the process id
+    /// or the diagnostic port's path; the message goes to the app's own log.
+    /// </summary>
+    private static string DescribeFailure(Exception e)
+    {
+        if (IsDiagnosticPortDisabled) return "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0).";
+
+        ProfilingKitLog.WarnRepeating("diagnostics-session", $"a diagnostics session could not start: {e.GetType().Name}: {e.Message}");
+        return $"the runtime's diagnostics session could not start ({e.GetType().Name}); the app's log has the details.";
+    }
 
     private sealed class TraceSlot(RuntimeSessions sessions) : IDisposable
     {

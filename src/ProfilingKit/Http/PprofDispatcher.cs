@@ -87,9 +87,21 @@ internal sealed class PprofDispatcher : IDisposable
         }
         catch (Exception e)
         {
-            ProfilingKitLog.Warn($"a request for {request.Path} failed: {e.GetType().Name}: {e.Message}");
-            return PprofReply.Error(HttpStatusCode.InternalServerError, $"ProfilingKit failed: {e.GetType().Name}: {e.Message}");
+            ProfilingKitLog.WarnRepeating("pprof-failure", $"a request for {request.Path} failed: {e.GetType().Name}: {e.Message}");
+            return PprofReply.Error(HttpStatusCode.InternalServerError, $"ProfilingKit failed ({e.GetType().Name}); the app's log has the details");
         }
+    }
+
+    /// <summary>
+    /// GET and HEAD everywhere, POST only for <c>symbol</c> (as pprof posts addresses): a web page's
+    /// form cannot start a 300 s profile or a heap snapshot on a developer's machine.
+    /// </summary>
+    private static void CheckMethod(string method, string name)
+    {
+        if (method is "GET" or "HEAD" || (method == "POST" && name == "symbol")) return;
+
+        var allowed = name == "symbol" ? "GET, HEAD, POST" : "GET, HEAD";
+        throw new PprofRequestException(HttpStatusCode.MethodNotAllowed, $"Method Not Allowed: this path answers {allowed}", new KeyValuePair<string, string>("Allow", allowed));
     }
 
     private PprofReply Route(PprofRequest request, CancellationToken cancel)
@@ -110,11 +122,12 @@ internal sealed class PprofDispatcher : IDisposable
             path = path.Substring(BasePath.Length);
         }
 
-        if (path.Length == 0) return PprofReply.Redirect(mount + "/");
-        if (path == "/") return PprofReply.Text(PprofIndexPage.Render(Routes), "text/html; charset=utf-8");
+        var name = path.Length == 0 ? "" : path.Substring(1);
+        if (!_routes.TryGetValue(name, out var route) && name.Length > 0) throw new PprofRequestException(HttpStatusCode.NotFound, "Unknown profile");
 
-        var name = path.Substring(1);
-        if (!_routes.TryGetValue(name, out var route)) throw new PprofRequestException(HttpStatusCode.NotFound, "Unknown profile");
+        CheckMethod(request.Method, name);
+        if (path.Length == 0) return PprofReply.Redirect(mount + "/");
+        if (route is null) return PprofReply.Text(PprofIndexPage.Render(Routes), "text/html; charset=utf-8");
 
         return route.Handle(request, cancel);
     }

@@ -54,7 +54,7 @@ internal sealed class PprofWorkers : IDisposable
             }
             catch (Exception e)
             {
-                ProfilingKitLog.Warn($"a pprof request failed: {e.GetType().Name}: {e.Message}");
+                ProfilingKitLog.WarnRepeating("pprof-worker", $"a pprof request failed: {e.GetType().Name}: {e.Message}");
             }
         }
     }

@@ -38,7 +38,7 @@ internal sealed class TraceRecording : IDisposable
             {
                 _session.EventStream.CopyTo(output);
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.HttpListenerException)
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
             {
                 // The client went away; the session still ends with the window.
             }
