@@ -108,6 +108,20 @@ public class PackageTests : IClassFixture<FreshApps>
         }
     }
 
+    /// <summary>The seed post's command: localhost, not 127.0.0.1, against the default loopback address; no Host header is matched.</summary>
+    [Fact]
+    public void Go_tool_pprof_reaches_the_loopback_endpoint_by_localhost_as_in_the_seed_post()
+    {
+        var url = StartEnabledApp(out var app);
+        using (app)
+        {
+            Assert.StartsWith("http://127.0.0.1:", url);
+            var result = GoPprof.Run("-top", url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "allocs").EnsureSuccess();
+
+            Assert.Equal("alloc_space", GoPprof.ParseTop(result.StandardOutput).Type);
+        }
+    }
+
     [Fact]
     public void The_run_time_variable_overrides_the_build_time_address()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Diagnostics.NETCore.Client;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.EventPipe;
@@ -14,7 +15,9 @@ internal sealed class TraceRecording : IDisposable
 {
     private readonly EventPipeSession _session;
     private readonly ProfilerThreads _threads;
+    private readonly BlockingCollection<byte[]> _pending = new(MaxPendingBytes / ChunkBytes);
     private int _stopped;
+    private volatile bool _abandoned;
 
     private TraceRecording(EventPipeSession session, ProfilerThreads threads)
     {
@@ -25,33 +28,74 @@ internal sealed class TraceRecording : IDisposable
     /// <exception cref="ProfilingUnavailableException">The session could not start; nothing was recorded.</exception>
     public static TraceRecording Start(RuntimeSessions sessions) => new(sessions.StartTrace(), sessions.Threads);
 
+    /// <summary>Trace bytes that may wait for a slow client; a client further behind loses the rest of the trace.</summary>
+    internal const int MaxPendingBytes = 16 << 20;
+
+    private const int ChunkBytes = 64 * 1024;
+
     /// <summary>
     /// Copies the trace to <paramref name="output"/> for <paramref name="window"/> (or until
-    /// <paramref name="cancel"/>), then stops the session and copies its rundown. A client that goes
-    /// away ends the copy, not the window.
+    /// <paramref name="cancel"/>), then stops the session and copies its rundown. The session's stream
+    /// is read to its end whatever the client does: a runtime whose session output is not read blocks
+    /// its other sessions (every profile) and cannot stop this one. So one thread reads the session
+    /// and hands chunks to another that writes them; a client that goes away, or falls
+    /// <see cref="MaxPendingBytes"/> behind, is abandoned and the rest is read and dropped.
     /// </summary>
     public void CopyTo(Stream output, TimeSpan window, CancellationToken cancel)
     {
-        var copier = _threads.Start("ProfilingKit trace writer", () =>
-        {
-            try
-            {
-                _session.EventStream.CopyTo(output);
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
-            {
-                // The client went away; the session still ends with the window.
-            }
-        });
+        var reader = _threads.Start("ProfilingKit trace reader", ReadSession);
+        var writer = _threads.Start("ProfilingKit trace writer", () => WriteChunks(output));
         cancel.WaitHandle.WaitOne(window);
         Stop();
-        copier.Join(RuntimeSessions.DrainTimeout);
+        reader.Join(RuntimeSessions.DrainTimeout);
+        writer.Join(RuntimeSessions.DrainTimeout);
+    }
+
+    private void ReadSession()
+    {
+        try
+        {
+            var stream = _session.EventStream;
+            while (true)
+            {
+                var chunk = new byte[ChunkBytes];
+                var read = stream.Read(chunk, 0, chunk.Length);
+                if (read == 0) break;
+                if (_abandoned) continue;
+                if (!_pending.TryAdd(read == chunk.Length ? chunk : chunk[..read])) _abandoned = true; // the client fell too far behind
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The session's stream ended.
+        }
+        finally
+        {
+            _pending.CompleteAdding();
+        }
+    }
+
+    private void WriteChunks(Stream output)
+    {
+        foreach (var chunk in _pending.GetConsumingEnumerable())
+        {
+            if (_abandoned) continue;
+            try
+            {
+                output.Write(chunk);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
+            {
+                _abandoned = true; // the client went away or stopped reading; the session still ends with the window
+            }
+        }
     }
 
     public void Dispose()
     {
         Stop();
         _session.Dispose();
+        _pending.Dispose();
     }
 
     private void Stop()

@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ProfilingKit.Tests.Hosting;
+namespace ProfilingKit.Testing;
 
 /// <summary>
 /// One TCP connection that writes bytes exactly as given and reads responses as they come: what a
 /// broken or hostile client does, which HttpClient never would.
 /// </summary>
-internal sealed class RawHttpClient : IDisposable
+public sealed class RawHttpClient : IDisposable
 {
     private readonly Socket _socket;
     private readonly List<byte> _received = [];
@@ -79,4 +79,4 @@ internal sealed class RawHttpClient : IDisposable
     private int IndexOf(ReadOnlySpan<byte> pattern) => _received.Count < pattern.Length ? -1 : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_received).IndexOf(pattern);
 }
 
-internal sealed record RawResponse(int Status, IReadOnlyDictionary<string, string> Headers, string Body);
+public sealed record RawResponse(int Status, IReadOnlyDictionary<string, string> Headers, string Body);
