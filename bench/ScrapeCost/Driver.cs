@@ -36,7 +36,7 @@ internal static class Driver
         var servers = configs.Select(config => config.CpuSampling).Distinct().ToDictionary(sampling => sampling ?? "", sampling => StartServer(sampling));
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients + 8 }) { Timeout = TimeSpan.FromSeconds(60) };
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients + 8, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20) }) { Timeout = TimeSpan.FromSeconds(60) };
             // The warm-up scrapes too: the first fetch of each profile pays one-off costs (ProfilingKit's own
             // JIT, the first rundown) that a service pays once in its life, not every 15 s.
             foreach (var server in servers.Values) await Load(http, server, TimeSpan.FromSeconds(20), scrape: true);
