@@ -150,7 +150,7 @@ public static class DebugPprof
             if (_profiler is not null) return true;
 
             var threads = new ProfilerThreads();
-            var profiler = new RuntimeProfiler(threads);
+            var profiler = new RuntimeProfiler(threads, RuntimeProfiler.StackMemoryBytes(options));
             if (address is not null)
             {
                 try

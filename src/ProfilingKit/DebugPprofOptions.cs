@@ -10,6 +10,9 @@ public sealed class DebugPprofOptions
     /// <summary>The default of <see cref="MaxProfileSeconds"/>.</summary>
     public const int DefaultMaxProfileSeconds = 300;
 
+    /// <summary>The default of <see cref="StackMemoryMegabytes"/>.</summary>
+    public const int DefaultStackMemoryMegabytes = 8;
+
     /// <summary>The default of <see cref="CpuSamplingPercent"/>.</summary>
     public const int DefaultCpuSamplingPercent = 10;
 
@@ -53,4 +56,12 @@ public sealed class DebugPprofOptions
     /// sampled throughout. Environment: <c>PROFILINGKIT_PPROF_CPU_SAMPLING</c>.
     /// </summary>
     public int CpuSamplingPercent { get; set; } = DefaultCpuSamplingPercent;
+
+    /// <summary>
+    /// The memory, in MB, that each always-on profile (allocs and heap's allocation columns; block and
+    /// mutex) may use for its stacks, whatever the uptime. Past it, the stacks that carried the least
+    /// are merged into one <c>[other stacks]</c> stack, so totals stay exact, and the profile's comment
+    /// says how many. Environment: <c>PROFILINGKIT_PPROF_STACK_MEMORY_MB</c>.
+    /// </summary>
+    public int StackMemoryMegabytes { get; set; } = DefaultStackMemoryMegabytes;
 }

@@ -24,12 +24,15 @@ internal sealed class RuntimeProfiler : IDisposable
     private readonly ThreadCreationSampler _threadCreations;
     private readonly ThreadStackSampler _stacks;
 
-    public RuntimeProfiler(ProfilerThreads threads)
+    public const string StackMemoryVariable = "PROFILINGKIT_PPROF_STACK_MEMORY_MB";
+
+    /// <summary>The profiler of this process, whose always-on profiles keep their stacks within <paramref name="stackMemoryBytes"/> each (<see cref="StackMemoryBytes"/>).</summary>
+    public RuntimeProfiler(ProfilerThreads threads, long stackMemoryBytes = AllocationSampler.DefaultBudgetBytes)
     {
         Sessions = new RuntimeSessions(threads);
         var methods = new MethodAddressMap();
-        _allocations = new AllocationSampler(methods, IsOwnThread, _lines);
-        _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
+        _allocations = new AllocationSampler(methods, IsOwnThread, _lines, stackMemoryBytes);
+        _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency, stackMemoryBytes); // the trace is of this process, so its QPC is ours
         _threadCreations = new ThreadCreationSampler(IsOwnThread, LiveOsThreads.Ids);
         _stacks = new ThreadStackSampler(Sessions, IsOwnThread, _threadCreations);
         Names = new ProfileNames(new MethodSymbolizer(methods, _lines, Sessions.Rundown), Assembly.GetEntryAssembly()?.GetName().Name ?? "dotnet");
@@ -47,6 +50,11 @@ internal sealed class RuntimeProfiler : IDisposable
     }
 
     public RuntimeSessions Sessions { get; }
+
+    /// <summary><see cref="DebugPprofOptions.StackMemoryMegabytes"/>, unless <see cref="StackMemoryVariable"/> says otherwise, in bytes.</summary>
+    public static long StackMemoryBytes(DebugPprofOptions options) =>
+        (long)SettingValues.WholeNumber(
+            StackMemoryVariable, nameof(DebugPprofOptions.StackMemoryMegabytes), options.StackMemoryMegabytes, DebugPprofOptions.DefaultStackMemoryMegabytes, 1, 4096, "a whole number of megabytes from 1 to 4096", unit: "MB") << 20;
 
     public ProfileNames Names { get; }
 

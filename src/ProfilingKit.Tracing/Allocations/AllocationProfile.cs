@@ -36,6 +36,7 @@ internal static class AllocationProfile
     /// </summary>
     public static void AddSamples(ProfileBuilder builder, AllocationSnapshot snapshot, Func<ulong[], List<Frame>> symbolize)
     {
+        if (snapshot.Bounds.Describe() is { } bounds) builder.AddComment(bounds);
         var values = new long[4];
         var labels = new SampleLabel[1];
         foreach (var site in snapshot.Sites)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ProfilingKit.EventPipe;
 using ProfilingKit.Symbols;
 
@@ -7,27 +6,41 @@ namespace ProfilingKit.Allocations;
 /// <summary>
 /// Aggregates the runtime's AllocationSampled events by stack and type, and feeds method load
 /// events to the address map (and method, IL-map and module events to the line map), as they
-/// arrive on the session's reader thread.
+/// arrive on the session's reader thread. The stacks and sites stay within a memory budget
+/// (<see cref="BoundedSites{TValue}"/>), however long the process runs.
 /// </summary>
 internal sealed class AllocationSampler : INetTraceHandler
 {
+    /// <summary>The default budget of the stacks and sites: a few megabytes, tens of thousands of distinct stacks.</summary>
+    public const long DefaultBudgetBytes = 8L << 20;
+
+    /// <summary>The type of the samples of types first seen once the type table has used its share of the budget.</summary>
+    public const string OtherTypes = "[other types]";
+
     private readonly object _gate = new();
     private readonly MethodAddressMap _methods;
     private readonly SourceLineMap? _lines;
     private readonly Func<long, bool> _isProfilerThread;
-    private readonly StackTable _stacks = new();
+    private readonly BoundedSites<Accumulator> _sites;
     private readonly Dictionary<string, int> _typeIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _typeLookup;
     private readonly List<string> _types = new();
-    private readonly Dictionary<SiteKey, Accumulator> _sites = new();
+    private readonly long _typeBudgetBytes;
     private readonly DateTimeOffset _since = DateTimeOffset.UtcNow;
+    private long _typeBytes;
+    private long _otherTypeSamples;
     private long _samples;
 
-    public AllocationSampler(MethodAddressMap methods, Func<long, bool> isProfilerThread, SourceLineMap? lines = null)
+    /// <summary>The share of the budget that type names may use: a quarter, thousands of generic instantiations.</summary>
+    public static long TypeBudgetBytes(long budgetBytes) => budgetBytes / 4;
+
+    public AllocationSampler(MethodAddressMap methods, Func<long, bool> isProfilerThread, SourceLineMap? lines = null, long budgetBytes = DefaultBudgetBytes)
     {
         _methods = methods;
         _lines = lines;
         _isProfilerThread = isProfilerThread;
+        _sites = new BoundedSites<Accumulator>(budgetBytes);
+        _typeBudgetBytes = TypeBudgetBytes(budgetBytes);
         _typeLookup = _typeIndex.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -49,7 +62,7 @@ internal sealed class AllocationSampler : INetTraceHandler
     {
         get
         {
-            lock (_gate) return _stacks.Count;
+            lock (_gate) return _sites.StackCount;
         }
     }
 
@@ -58,12 +71,12 @@ internal sealed class AllocationSampler : INetTraceHandler
         lock (_gate)
         {
             var sites = new List<AllocationSite>(_sites.Count);
-            foreach (var (key, value) in _sites)
+            foreach (var (stack, type, value) in _sites.Sites())
             {
-                sites.Add(new AllocationSite(_stacks[key.Stack], _types[key.Type], value.Objects, value.Bytes, value.Samples));
+                sites.Add(new AllocationSite(stack, _types[type], value.Objects, value.Bytes, value.Samples));
             }
 
-            return new AllocationSnapshot(sites, _samples, _since);
+            return new AllocationSnapshot(sites, _samples, _since) { Bounds = _sites.Bounds with { OtherTypeSamples = _otherTypeSamples } };
         }
     }
 
@@ -76,12 +89,8 @@ internal sealed class AllocationSampler : INetTraceHandler
             if (_isProfilerThread(record.ThreadId)) return;
 
             _samples++;
-            var key = new SiteKey(_stacks.Intern(record.Stack), TypeIndex(typeName));
-            ref var site = ref CollectionsMarshal.GetValueRefOrAddDefault(_sites, key, out _);
             var objects = AllocationWeight.Objects(size);
-            site.Objects += objects;
-            site.Bytes += objects * size;
-            site.Samples++;
+            _sites.Add(record.Stack, TypeIndex(typeName), new Accumulator(objects, objects * size, Samples: 1));
         }
     }
 
@@ -89,19 +98,30 @@ internal sealed class AllocationSampler : INetTraceHandler
     {
         if (_typeLookup.TryGetValue(typeName, out var index)) return index;
 
-        var name = typeName.ToString();
-        index = _types.Count;
-        _types.Add(name);
-        _typeIndex.Add(name, index);
-        return index;
+        // A name costs its string (header, length, UTF-16) and its entries in the index and the list.
+        var cost = 24 + (2L * typeName.Length) + 32;
+        if (_typeBytes + cost > _typeBudgetBytes)
+        {
+            _otherTypeSamples++;
+            return Add(OtherTypes);
+        }
+
+        _typeBytes += cost;
+        return Add(typeName.ToString());
+
+        int Add(string name)
+        {
+            if (_typeIndex.TryGetValue(name, out var existing)) return existing;
+            _types.Add(name);
+            _typeIndex.Add(name, _types.Count - 1);
+            return _types.Count - 1;
+        }
     }
 
-    private readonly record struct SiteKey(int Stack, int Type);
-
-    private struct Accumulator
+    private readonly record struct Accumulator(double Objects, double Bytes, long Samples) : ISiteValue<Accumulator>
     {
-        public double Objects;
-        public double Bytes;
-        public long Samples;
+        public double Weight => Bytes;
+
+        public Accumulator Plus(in Accumulator other) => new(Objects + other.Objects, Bytes + other.Bytes, Samples + other.Samples);
     }
 }

@@ -4,4 +4,8 @@ namespace ProfilingKit.Allocations;
 internal readonly record struct AllocationSite(ulong[] Stack, string TypeName, double Objects, double Bytes, long Samples);
 
 /// <summary>A consistent copy of everything sampled so far.</summary>
-internal sealed record AllocationSnapshot(IReadOnlyList<AllocationSite> Sites, long SampleCount, DateTimeOffset Since);
+internal sealed record AllocationSnapshot(IReadOnlyList<AllocationSite> Sites, long SampleCount, DateTimeOffset Since)
+{
+    /// <summary>What keeping the table within its memory budget did to the stacks.</summary>
+    public StackBounds Bounds { get; init; }
+}

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ProfilingKit.Allocations;
 using ProfilingKit.EventPipe;
 
@@ -15,16 +14,17 @@ internal sealed class ContentionSampler : INetTraceHandler
     private readonly object _gate = new();
     private readonly Func<long, bool> _isProfilerThread;
     private readonly double _nanosPerTick;
-    private readonly StackTable _stacks = new();
-    private readonly Dictionary<long, (int Stack, bool Managed, long Timestamp)> _waiting = new();
-    private readonly Dictionary<(int Stack, bool Managed), Accumulator> _sites = new();
+    private readonly BoundedSites<Accumulator> _sites;
+    private readonly Dictionary<long, (int Stack, int Generation, bool Managed, long Timestamp)> _waiting = new();
 
     /// <param name="isProfilerThread">Contentions of these OS threads are left out: the profiler's own waits.</param>
     /// <param name="timestampFrequency">QPC ticks per second of the traced process's timestamps.</param>
-    public ContentionSampler(Func<long, bool> isProfilerThread, long timestampFrequency)
+    /// <param name="budgetBytes">The memory the waiters' stacks may use (<see cref="BoundedSites{TValue}"/>).</param>
+    public ContentionSampler(Func<long, bool> isProfilerThread, long timestampFrequency, long budgetBytes = AllocationSampler.DefaultBudgetBytes)
     {
         _isProfilerThread = isProfilerThread;
         _nanosPerTick = 1e9 / timestampFrequency;
+        _sites = new BoundedSites<Accumulator>(budgetBytes);
     }
 
     public void OnEvent(in TraceEventRecord record)
@@ -33,7 +33,7 @@ internal sealed class ContentionSampler : INetTraceHandler
         {
             if (_isProfilerThread(record.ThreadId) || !ClrEventPayloads.TryReadContentionStart(record.Payload, out var managed)) return;
 
-            lock (_gate) _waiting[record.ThreadId] = (_stacks.Intern(record.Stack), managed, record.Timestamp);
+            lock (_gate) _waiting[record.ThreadId] = (_sites.InternStack(record.Stack), _sites.Generation, managed, record.Timestamp);
         }
         else if (ClrEvents.IsContentionStop(record.Metadata))
         {
@@ -45,9 +45,9 @@ internal sealed class ContentionSampler : INetTraceHandler
                 var nanos = ClrEventPayloads.TryReadContentionDuration(record.Payload, out var duration)
                     ? duration
                     : Math.Max(0, record.Timestamp - start.Timestamp) * _nanosPerTick;
-                ref var site = ref CollectionsMarshal.GetValueRefOrAddDefault(_sites, (start.Stack, start.Managed), out _);
-                site.Count++;
-                site.DelayNanos += (long)nanos;
+                // A wait that began before the table was last compacted has lost its stack number: it joins the merged ones.
+                var stack = start.Generation == _sites.Generation ? start.Stack : _sites.OtherStacks;
+                _sites.Add(stack, start.Managed ? 1 : 0, new Accumulator(Count: 1, (long)nanos));
             }
         }
     }
@@ -55,20 +55,30 @@ internal sealed class ContentionSampler : INetTraceHandler
     /// <summary>The number of distinct waiter stacks so far (of managed locks only, or of all): the counts on the index page.</summary>
     public int SiteCount(bool managedOnly)
     {
-        lock (_gate) return managedOnly ? _sites.Keys.Count(site => site.Managed) : _sites.Count;
+        lock (_gate) return managedOnly ? _sites.CountOfKey(1) : _sites.Count;
+    }
+
+    /// <summary>What keeping the waiters' stacks within their budget has done so far.</summary>
+    public StackBounds Bounds
+    {
+        get
+        {
+            lock (_gate) return _sites.Bounds;
+        }
     }
 
     public IReadOnlyList<ContentionSite> Snapshot()
     {
         lock (_gate)
         {
-            return _sites.Select(site => new ContentionSite(_stacks[site.Key.Stack], site.Key.Managed, site.Value.Count, site.Value.DelayNanos)).ToList();
+            return _sites.Sites().Select(site => new ContentionSite(site.Stack, Managed: site.Key == 1, site.Value.Count, site.Value.DelayNanos)).ToList();
         }
     }
 
-    private struct Accumulator
+    private readonly record struct Accumulator(long Count, long DelayNanos) : ISiteValue<Accumulator>
     {
-        public long Count;
-        public long DelayNanos;
+        public double Weight => DelayNanos;
+
+        public Accumulator Plus(in Accumulator other) => new(Count + other.Count, DelayNanos + other.DelayNanos);
     }
 }

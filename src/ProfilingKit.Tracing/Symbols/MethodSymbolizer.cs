@@ -1,3 +1,4 @@
+using ProfilingKit.Allocations;
 using ProfilingKit.EventPipe;
 using ProfilingKit.Pprof;
 
@@ -47,7 +48,7 @@ internal sealed class MethodSymbolizer
             {
                 foreach (var address in stack)
                 {
-                    if (!_triedRundownFor.Contains(address) && _methods.Resolve(address) is null) unknown.Add(address);
+                    if (StackTable.MarkerName(address) is null && !_triedRundownFor.Contains(address) && _methods.Resolve(address) is null) unknown.Add(address);
                 }
             }
 

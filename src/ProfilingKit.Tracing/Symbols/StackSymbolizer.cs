@@ -1,3 +1,4 @@
+using ProfilingKit.Allocations;
 using ProfilingKit.Pprof;
 
 namespace ProfilingKit.Symbols;
@@ -39,6 +40,13 @@ internal sealed class StackSymbolizer
         var pendingNative = false;
         foreach (var address in stack)
         {
+            if (StackTable.MarkerName(address) is { } marker)
+            {
+                frames.Add(new Frame(marker));
+                pendingNative = false;
+                continue;
+            }
+
             // Return addresses point after the call; the call instruction is what the frame is at.
             var callSite = address - 1;
             if (!_methods.TryResolve(address, out var code) && !_methods.TryResolve(callSite, out code))

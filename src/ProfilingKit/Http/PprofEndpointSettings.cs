@@ -1,6 +1,3 @@
-using System.Globalization;
-using ProfilingKit.Diagnostics;
-
 namespace ProfilingKit.Http;
 
 /// <summary>The endpoint's settings once the options and the environment have been read, at start-up only.</summary>
@@ -13,25 +10,8 @@ internal sealed record PprofEndpointSettings(int MaxProfileSeconds, PprofAccessT
 
     public static PprofEndpointSettings Resolve(DebugPprofOptions options)
     {
-        var maxSeconds = options.MaxProfileSeconds;
-        var maxText = Environment.GetEnvironmentVariable(MaxSecondsVariable);
-        if (!string.IsNullOrWhiteSpace(maxText))
-        {
-            if (int.TryParse(maxText, NumberStyles.None, CultureInfo.InvariantCulture, out var fromEnvironment) && fromEnvironment > 0)
-            {
-                maxSeconds = fromEnvironment;
-            }
-            else
-            {
-                ProfilingKitLog.Error($"{MaxSecondsVariable}='{maxText}' is not a positive whole number of seconds; using {maxSeconds}.");
-            }
-        }
-
-        if (maxSeconds <= 0)
-        {
-            ProfilingKitLog.Error($"MaxProfileSeconds={maxSeconds} is not positive; using {DebugPprofOptions.DefaultMaxProfileSeconds}.");
-            maxSeconds = DebugPprofOptions.DefaultMaxProfileSeconds;
-        }
+        var maxSeconds = SettingValues.WholeNumber(
+            MaxSecondsVariable, nameof(DebugPprofOptions.MaxProfileSeconds), options.MaxProfileSeconds, DebugPprofOptions.DefaultMaxProfileSeconds, 1, int.MaxValue, "a positive whole number of seconds");
 
         var token = Environment.GetEnvironmentVariable(TokenVariable);
         if (string.IsNullOrEmpty(token)) token = options.Token;
@@ -39,25 +19,8 @@ internal sealed record PprofEndpointSettings(int MaxProfileSeconds, PprofAccessT
         var commandLine = Environment.GetEnvironmentVariable(CommandLineVariable);
         var exposeCommandLine = string.IsNullOrWhiteSpace(commandLine) ? options.ExposeCommandLine : commandLine.Trim() is "1" or "true";
 
-        var cpuPercent = options.CpuSamplingPercent;
-        var cpuText = Environment.GetEnvironmentVariable(CpuSamplingVariable);
-        if (!string.IsNullOrWhiteSpace(cpuText))
-        {
-            if (int.TryParse(cpuText.Trim().TrimEnd('%'), NumberStyles.None, CultureInfo.InvariantCulture, out var fromEnvironment) && fromEnvironment is >= 1 and <= 100)
-            {
-                cpuPercent = fromEnvironment;
-            }
-            else
-            {
-                ProfilingKitLog.Error($"{CpuSamplingVariable}='{cpuText}' is not a percentage from 1 to 100; using {cpuPercent}.");
-            }
-        }
-
-        if (cpuPercent is < 1 or > 100)
-        {
-            ProfilingKitLog.Error($"CpuSamplingPercent={cpuPercent} is not from 1 to 100; using {DebugPprofOptions.DefaultCpuSamplingPercent}.");
-            cpuPercent = DebugPprofOptions.DefaultCpuSamplingPercent;
-        }
+        var cpuPercent = SettingValues.WholeNumber(
+            CpuSamplingVariable, nameof(DebugPprofOptions.CpuSamplingPercent), options.CpuSamplingPercent, DebugPprofOptions.DefaultCpuSamplingPercent, 1, 100, "a percentage from 1 to 100", unit: "%");
 
         return new PprofEndpointSettings(
             maxSeconds,

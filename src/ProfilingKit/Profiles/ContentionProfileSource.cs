@@ -26,7 +26,14 @@ internal sealed class ContentionProfileSource : SnapshotProfileSource<IReadOnlyL
 
     public override long Count => _sampler.SiteCount(managedOnly: _mutex);
 
-    private string Comment => _mutex ? ContentionProfile.MutexComment : ContentionProfile.BlockComment;
+    private string Comment
+    {
+        get
+        {
+            var comment = _mutex ? ContentionProfile.MutexComment : ContentionProfile.BlockComment;
+            return _sampler.Bounds.Describe() is { } bounds ? comment + " " + bounds : comment;
+        }
+    }
 
     public static ContentionProfileSource Block(ContentionSampler sampler, RuntimeSessions sessions, ProfileNames names) =>
         new("block", "Stack traces that led to waiting on contended locks (every contention the .NET runtime reports)", mutex: false, sampler, sessions, names);

@@ -30,8 +30,7 @@ public class SnapshotProfileSourceTests
     [Fact]
     public void A_delta_subtracts_its_start_from_its_end_and_starts_from_the_delta_start_snapshot()
     {
-        var source = new CountingSource { Total = 100, AtDeltaStart = 40 };
-        using var grow = new Timer(_ => source.Total = 250, null, TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan);
+        var source = new CountingSource { Total = 100, AtDeltaStart = 40, DuringWindow = 250 };
 
         var delta = source.Delta(TimeSpan.FromMilliseconds(300), CancellationToken.None);
 
@@ -61,13 +60,21 @@ public class SnapshotProfileSourceTests
 
         public long? AtDeltaStart { get; init; }
 
+        /// <summary>What the count grows to once the delta's start is taken (not by a timer: a busy thread pool runs it late).</summary>
+        public long? DuringWindow { get; init; }
+
         public List<TimeSpan?> Windows { get; } = [];
 
         public override long Count => Total;
 
         protected override long Take() => Total;
 
-        protected override long TakeAtDeltaStart() => AtDeltaStart ?? Total;
+        protected override long TakeAtDeltaStart()
+        {
+            var start = AtDeltaStart ?? Total;
+            Total = DuringWindow ?? Total;
+            return start;
+        }
 
         protected override IEnumerable<ulong[]> StacksOf(long snapshot) => [[Address]];
 
