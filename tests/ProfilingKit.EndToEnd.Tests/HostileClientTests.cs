@@ -179,6 +179,9 @@ public sealed class HostileClientTests : IClassFixture<HostileClientTests.Attack
             }
         });
 
+        // Connections the server is still closing (a mutated head waits for its deadline) may hold a descriptor for a while; a leak never gives them back.
+        var settle = Stopwatch.StartNew();
+        while (_app.OpenDescriptors() - descriptors > 16 && settle.Elapsed < TimeSpan.FromSeconds(15)) Thread.Sleep(250);
         Assert.InRange(_app.OpenDescriptors() - descriptors, int.MinValue, 16);
     }
 
