@@ -29,14 +29,14 @@ internal sealed class BoundedSites<TValue>
 
     private StackTable _stacks = new();
     private Dictionary<(int Stack, int Key), TValue> _sites = new();
-    private int _otherStacks;
+    private long _truncatedBefore;
     private long _compactAbove;
 
     public BoundedSites(long budgetBytes)
     {
         BudgetBytes = budgetBytes;
         _compactAbove = budgetBytes;
-        _otherStacks = _stacks.Intern([StackTable.OtherStacksFrame]);
+        OtherStacks = _stacks.Intern([StackTable.OtherStacksFrame]);
     }
 
     /// <summary>The memory the stacks and sites may hold, estimated as <see cref="ApproximateBytes"/>.</summary>
@@ -79,13 +79,11 @@ internal sealed class BoundedSites<TValue>
     /// </summary>
     public int Generation { get; private set; }
 
-    private long _truncatedBefore;
-
     /// <summary>The number of <paramref name="stack"/> in the table, adding it if new.</summary>
     public int InternStack(ReadOnlySpan<ulong> stack) => _stacks.Intern(stack);
 
     /// <summary>The number of the stack every merged stack has become.</summary>
-    public int OtherStacks => _otherStacks;
+    public int OtherStacks { get; private set; }
 
     /// <summary>Adds <paramref name="value"/> to the site of stack number <paramref name="stack"/> and <paramref name="key"/>; may compact the table after.</summary>
     public void Add(int stack, int key, in TValue value)
@@ -115,28 +113,26 @@ internal sealed class BoundedSites<TValue>
     /// <summary>Keeps the heaviest stacks within half the budget and merges the rest, per key, into <c>[other stacks]</c>.</summary>
     private void Compact()
     {
-        var weights = new Dictionary<int, double>();
+        // Per stack: what its sites carry, and how many sites it has (the merged stack's are always kept).
+        var stacks = new Dictionary<int, (double Weight, int Sites)>();
         foreach (var ((stack, _), value) in _sites)
         {
-            if (stack == _otherStacks) continue;
-            ref var weight = ref CollectionsMarshal.GetValueRefOrAddDefault(weights, stack, out _);
-            weight += value.Weight;
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(stacks, stack, out _);
+            entry = (entry.Weight + value.Weight, entry.Sites + 1);
         }
 
         var target = BudgetBytes / 2;
-        var sitesPerStack = new Dictionary<int, int>();
-        foreach (var (stack, _) in _sites.Keys) CollectionsMarshal.GetValueRefOrAddDefault(sitesPerStack, stack, out _)++;
+        long keptSites = stacks.Remove(OtherStacks, out var merged) ? merged.Sites : 0;
 
         var kept = new StackTable();
         var otherStacks = kept.Intern([StackTable.OtherStacksFrame]);
-        var renumbered = new Dictionary<int, int> { [_otherStacks] = otherStacks };
-        long keptSites = sitesPerStack.GetValueOrDefault(_otherStacks);
-        foreach (var (stack, _) in weights.OrderByDescending(pair => pair.Value))
+        var renumbered = new Dictionary<int, int> { [OtherStacks] = otherStacks };
+        foreach (var (stack, (_, siteCount)) in stacks.OrderByDescending(pair => pair.Value.Weight))
         {
             var frames = _stacks[stack];
-            if (kept.ApproximateBytes + frames.Length * (long)StackTable.BytesPerNode + (keptSites + sitesPerStack[stack]) * BytesPerSite > target) break;
+            if (kept.ApproximateBytes + frames.Length * (long)StackTable.BytesPerNode + (keptSites + siteCount) * BytesPerSite > target) break;
             renumbered[stack] = kept.Intern(frames);
-            keptSites += sitesPerStack[stack];
+            keptSites += siteCount;
         }
 
         var sites = new Dictionary<(int Stack, int Key), TValue>((int)keptSites + 16);
@@ -147,11 +143,11 @@ internal sealed class BoundedSites<TValue>
             site = site.Plus(value);
         }
 
-        MergedStacks += weights.Count - (renumbered.Count - 1);
+        MergedStacks += stacks.Count - (renumbered.Count - 1);
         _truncatedBefore += _stacks.TruncatedCount - kept.TruncatedCount; // the kept ones were counted again
         _stacks = kept;
         _sites = sites;
-        _otherStacks = otherStacks;
+        OtherStacks = otherStacks;
         Generation++;
 
         // With more keys than the budget holds even on the one merged stack, compacting again at once would
