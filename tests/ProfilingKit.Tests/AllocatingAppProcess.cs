@@ -46,26 +46,9 @@ internal sealed class AllocatingAppProcess : IDisposable
 
     /// <summary>
     /// The CPU time the OS has charged the app's thread named <paramref name="threadName"/> so far
-    /// (/proc/PID/task/TID/stat, utime + stime), or null where the OS does not say.
+    /// (<see cref="ProcCpuTime"/>), or null where the OS does not say.
     /// </summary>
-    public TimeSpan? ThreadCpuTime(string threadName)
-    {
-        var tasks = $"/proc/{_process.Id}/task";
-        if (!Directory.Exists(tasks)) return null;
-
-        foreach (var task in Directory.EnumerateDirectories(tasks))
-        {
-            if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != threadName) continue;
-
-            // After the ')' that ends the name: state is field 3, utime and stime fields 14 and 15, in clock ticks (100 per second on Linux).
-            var stat = File.ReadAllText(Path.Combine(task, "stat"));
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return TimeSpan.FromSeconds(ticks / 100.0);
-        }
-
-        return null;
-    }
+    public TimeSpan? ThreadCpuTime(string threadName) => ProcCpuTime.OfThread(_process.Id, threadName);
 
     public const string BurningMethod = "AllocatingApp.BusyWork.BurnCpu";
     public const string SeventyPercentMethod = "AllocatingApp.BusyWork.SeventyPercent";
