@@ -281,19 +281,20 @@ public sealed class HostileClientTests : IClassFixture<HostileClientTests.Attack
 
         /// <summary>
         /// Runs <paramref name="attack"/>, then checks that it did not harm the app's work and that the
-        /// endpoint answers. Harm is judged in CPU time, which the shared machine's other load leaves
-        /// alone (a rate per wall second fell 2.6-fold under a CI run's concurrent tests, no attack
+        /// endpoint answers. The loop's harm is judged in CPU time, which the shared machine's other load
+        /// leaves alone (a rate per wall second fell 2.6-fold under a CI run's concurrent tests, no attack
         /// needed): the loop did at least half as much per CPU second of its thread as just before (the
-        /// collections that memory held by the attack forces run on that thread), and the rest of the
-        /// app, the endpoint and the runtime, spent at most half a CPU second more per CPU second of the
-        /// loop's than just before (a spinning thread runs as much as the loop does).
+        /// collections that memory held by the attack forces run on that thread). And the rest of the app,
+        /// the endpoint and the runtime, spent at most half a core more than just before: what the attacks
+        /// legitimately cost was at most 0.18 of one here, and a spinning thread takes a whole core on a
+        /// quiet machine (on a busy one it gets less, and may pass).
         /// </summary>
         public void Attack(Action attack)
         {
             var before = Measure(() => { });
             var during = Measure(attack);
             Assert.True(during.ProgressPerWorkSecond >= before.ProgressPerWorkSecond / 2, $"the app's loop did {during}; just before the attack {before}");
-            Assert.True(during.RestPerWorkSecond <= before.RestPerWorkSecond + 0.5, $"the rest of the app spent more CPU: {during}; just before the attack {before}");
+            Assert.True(during.RestCores <= before.RestCores + 0.5, $"the rest of the app spent more CPU: {during}; just before the attack {before}");
             Assert.Equal("file ok", Ask("file"));
             var answer = Get("/debug/pprof/goroutine?debug=1");
             Assert.Equal(200, answer.Status);
@@ -340,7 +341,7 @@ public sealed class HostileClientTests : IClassFixture<HostileClientTests.Attack
         {
             public double ProgressPerWorkSecond => Work > TimeSpan.Zero ? Progress / Work.TotalSeconds : 0;
 
-            public double RestPerWorkSecond => Work > TimeSpan.Zero ? Rest / Work : double.PositiveInfinity;
+            public double RestCores => Rest / Wall;
 
             public override string ToString() =>
                 $"{Progress:N0} steps in {Work.TotalSeconds:0.00} s of its CPU ({ProgressPerWorkSecond:N0}/s) while the rest of the app spent {Rest.TotalSeconds:0.00} s, in {Wall.TotalSeconds:0.0} s";
