@@ -96,7 +96,7 @@ public sealed class PackedPackage
     }
 
     /// <summary>A new folder under <see cref="Root"/>, so fixtures sharing the package never share a project folder.</summary>
-    private string NewFolder() => Directory.CreateDirectory(Path.Combine(Root, Guid.NewGuid().ToString("N").Substring(0, 8))).FullName;
+    public string NewFolder() => Directory.CreateDirectory(Path.Combine(Root, Guid.NewGuid().ToString("N").Substring(0, 8))).FullName;
 
     private void WriteNuGetConfig(string directory) =>
         File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
