@@ -129,7 +129,7 @@ public class BoundedStacksTests
     }
 
     /// <summary>AllocationSampled's payload: kind, clr instance, type id, type name, heap index, address, object size (64-bit pointers).</summary>
-    private static byte[] AllocationSampledPayload(string typeName, long size)
+    internal static byte[] AllocationSampledPayload(string typeName, long size)
     {
         var name = System.Text.Encoding.Unicode.GetBytes(typeName + "\0");
         var payload = new byte[6 + 8 + name.Length + 8 + 8];

@@ -1,3 +1,5 @@
+using ProfilingKit.Allocations;
+using ProfilingKit.EventPipe;
 using ProfilingKit.Symbols;
 
 namespace ProfilingKit.Tests;
@@ -39,5 +41,70 @@ public class MethodAddressMapTests
 
         Assert.Equal("DynamicMethod", map.Resolve(0x1001));
         Assert.Null(map.Resolve(0x3000));
+    }
+
+    [Fact]
+    public void New_code_over_old_code_drops_the_old_range_though_its_unload_was_not_reported()
+    {
+        var map = new MethodAddressMap();
+        map.Add(0x1000, 0x100, "App", "Old");
+        map.Add(0x1080, 0x100, "App", "New");
+
+        Assert.Equal("App.New", map.Resolve(0x1090));
+        Assert.Null(map.Resolve(0x1010)); // the old code's start lies under nothing live now
+        Assert.Equal(1, map.Count);
+        Assert.Equal(2, map.CodeCount);
+    }
+
+    [Fact]
+    public void An_unload_event_frees_the_range_of_that_code_and_no_other()
+    {
+        var map = new MethodAddressMap();
+        var load = new EventMetadata(1, ClrEvents.RuntimeProvider, ClrEvents.MethodLoadVerboseEventId, 1);
+        var unload = new EventMetadata(2, ClrEvents.RuntimeProvider, ClrEvents.MethodUnloadVerboseEventId, 1);
+        Assert.True(map.TryAdd(new TraceEventRecord(load, 8, 1, 1, [], MethodPayload(methodId: 7, start: 0x1000, "lambda_method1"))));
+        Assert.True(map.TryAdd(new TraceEventRecord(load, 8, 1, 2, [], MethodPayload(methodId: 8, start: 0x2000, "lambda_method2"))));
+
+        Assert.True(map.TryAdd(new TraceEventRecord(unload, 8, 1, 3, [], MethodPayload(methodId: 9, start: 0x2000, "lambda_method2")))); // not the code there
+        Assert.True(map.TryAdd(new TraceEventRecord(unload, 8, 1, 4, [], MethodPayload(methodId: 7, start: 0x1000, "lambda_method1"))));
+
+        Assert.Null(map.Resolve(0x1010));
+        Assert.Equal("dynamicClass.lambda_method2", map.Resolve(0x2010));
+    }
+
+    [Fact]
+    public void A_sample_keeps_the_name_of_the_code_that_ran_though_its_address_is_freed_and_reused()
+    {
+        var map = new MethodAddressMap();
+        var sampler = new AllocationSampler(map, _ => false);
+        var sampled = new EventMetadata(1, ClrEvents.RuntimeProvider, ClrEvents.AllocationSampledEventId, 0);
+        map.Add(0x9000, 0x100, "App.Program", "Main", new MethodIdentity(1, 1, 1));
+        for (var generation = 1; generation <= 3; generation++)
+        {
+            // A compiled expression at the same address each time, as freed code is reused; each allocates once per generation.
+            map.Add(0x1000, 0x100, "dynamicClass", $"lambda_method{generation}", new MethodIdentity(100UL + (ulong)generation, 2, 0));
+            for (var i = 0; i < generation; i++) sampler.OnEvent(new TraceEventRecord(sampled, 8, 1, i, [0x1010, 0x9010], BoundedStacksTests.AllocationSampledPayload("System.Byte[]", 1000)));
+            Assert.True(map.TryRemove(0x1000, new MethodIdentity(100UL + (ulong)generation, 2, 0)));
+        }
+
+        var symbolizer = new StackSymbolizer(map);
+        var samplesByLeaf = sampler.Snapshot().Sites.GroupBy(site => symbolizer.Symbolize(site.Stack)[0].FunctionName).ToDictionary(group => group.Key, group => group.Sum(site => site.Samples));
+
+        Assert.Equal(new Dictionary<string, long> { ["dynamicClass.lambda_method1"] = 1, ["dynamicClass.lambda_method2"] = 2, ["dynamicClass.lambda_method3"] = 3 }, samplesByLeaf);
+        Assert.All(sampler.Snapshot().Sites, site => Assert.Equal("App.Program.Main", symbolizer.Symbolize(site.Stack)[^1].FunctionName));
+    }
+
+    /// <summary>MethodLoadVerbose's payload (MethodUnloadVerbose's too): ids, start, size, token, flags, then namespace, name and signature.</summary>
+    private static byte[] MethodPayload(ulong methodId, ulong start, string name)
+    {
+        var payload = new List<byte>();
+        payload.AddRange(BitConverter.GetBytes(methodId));
+        payload.AddRange(BitConverter.GetBytes(2UL)); // module
+        payload.AddRange(BitConverter.GetBytes(start));
+        payload.AddRange(BitConverter.GetBytes(0x100u)); // size
+        payload.AddRange(BitConverter.GetBytes(0u)); // token
+        payload.AddRange(BitConverter.GetBytes(0u)); // flags
+        foreach (var text in new[] { "dynamicClass", name, "void ()" }) payload.AddRange(System.Text.Encoding.Unicode.GetBytes(text + "\0"));
+        return payload.ToArray();
     }
 }

@@ -25,6 +25,9 @@ public sealed class RichDebugInfoTests
     private const ulong RunMethod = 0x7FDDA2D2D578;
     private const ulong NewBufferMethod = 0x7FDDA2D2D598;
 
+    /// <summary>The code the MethodLoad events of these tests report: the line map keys its trees by the code's start and method.</summary>
+    private static readonly MethodIdentity RunIdentity = new(RunMethod, 0x55, 0x06000001);
+
     private static readonly EventMetadata RichDebugInfoEvent = new(1, ClrEvents.PrivateProvider, ClrEvents.MethodRichDebugInfoEventId, 0);
     private static readonly EventMetadata MethodDetailsEvent = new(2, ClrEvents.RuntimeProvider, ClrEvents.MethodDetailsEventId, 0);
     private static readonly EventMetadata MethodLoadEvent = new(3, ClrEvents.RuntimeProvider, ClrEvents.MethodLoadVerboseEventId, 1);
@@ -153,13 +156,13 @@ public sealed class RichDebugInfoTests
         Feed(lines, MethodDetailsEvent, MethodDetails(NewBufferMethod, newBuffer, loaderModuleId: 0x55));
         Feed(lines, RichDebugInfoEvent, Convert.FromHexString(RunPayload));
 
-        var frames = lines.InlinedFramesAt(new MethodCode(0x10000, 0x10080, "InliningLibrary.InlinedAllocations.Run", default), 0x1004C);
+        var frames = lines.InlinedFramesAt(new MethodCode(0x10000, 0x10080, "InliningLibrary.InlinedAllocations.Run", RunIdentity), 0x1004C);
 
         var frame = Assert.Single(frames);
         Assert.Equal("InliningLibrary.InlinedAllocations.NewBuffer", frame.FunctionName);
         Assert.EndsWith("InlinedAllocations.cs", frame.FileName);
         Assert.Equal(LineOf(frame.FileName!, "Made++;"), frame.Line);
-        Assert.Empty(lines.InlinedFramesAt(new MethodCode(0x10000, 0x10080, "InliningLibrary.InlinedAllocations.Run", default), 0x10020));
+        Assert.Empty(lines.InlinedFramesAt(new MethodCode(0x10000, 0x10080, "InliningLibrary.InlinedAllocations.Run", RunIdentity), 0x10020));
     }
 
     [Fact]
@@ -169,7 +172,7 @@ public sealed class RichDebugInfoTests
         var blob = payload.AsSpan(34).ToArray();
         var first = Chunk(RunMethod, 0, last: false, blob.AsSpan(0, 50));
         var second = Chunk(RunMethod, 1, last: true, blob.AsSpan(50));
-        var code = new MethodCode(0x10000, 0x10080, "InliningLibrary.InlinedAllocations.Run", default);
+        var code = new MethodCode(0x10000, 0x10080, "InliningLibrary.InlinedAllocations.Run", RunIdentity);
         var newBuffer = NewBufferToken(out var libraryPath);
 
         using var joined = new SourceLineMap();
@@ -194,7 +197,7 @@ public sealed class RichDebugInfoTests
         Feed(lines, MethodDetailsEvent, MethodDetails(NewBufferMethod, 0x06000001, loaderModuleId: 0x77));
         Feed(lines, RichDebugInfoEvent, Convert.FromHexString(RunPayload));
 
-        Assert.Empty(lines.InlinedFramesAt(new MethodCode(0x10000, 0x10080, "Run", default), 0x1004C));
+        Assert.Empty(lines.InlinedFramesAt(new MethodCode(0x10000, 0x10080, "Run", RunIdentity), 0x1004C));
     }
 
     private static RichDebugInfo Parse(string payloadHex)

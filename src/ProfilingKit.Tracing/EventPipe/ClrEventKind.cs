@@ -12,6 +12,9 @@ internal enum ClrEventKind
     /// <summary>MethodLoadVerbose, or a rundown's MethodDCStart/EndVerbose: a method's code range and name.</summary>
     MethodDefinition,
 
+    /// <summary>MethodUnloadVerbose: a method's code freed (dynamic methods, collectible assemblies).</summary>
+    MethodUnload,
+
     /// <summary>MethodILToNativeMap, or a rundown's MethodDCStart/EndILToNativeMap.</summary>
     ILToNativeMap,
 

@@ -62,8 +62,11 @@ internal static class ClrEvents
     /// <summary>MethodLoadVerbose on the runtime provider; MethodDCStartVerbose on the rundown provider.</summary>
     public const int MethodLoadVerboseEventId = 143;
 
-    /// <summary>MethodDCEndVerbose on the rundown provider (on the runtime provider 144 is an unload).</summary>
+    /// <summary>MethodDCEndVerbose on the rundown provider (on the runtime provider 144 is <see cref="MethodUnloadVerboseEventId"/>).</summary>
     public const int MethodDCEndVerboseEventId = 144;
+
+    /// <summary>MethodUnloadVerbose on the runtime provider: a dynamic method's or a collectible assembly's code freed, its range free for new code. The payload is MethodLoadVerbose's.</summary>
+    public const int MethodUnloadVerboseEventId = 144;
 
     /// <summary>MethodILToNativeMap on the runtime provider.</summary>
     public const int MethodILToNativeMapEventId = 190;
@@ -99,6 +102,7 @@ internal static class ClrEvents
         RuntimeProvider => eventId switch
         {
             MethodLoadVerboseEventId => ClrEventKind.MethodDefinition,
+            MethodUnloadVerboseEventId => ClrEventKind.MethodUnload,
             MethodILToNativeMapEventId => ClrEventKind.ILToNativeMap,
             ModuleLoadEventId or ModuleUnloadEventId => ClrEventKind.ModuleDefinition,
             MethodDetailsEventId => ClrEventKind.MethodDetails,
@@ -128,6 +132,8 @@ internal static class ClrEvents
     };
 
     public static bool IsMethodDefinition(EventMetadata metadata) => metadata.Kind == ClrEventKind.MethodDefinition;
+
+    public static bool IsMethodUnload(EventMetadata metadata) => metadata.Kind == ClrEventKind.MethodUnload;
 
     public static bool IsILToNativeMap(EventMetadata metadata) => metadata.Kind == ClrEventKind.ILToNativeMap;
 

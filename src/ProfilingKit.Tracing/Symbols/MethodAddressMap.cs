@@ -3,19 +3,35 @@ using ProfilingKit.EventPipe;
 namespace ProfilingKit.Symbols;
 
 /// <summary>
-/// Maps native code addresses to managed method names, from the runtime's method load and
-/// rundown events. Thread-safe: the reader thread adds while request threads resolve.
+/// Maps native code addresses to managed method names, from the runtime's method load, unload and
+/// rundown events. Every body of code it is told of gets an id (<see cref="MethodCode.Id"/>) that
+/// outlives the code: <see cref="EncodeFrames"/> turns a sampled stack's addresses into those ids as
+/// the sample arrives, so a sample keeps the name of the code that ran, though the address is later
+/// freed (<see cref="TryRemove"/>) and reused. Thread-safe: the reader thread adds while request
+/// threads resolve.
 /// </summary>
 internal sealed class MethodAddressMap
 {
     private readonly object _gate = new();
-    private readonly List<MethodCode> _ranges = new();
+    private readonly List<MethodCode> _ranges = new(); // the live code, by start address
+    private readonly List<MethodCode> _codes = new(); // all code ever added, by id
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>The number of live code ranges.</summary>
     public int Count
     {
         get
         {
             lock (_gate) return _ranges.Count;
+        }
+    }
+
+    /// <summary>The number of code bodies ever added, freed ones included: the ids handed out.</summary>
+    public int CodeCount
+    {
+        get
+        {
+            lock (_gate) return _codes.Count;
         }
     }
 
@@ -28,41 +44,117 @@ internal sealed class MethodAddressMap
         lock (_gate)
         {
             var index = FindIndex(start);
-            if (index >= 0 && _ranges[index].Start == start)
+            if (index >= 0 && _ranges[index].Start == start && _ranges[index].End == range.End && _ranges[index].Identity == identity)
             {
-                _ranges[index] = range; // the same code reported twice (load, then rundown)
+                var same = range with { Id = _ranges[index].Id }; // the same code reported twice (load, then rundown)
+                _ranges[index] = same;
+                _codes[same.Id] = same;
                 return;
             }
 
-            _ranges.Insert(index + 1, range);
+            if (_codes.Count > CodeFrames.MaxId) return; // two billion bodies of code: keep naming by address
+            range = range with { Id = _codes.Count };
+            _codes.Add(range);
+
+            // New code where other code was: that code is gone, whether or not its unload was reported.
+            var first = index >= 0 && _ranges[index].End > start ? index : index + 1;
+            var last = first;
+            while (last < _ranges.Count && _ranges[last].Start < range.End) last++;
+            _ranges.RemoveRange(first, last - first);
+            _ranges.Insert(first, range);
         }
     }
 
-    /// <summary>Adds the method a MethodLoadVerbose or rundown event describes; false for any other event.</summary>
+    /// <summary>Adds the method a MethodLoadVerbose or rundown event describes, or removes the one a MethodUnloadVerbose does; false for any other event.</summary>
     public bool TryAdd(in TraceEventRecord record)
     {
-        if (!ClrEvents.IsMethodDefinition(record.Metadata)
+        var unload = ClrEvents.IsMethodUnload(record.Metadata);
+        if ((!unload && !ClrEvents.IsMethodDefinition(record.Metadata))
             || !ClrEventPayloads.TryReadMethod(record.Payload, out var identity, out var start, out var size, out var type, out var method))
         {
             return false;
         }
 
-        Add(start, size, type, method, identity);
+        if (unload) TryRemove(start, identity);
+        else Add(start, size, type, method, identity);
         return true;
+    }
+
+    /// <summary>Forgets the live code of <paramref name="identity"/> at <paramref name="start"/>: its range is free. Samples that encoded it keep its name.</summary>
+    public bool TryRemove(ulong start, MethodIdentity identity)
+    {
+        lock (_gate)
+        {
+            var index = FindIndex(start);
+            if (index < 0 || _ranges[index].Start != start || _ranges[index].Identity.MethodId != identity.MethodId) return false;
+            _ranges.RemoveAt(index);
+            return true;
+        }
     }
 
     /// <summary>The name of the method whose code holds <paramref name="address"/>, or null.</summary>
     public string? Resolve(ulong address) => TryResolve(address, out var code) ? code.Name : null;
 
-    /// <summary>The code that holds <paramref name="address"/>: its range, name and identity.</summary>
+    /// <summary>The live code that holds <paramref name="address"/>: its range, name and identity.</summary>
     public bool TryResolve(ulong address, out MethodCode code)
+    {
+        lock (_gate) return TryResolveLocked(address, out code);
+    }
+
+    /// <summary>The code of <paramref name="id"/>, live or freed.</summary>
+    public bool TryGetCode(int id, out MethodCode code)
     {
         lock (_gate)
         {
-            var index = FindIndex(address);
-            code = index < 0 ? default : _ranges[index];
-            return index >= 0 && address < code.End;
+            var known = id >= 0 && id < _codes.Count;
+            code = known ? _codes[id] : default;
+            return known;
         }
+    }
+
+    /// <summary>
+    /// Replaces each return address of <paramref name="stack"/> that lies in live code (or just past
+    /// its end, a call as the last instruction) with its <see cref="CodeFrames"/> frame. Addresses of
+    /// code not reported yet stay as they are, named when a profile is read.
+    /// </summary>
+    public void EncodeFrames(Span<ulong> stack)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < stack.Length; i++)
+            {
+                var address = stack[i];
+                if (CodeFrames.TryDecode(address, out _, out _)) continue;
+                if (TryResolveLocked(address, out var code) || TryResolveLocked(address - 1, out code))
+                {
+                    stack[i] = CodeFrames.Encode(code.Id, (uint)(address - code.Start));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The code of a frame: a <see cref="CodeFrames"/> frame's code, or the live code at (or just
+    /// before) a raw return address; with the return address the frame stands for.
+    /// </summary>
+    public bool TryResolveFrame(ulong frame, out MethodCode code, out ulong returnAddress)
+    {
+        if (CodeFrames.TryDecode(frame, out var id, out var offset))
+        {
+            var known = TryGetCode(id, out code);
+            returnAddress = code.Start + offset;
+            return known;
+        }
+
+        returnAddress = frame;
+        return TryResolve(frame, out code) || TryResolve(frame - 1, out code);
+    }
+
+    private bool TryResolveLocked(ulong address, out MethodCode code)
+    {
+        var index = FindIndex(address);
+        code = index < 0 ? default : _ranges[index];
+        return index >= 0 && address < code.End;
     }
 
     /// <summary>The index of the last range starting at or before <paramref name="address"/>, or -1.</summary>

@@ -48,7 +48,7 @@ internal sealed class MethodSymbolizer
             {
                 foreach (var address in stack)
                 {
-                    if (StackTable.MarkerName(address) is null && !_triedRundownFor.Contains(address) && _methods.Resolve(address) is null) unknown.Add(address);
+                    if (StackTable.MarkerName(address) is null && !CodeFrames.TryDecode(address, out _, out _) && !_triedRundownFor.Contains(address) && _methods.Resolve(address) is null) unknown.Add(address);
                 }
             }
 

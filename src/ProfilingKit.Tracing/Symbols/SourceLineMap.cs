@@ -22,10 +22,12 @@ internal sealed class SourceLineMap : IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<ulong, ModuleFile> _modules = new();
     private readonly Dictionary<ulong, ulong> _latestCodeOfMethod = new();
-    private readonly Dictionary<ulong, NativeToILMap> _mapsByCodeStart = new();
+    // Code is keyed by its start and its method: new code at a freed start (a dynamic method, a
+    // collectible assembly's) is other code, with a map of its own.
+    private readonly Dictionary<(ulong Start, ulong MethodId), NativeToILMap> _mapsByCode = new();
     private readonly Dictionary<ulong, NativeToILMap> _mapsAwaitingCode = new();
     private readonly Dictionary<string, PortablePdbLines?> _pdbs = new(StringComparer.Ordinal);
-    private readonly Dictionary<ulong, RichDebugInfo> _inliningByCodeStart = new();
+    private readonly Dictionary<(ulong Start, ulong MethodId), RichDebugInfo> _inliningByCode = new();
     private readonly Dictionary<ulong, RichDebugInfo> _inliningAwaitingCode = new();
     private readonly Dictionary<ulong, RichDebugInfoChunks> _partialInlining = new();
     private readonly Dictionary<ulong, InlineeMethod> _inlinees = new();
@@ -47,8 +49,8 @@ internal sealed class SourceLineMap : IDisposable
             lock (_gate)
             {
                 _latestCodeOfMethod[identity.MethodId] = start;
-                if (_mapsAwaitingCode.Remove(identity.MethodId, out var waiting)) _mapsByCodeStart[start] = waiting;
-                if (_inliningAwaitingCode.Remove(identity.MethodId, out var inlining)) _inliningByCodeStart[start] = inlining;
+                if (_mapsAwaitingCode.Remove(identity.MethodId, out var waiting)) _mapsByCode[(start, identity.MethodId)] = waiting;
+                if (_inliningAwaitingCode.Remove(identity.MethodId, out var inlining)) _inliningByCode[(start, identity.MethodId)] = inlining;
             }
 
             return true;
@@ -61,7 +63,7 @@ internal sealed class SourceLineMap : IDisposable
             lock (_gate)
             {
                 // Map after its code (the usual order): attach it to that code unless the code has one.
-                if (_latestCodeOfMethod.TryGetValue(methodId, out var start) && _mapsByCodeStart.TryAdd(start, map)) return true;
+                if (_latestCodeOfMethod.TryGetValue(methodId, out var start) && _mapsByCode.TryAdd((start, methodId), map)) return true;
                 _mapsAwaitingCode[methodId] = map;
             }
 
@@ -100,7 +102,7 @@ internal sealed class SourceLineMap : IDisposable
         line = 0;
         lock (_gate)
         {
-            if (!_mapsByCodeStart.TryGetValue(code.Start, out var map)
+            if (!_mapsByCode.TryGetValue((code.Start, code.Identity.MethodId), out var map)
                 || !map.TryGetILOffset((uint)(address - code.Start), out var ilOffset)
                 || !_modules.TryGetValue(code.Identity.ModuleId, out var module))
             {
@@ -121,7 +123,7 @@ internal sealed class SourceLineMap : IDisposable
     {
         lock (_gate)
         {
-            if (!_inliningByCodeStart.TryGetValue(code.Start, out var inlining)) return [];
+            if (!_inliningByCode.TryGetValue((code.Start, code.Identity.MethodId), out var inlining)) return [];
 
             _calls.Clear();
             inlining.AddInlinedCallsAt((uint)(address - code.Start), _calls);
@@ -204,7 +206,7 @@ internal sealed class SourceLineMap : IDisposable
         // The runtime sends it after the method's load event: it belongs to the code that method last
         // loaded (a rundown repeats it for code that has it already). Without such code, it waits.
         var stored = _latestCodeOfMethod.TryGetValue(methodId, out var start)
-            ? _inliningByCodeStart.TryAdd(start, inlining)
+            ? _inliningByCode.TryAdd((start, methodId), inlining)
             : _inliningAwaitingCode.TryAdd(methodId, inlining);
         if (stored) _inliningEntries += inlining.MappingCount;
     }

@@ -47,9 +47,7 @@ internal sealed class StackSymbolizer
                 continue;
             }
 
-            // Return addresses point after the call; the call instruction is what the frame is at.
-            var callSite = address - 1;
-            if (!_methods.TryResolve(address, out var code) && !_methods.TryResolve(callSite, out code))
+            if (!_methods.TryResolveFrame(address, out var code, out var returnAddress))
             {
                 pendingNative = frames.Count > 0;
                 continue;
@@ -57,12 +55,15 @@ internal sealed class StackSymbolizer
 
             if (pendingNative) frames.Add(new Frame(NativeCodeFrame));
             pendingNative = false;
-            frames.Add(FrameAt(code, Math.Max(callSite, code.Start)));
+            frames.Add(FrameAt(code, CallSite(code, returnAddress)));
         }
 
         if (frames.Count > 1 && frames[^1].FunctionName == ThreadStartFrame) frames.RemoveAt(frames.Count - 1);
         return frames;
     }
+
+    /// <summary>Return addresses point after the call; the call instruction, in the same code, is what the frame is at.</summary>
+    private static ulong CallSite(in MethodCode code, ulong returnAddress) => Math.Max(returnAddress - 1, code.Start);
 
     /// <summary>The frame of the code at <paramref name="at"/>, with the calls the JIT inlined there where the runtime reported them.</summary>
     private Frame FrameAt(in MethodCode code, ulong at)
@@ -83,10 +84,9 @@ internal sealed class StackSymbolizer
     /// </summary>
     public CodeLocation? Locate(ulong address)
     {
-        var callSite = address - 1;
-        if (!_methods.TryResolve(address, out var code) && !_methods.TryResolve(callSite, out code)) return null;
+        if (!_methods.TryResolveFrame(address, out var code, out var returnAddress)) return null;
 
-        var at = Math.Max(callSite, code.Start);
+        var at = CallSite(code, returnAddress);
         return _lines is not null && _lines.TryResolve(code, at, out var file, out var line)
             ? new CodeLocation(at, code.Name, at - code.Start, file, line)
             : new CodeLocation(at, code.Name, at - code.Start, null, 0);

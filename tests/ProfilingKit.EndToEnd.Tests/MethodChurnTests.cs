@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+using ProfilingKit.Testing;
+using Xunit.Abstractions;
+
+namespace ProfilingKit.EndToEnd.Tests;
+
+/// <summary>
+/// Method churn: an app from the packed package compiles thousands of LINQ expressions, each of
+/// which allocates a known amount, and lets them be collected, so the runtime frees their code and
+/// new ones reuse its addresses. Before samples kept the code they were taken in, the allocs profile
+/// named only the newest few hundred <c>lambda_method</c>s and credited each with the allocations of
+/// all the older ones that had run at its address.
+/// </summary>
+public sealed class MethodChurnTests(ITestOutputHelper log)
+{
+    private const int Lambdas = 2_000;
+    private const int CallsPerLambda = 20;
+    private const int BytesPerCall = 64 << 10;
+    private const double BytesPerLambda = (double)CallsPerLambda * BytesPerCall;
+
+    private static readonly string ProgramSource = $$"""
+        using System.Linq.Expressions;
+
+        namespace E2EChurn;
+
+        public static class Program
+        {
+            public static object? Sink;
+
+            public static void Main()
+            {
+                ProfilingKit.DebugPprof.WaitForSampling(TimeSpan.FromSeconds(30));
+                var size = Expression.Parameter(typeof(int), "size");
+                for (var i = 0; i < {{Lambdas}}; i++)
+                {
+                    var allocate = Expression.Lambda<Func<int, byte[]>>(Expression.NewArrayBounds(typeof(byte), size), size).Compile();
+                    for (var call = 0; call < {{CallsPerLambda}}; call++) Sink = allocate({{BytesPerCall}});
+                    if (i % 50 == 49)
+                    {
+                        // The compiled code of the lambdas before is unreachable: collected, its code freed for the next ones.
+                        GC.Collect();
+                        GC.WaitForPendingFinalizers();
+                        GC.Collect();
+                    }
+                }
+
+                Console.WriteLine("done");
+                Console.ReadLine();
+            }
+        }
+        """;
+
+    [Fact]
+    public void Compiled_expressions_whose_code_is_freed_and_reused_keep_their_own_allocations()
+    {
+        var package = PackedPackage.Shared;
+        var port = FreePort.Next();
+        var directory = package.CreateConsoleApp("E2EChurn", ProgramSource, $"    <EnableDebugPprof>true</EnableDebugPprof>\n    <DebugPprofAddress>127.0.0.1:{port}</DebugPprofAddress>");
+        var output = Path.Combine(directory, "out");
+        CommandLine.Dotnet(directory, package.CommandEnvironment, "build", "-o", output);
+
+        using var app = new RunningProcess(CommandLine.StartInfo(output, new Dictionary<string, string>(), ["E2EChurn.dll"]));
+        Assert.Equal("done", app.ReadLine(TimeSpan.FromMinutes(3)));
+
+        var top = GoPprof.Run("-top", "-sample_index=alloc_space", "-nodefraction=0", "-nodecount=100000", $"http://127.0.0.1:{port}/debug/pprof/allocs").EnsureSuccess().StandardOutput;
+        var lambdas = GoPprof.ParseTop(top).Rows.Where(row => Regex.IsMatch(row.Name, @"lambda_method\d+$")).ToList();
+        Assert.NotEmpty(lambdas);
+        var heaviest = lambdas.MaxBy(row => row.Flat)!;
+        var sum = lambdas.Sum(row => row.Flat);
+        log.WriteLine($"{lambdas.Count} lambda_method functions, {sum / (1 << 20):0.0} MB in all ({Lambdas * BytesPerLambda / (1 << 20):0.0} MB allocated); the heaviest, {heaviest.Name}, {heaviest.Flat / (1 << 20):0.00} MB ({BytesPerLambda / (1 << 20):0.00} MB each)");
+
+        Assert.InRange(sum / (Lambdas * BytesPerLambda), 0.9, 1.1); // every lambda's allocations are in lambda frames
+        Assert.True(lambdas.Count >= Lambdas / 2, $"{lambdas.Count} of {Lambdas} lambdas are named in the profile");
+        Assert.True(heaviest.Flat <= 4 * BytesPerLambda, $"{heaviest.Name} carries {heaviest.Flat / (1 << 20):0.00} MB, each lambda allocated {BytesPerLambda / (1 << 20):0.00} MB");
+    }
+}
