@@ -32,7 +32,7 @@ internal sealed class RuntimeProfiler : IDisposable
         Sessions = new RuntimeSessions(threads);
         var methods = new MethodAddressMap();
         _allocations = new AllocationSampler(methods, IsOwnThread, _lines, stackMemoryBytes);
-        _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency, stackMemoryBytes); // the trace is of this process, so its QPC is ours
+        _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency, stackMemoryBytes, methods); // the trace is of this process, so its QPC is ours; the allocation sampler feeds the methods
         _threadCreations = new ThreadCreationSampler(IsOwnThread, LiveOsThreads.Ids);
         _stacks = new ThreadStackSampler(Sessions, IsOwnThread, _threadCreations);
         Names = new ProfileNames(new MethodSymbolizer(methods, _lines, Sessions.Rundown), Assembly.GetEntryAssembly()?.GetName().Name ?? "dotnet");

@@ -1,4 +1,5 @@
 using ProfilingKit.Allocations;
+using ProfilingKit.Contention;
 using ProfilingKit.EventPipe;
 using ProfilingKit.Symbols;
 
@@ -92,6 +93,23 @@ public class MethodAddressMapTests
 
         Assert.Equal(new Dictionary<string, long> { ["dynamicClass.lambda_method1"] = 1, ["dynamicClass.lambda_method2"] = 2, ["dynamicClass.lambda_method3"] = 3 }, samplesByLeaf);
         Assert.All(sampler.Snapshot().Sites, site => Assert.Equal("App.Program.Main", symbolizer.Symbolize(site.Stack)[^1].FunctionName));
+    }
+
+    [Fact]
+    public void A_wait_keeps_the_name_of_the_code_that_waited_though_its_address_is_reused()
+    {
+        var map = new MethodAddressMap();
+        var sampler = new ContentionSampler(_ => false, 1_000_000_000, methods: map);
+        var contended = new EventMetadata(1, ClrEvents.RuntimeProvider, ClrEvents.ContentionStartEventId, 0);
+        var stopped = new EventMetadata(2, ClrEvents.RuntimeProvider, ClrEvents.ContentionStopEventId, 0);
+        map.Add(0x1000, 0x100, "dynamicClass", "lambda_method1", new MethodIdentity(101, 2, 0));
+        sampler.OnEvent(new TraceEventRecord(contended, 8, 1, 0, [0x1010], new byte[4]));
+        sampler.OnEvent(new TraceEventRecord(stopped, 8, 1, 500, [], new byte[3]));
+        map.Add(0x1000, 0x100, "dynamicClass", "lambda_method2", new MethodIdentity(102, 2, 0)); // new code where the first was
+
+        var site = Assert.Single(sampler.Snapshot());
+        Assert.Equal("dynamicClass.lambda_method1", new StackSymbolizer(map).Symbolize(site.Stack).Single().FunctionName);
+        Assert.Equal(500, site.DelayNanos);
     }
 
     /// <summary>MethodLoadVerbose's payload (MethodUnloadVerbose's too): ids, start, size, token, flags, then namespace, name and signature.</summary>

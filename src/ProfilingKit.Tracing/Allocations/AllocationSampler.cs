@@ -30,7 +30,7 @@ internal sealed class AllocationSampler : INetTraceHandler
     private long _typeBytes;
     private long _otherTypeSamples;
     private long _samples;
-    private ulong[] _frames = new ulong[64];
+    private ulong[] _frames = new ulong[64]; // the current sample's stack as code frames
 
     /// <summary>The share of the budget that type names may use: a quarter, thousands of generic instantiations.</summary>
     public static long TypeBudgetBytes(long budgetBytes) => budgetBytes / 4;
@@ -91,18 +91,8 @@ internal sealed class AllocationSampler : INetTraceHandler
 
             _samples++;
             var objects = AllocationWeight.Objects(size);
-            _sites.Add(CodeFramesOf(record.Stack), TypeIndex(typeName), new Accumulator(objects, objects * size, Samples: 1));
+            _sites.Add(_methods.ToCodeFrames(record.Stack, ref _frames), TypeIndex(typeName), new Accumulator(objects, objects * size, Samples: 1));
         }
-    }
-
-    /// <summary>The stack as the code it ran in now (<see cref="CodeFrames"/>), in a buffer reused under the lock.</summary>
-    private ReadOnlySpan<ulong> CodeFramesOf(ReadOnlySpan<ulong> stack)
-    {
-        if (_frames.Length < stack.Length) _frames = new ulong[Math.Max(stack.Length, _frames.Length * 2)];
-        var frames = _frames.AsSpan(0, stack.Length);
-        stack.CopyTo(frames);
-        _methods.EncodeFrames(frames);
-        return frames;
     }
 
     private int TypeIndex(ReadOnlySpan<char> typeName)

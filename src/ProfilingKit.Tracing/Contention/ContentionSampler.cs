@@ -1,5 +1,6 @@
 using ProfilingKit.Allocations;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Symbols;
 
 namespace ProfilingKit.Contention;
 
@@ -16,12 +17,16 @@ internal sealed class ContentionSampler : INetTraceHandler
     private readonly double _nanosPerTick;
     private readonly BoundedSites<Accumulator> _sites;
     private readonly Dictionary<long, (int Stack, int Generation, bool Managed, long Timestamp)> _waiting = new();
+    private readonly MethodAddressMap? _methods;
+    private ulong[] _frames = new ulong[64]; // the current waiter's stack as code frames
 
     /// <param name="isProfilerThread">Contentions of these OS threads are left out: the profiler's own waits.</param>
     /// <param name="timestampFrequency">QPC ticks per second of the traced process's timestamps.</param>
     /// <param name="budgetBytes">The memory the waiters' stacks may use (<see cref="BoundedSites{TValue}"/>).</param>
-    public ContentionSampler(Func<long, bool> isProfilerThread, long timestampFrequency, long budgetBytes = AllocationSampler.DefaultBudgetBytes)
+    /// <param name="methods">The process's code as the events report it, which someone else feeds: a waiter's stack keeps the code it waited in (<see cref="CodeFrames"/>). Null: stacks keep addresses.</param>
+    public ContentionSampler(Func<long, bool> isProfilerThread, long timestampFrequency, long budgetBytes = AllocationSampler.DefaultBudgetBytes, MethodAddressMap? methods = null)
     {
+        _methods = methods;
         _isProfilerThread = isProfilerThread;
         _nanosPerTick = 1e9 / timestampFrequency;
         _sites = new BoundedSites<Accumulator>(budgetBytes);
@@ -33,7 +38,11 @@ internal sealed class ContentionSampler : INetTraceHandler
         {
             if (_isProfilerThread(record.ThreadId) || !ClrEventPayloads.TryReadContentionStart(record.Payload, out var managed)) return;
 
-            lock (_gate) _waiting[record.ThreadId] = (_sites.InternStack(record.Stack), _sites.Generation, managed, record.Timestamp);
+            lock (_gate)
+            {
+                var stack = _methods is null ? record.Stack : _methods.ToCodeFrames(record.Stack, ref _frames);
+                _waiting[record.ThreadId] = (_sites.InternStack(stack), _sites.Generation, managed, record.Timestamp);
+            }
         }
         else if (ClrEvents.IsContentionStop(record.Metadata))
         {

@@ -134,6 +134,19 @@ internal sealed class MethodAddressMap
     }
 
     /// <summary>
+    /// <paramref name="stack"/> as <see cref="EncodeFrames"/> makes it, in <paramref name="buffer"/>
+    /// (grown when too small), which the caller reuses from sample to sample.
+    /// </summary>
+    public ReadOnlySpan<ulong> ToCodeFrames(ReadOnlySpan<ulong> stack, ref ulong[] buffer)
+    {
+        if (buffer.Length < stack.Length) buffer = new ulong[Math.Max(stack.Length, buffer.Length * 2)];
+        var frames = buffer.AsSpan(0, stack.Length);
+        stack.CopyTo(frames);
+        EncodeFrames(frames);
+        return frames;
+    }
+
+    /// <summary>
     /// The code of a frame: a <see cref="CodeFrames"/> frame's code, or the live code at (or just
     /// before) a raw return address; with the return address the frame stands for.
     /// </summary>
