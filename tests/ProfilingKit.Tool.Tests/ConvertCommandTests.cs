@@ -182,6 +182,15 @@ public class ConvertCommandTests(DotnetTraceRecordings traces) : IClassFixture<D
         Assert.StartsWith("convert needs a trace: dotnet pprof convert TRACE.nettrace", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Help_lists_convert_and_its_flags()
+    {
+        var help = ToolRun.Of("-help").Output;
+
+        Assert.Contains("convert TRACE ", help, StringComparison.Ordinal);
+        Assert.Contains("-profile KIND     convert: allocs, cpu, wall or contention", help, StringComparison.Ordinal);
+    }
+
     private static double CumOf(string function, string profile) =>
         GoPprof.ParseTop(GoPprof.Run("-top", "-cum", "-nodecount=1000", profile).EnsureSuccess().StandardOutput).Row(function).Cum;
 
