@@ -44,13 +44,14 @@ internal static partial class ConvertCommand
         var (name, kind) = requested.Name is null ? Array.Find(Kinds, candidate => trace.EventCount(candidate.Kind) > 0) : requested;
         if (name is null)
         {
-            throw new ToolException($"{tracePath} has no AllocationSampled, thread-sample or contention events to make a profile of. Record {RecordingHint(null)}");
+            throw new ToolException($"{tracePath} has no AllocationSampled, thread-sample or contention events to make a profile of.{AllocationTicks(trace)} Record {RecordingHint(null)}");
         }
 
         var events = trace.EventCount(kind);
         if (events == 0)
         {
-            throw new ToolException($"{tracePath} has no {EventsOf(kind)}, so no {name} profile. Record them: {RecordingHint(kind)}");
+            var ticks = kind == TraceProfileKind.Allocations ? AllocationTicks(trace) : "";
+            throw new ToolException($"{tracePath} has no {EventsOf(kind)}, so no {name} profile.{ticks} Record them: {RecordingHint(kind)}");
         }
 
         var profile = trace.Build(kind, MainBinary(tracePath), note: $"ProfilingKit: converted from {Path.GetFileName(tracePath)} by dotnet pprof convert.");
@@ -96,6 +97,12 @@ internal static partial class ConvertCommand
             throw new ToolException($"could not write {outputPath}: {e.Message}", e);
         }
     }
+
+    /// <summary>Why a trace recorded for allocations may still have no AllocationSampled: it has the older, biased GCAllocationTick instead.</summary>
+    private static string AllocationTicks(TraceFile trace) => trace.AllocationTicks == 0
+        ? ""
+        : $" It has {trace.AllocationTicks.ToString("N0", CultureInfo.InvariantCulture)} GCAllocationTick events (keyword GC at Verbose, what dotnet-trace's gc-verbose profile records), " +
+            "which attribute allocations to stacks with a bias, so convert does not use them.";
 
     /// <summary>The name pprof shows as <c>File:</c>: the trace's, without dotnet-trace's <c>_yyyyMMdd_HHmmss</c>.</summary>
     private static string MainBinary(string tracePath) => DotnetTraceTimestamp().Replace(Path.GetFileNameWithoutExtension(tracePath), "");

@@ -165,6 +165,16 @@ public class ConvertCommandTests(DotnetTraceRecordings traces) : IClassFixture<D
     }
 
     [Fact]
+    public void A_gc_verbose_trace_says_its_allocation_ticks_are_not_allocation_samples()
+    {
+        var run = ToolRun.Of("convert", "-profile", "allocs", traces.GcVerbose.TracePath, "-o", Path.Combine(traces.NewFolder(), "out.pb.gz"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"has no AllocationSampled events .* It has [\d,]+ GCAllocationTick events \(keyword GC at Verbose, what dotnet-trace's gc-verbose profile records\)", run.Error);
+        Assert.Contains("dotnet-trace collect --clrevents allocationsampling -- APP", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_profile_name_is_one_line_and_exit_1()
     {
         var run = ToolRun.Of("convert", "-profile", "heap", "trace.nettrace");

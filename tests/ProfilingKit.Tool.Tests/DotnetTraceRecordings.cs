@@ -23,6 +23,7 @@ public sealed class DotnetTraceRecordings : IDisposable
     private readonly Lazy<Recording> _cpu;
     private readonly Lazy<Recording> _contention;
     private readonly Lazy<Recording> _loaderOnly;
+    private readonly Lazy<Recording> _gcVerbose;
 
     public DotnetTraceRecordings()
     {
@@ -34,6 +35,8 @@ public sealed class DotnetTraceRecordings : IDisposable
         _contention = new(() => Record("contention", ["--clrevents", "contention"], ["1", "busy"], TimeSpan.FromSeconds(2)));
         // Loader events only: a real trace with none of the events a profile is made of.
         _loaderOnly = new(() => Record("loader", ["--providers", "Microsoft-Windows-DotNETRuntime:0x8:4"], ["1"], TimeSpan.Zero));
+        // dotnet-trace's gc-verbose: GCAllocationTick, not AllocationSampled.
+        _gcVerbose = new(() => Record("gcverbose", ["--profile", "gc-verbose"], ["5"], TimeSpan.Zero));
     }
 
     /// <summary>A temporary folder for the recordings and the tests' outputs, deleted at the end.</summary>
@@ -46,6 +49,8 @@ public sealed class DotnetTraceRecordings : IDisposable
     public Recording Contention => _contention.Value;
 
     public Recording LoaderOnly => _loaderOnly.Value;
+
+    public Recording GcVerbose => _gcVerbose.Value;
 
     /// <summary>A new empty folder under <see cref="Directory"/>.</summary>
     public string NewFolder() => System.IO.Directory.CreateDirectory(Path.Combine(Directory, Guid.NewGuid().ToString("N"))).FullName;

@@ -55,6 +55,12 @@ internal sealed class TraceFile : IDisposable
     /// <summary>The file's size in bytes.</summary>
     public long Length { get; }
 
+    /// <summary>
+    /// How many GCAllocationTick events the trace holds: no profile is made of them (their per-stack
+    /// attribution is biased), but they tell why a trace recorded for allocations has no AllocationSampled.
+    /// </summary>
+    public long AllocationTicks { get; private init; }
+
     /// <summary>When the trace was finished (the file's last write): the profiles' time.</summary>
     public DateTimeOffset Time { get; }
 
@@ -91,7 +97,10 @@ internal sealed class TraceFile : IDisposable
                 handler.Reader.Read();
             }
 
-            return new TraceFile(file, methods, lines, handler.Allocations.Snapshot(), handler.ThreadResult(), handler.Contentions?.Snapshot() ?? []);
+            return new TraceFile(file, methods, lines, handler.Allocations.Snapshot(), handler.ThreadResult(), handler.Contentions?.Snapshot() ?? [])
+            {
+                AllocationTicks = handler.AllocationTicks,
+            };
         }
         catch (Exception e)
         {
@@ -180,6 +189,8 @@ internal sealed class TraceFile : IDisposable
 
         public ContentionSampler? Contentions { get; private set; }
 
+        public long AllocationTicks { get; private set; }
+
         public void OnEvent(in TraceEventRecord record)
         {
             if (Threads is null)
@@ -198,6 +209,7 @@ internal sealed class TraceFile : IDisposable
             }
             else
             {
+                if (record.Metadata.Kind == ClrEventKind.GCAllocationTick) AllocationTicks++;
                 Contentions!.OnEvent(record);
             }
         }
