@@ -27,6 +27,8 @@ internal sealed class Tool(TextWriter output, TextWriter status, bool interactiv
                 case "help":
                     Out.Write(Usage.Text);
                     return 0;
+                case "convert":
+                    return ConvertCommand.Run(this, options);
                 default:
                     throw new ToolException($"{options.Command} is not a command; `dotnet pprof -help` lists them");
             }

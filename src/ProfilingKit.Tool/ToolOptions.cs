@@ -23,7 +23,7 @@ internal sealed class ToolOptions
 
     private static readonly HashSet<string> ValueFlags = new(StringComparer.Ordinal)
     {
-        "n", "nodecount", "sample_index", "focus", "ignore", "tagfocus", "tagignore", "seconds", "o", "output", "http", "list", "peek", "diff_base",
+        "n", "nodecount", "sample_index", "focus", "ignore", "tagfocus", "tagignore", "seconds", "o", "output", "http", "list", "peek", "diff_base", "profile",
     };
 
     /// <summary>The command: top unless the command line names another.</summary>
@@ -59,6 +59,9 @@ internal sealed class ToolOptions
     public string? HttpAddress { get; private set; }
 
     public string? DiffBase { get; private set; }
+
+    /// <summary>convert's <c>-profile</c>: which profile to make of the trace (allocs, cpu, wall, contention), or null to choose by its events.</summary>
+    public string? Profile { get; private set; }
 
     /// <exception cref="ToolException">An unknown flag, a missing or malformed value, a missing argument.</exception>
     public static ToolOptions Parse(IReadOnlyList<string> arguments)
@@ -156,6 +159,7 @@ internal sealed class ToolOptions
             case "o" or "output": Output = value; break;
             case "http": HttpAddress = value; Command = "web"; break;
             case "diff_base": DiffBase = value; Command = "diff"; break;
+            case "profile": Profile = value; break;
             default: Command = flag; CommandArgument = value; break; // list, peek
         }
     }

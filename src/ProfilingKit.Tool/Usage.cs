@@ -14,9 +14,15 @@ internal static class Usage
 
         Commands:
           top               the functions that carry most, flat and cumulative (the default)
+          convert TRACE     a .nettrace from dotnet-trace or dotnet-monitor becomes a pprof profile:
+                            allocs (AllocationSampled), cpu and wall (SampleProfiler), contention
+                            (ContentionStart/Stop); written to -o, or beside the trace as TRACE.KIND.pb.gz
 
         Flags (Go's syntax: -name value, -name=value, --name):
           -seconds N        a profile over N seconds from a URL (CPU, allocations, contention)
+          -o FILE           where convert writes the profile
+          -profile KIND     convert: allocs, cpu, wall or contention (default: the first the trace has,
+                            in that order: allocs, cpu, contention)
           -h, -help         this text
 
         """;

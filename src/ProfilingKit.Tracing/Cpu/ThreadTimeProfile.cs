@@ -97,12 +97,16 @@ internal static class ThreadTimeProfile
     private static string CpuComment(ThreadSamples samples) =>
         "ProfilingKit: CPU time of managed code. The runtime's SampleProfiler samples every managed thread about every " +
         Milliseconds(samples.TypicalIntervalNanos) + " here; this profile keeps the samples of threads that were running managed code, " +
-        "each valued by the measured time since that thread's previous sample, and no more per thread than the CPU time the OS charged that thread " +
-        "(the sampler also reports some idle threads as running managed code). Not included: native code and P/Invoke, the GC, the JIT, the kernel.";
+        "each valued by the measured time since that thread's previous sample" +
+        (samples.ThreadCpuNanos is null
+            ? " (no OS CPU times were at hand, so idle threads the sampler reports as running managed code count too). "
+            : ", and no more per thread than the CPU time the OS charged that thread (the sampler also reports some idle threads as running managed code). ") +
+        "Not included: native code and P/Invoke, the GC, the JIT, the kernel.";
 
     private static string WallComment(ThreadSamples samples) =>
         "ProfilingKit: wall-clock time of every thread that runs managed code, sampled about every " +
-        Milliseconds(samples.TypicalIntervalNanos) + " and valued by the measured time since the thread's previous sample; a thread's managed samples beyond the CPU time the OS charged it count as waiting. " +
+        Milliseconds(samples.TypicalIntervalNanos) + " and valued by the measured time since the thread's previous sample" +
+        (samples.ThreadCpuNanos is null ? ". " : "; a thread's managed samples beyond the CPU time the OS charged it count as waiting. ") +
         WaitingOrNativeFrame + " marks time the thread was blocked, sleeping or in native code: the runtime cannot tell these apart.";
 
     private static string SlicesComment(double fraction) =>

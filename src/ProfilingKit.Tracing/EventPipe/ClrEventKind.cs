@@ -53,4 +53,7 @@ internal enum ClrEventKind
 
     /// <summary>GCBulkNode: the objects of a heap walk.</summary>
     GCBulkNode,
+
+    /// <summary>GCAllocationTick: one per ~100 KB allocated, the biased sampling before AllocationSampled (not emitted while AllocationSampled is on).</summary>
+    GCAllocationTick,
 }

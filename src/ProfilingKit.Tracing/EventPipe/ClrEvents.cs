@@ -42,6 +42,9 @@ internal static class ClrEvents
 
     public const int AllocationSampledEventId = 303;
 
+    /// <summary>GCAllocationTick (keyword GC at Verbose): what dotnet-trace's gc-verbose profile records.</summary>
+    public const int GCAllocationTickEventId = 10;
+
     /// <summary>Lock contention: a ContentionStart (with the waiter's stack) and a ContentionStop per contended acquisition.</summary>
     public const long ContentionKeyword = 0x4000;
 
@@ -117,6 +120,7 @@ internal static class ClrEvents
             GCSuspendEEBeginEventId => ClrEventKind.GCSuspendEEBegin,
             BulkTypeEventId => ClrEventKind.BulkType,
             GCBulkNodeEventId => ClrEventKind.GCBulkNode,
+            GCAllocationTickEventId => ClrEventKind.GCAllocationTick,
             _ => ClrEventKind.Other,
         },
         RundownProvider => eventId switch
