@@ -27,6 +27,16 @@ internal sealed class Tool(TextWriter output, TextWriter status, bool interactiv
                 case "help":
                     Out.Write(Usage.Text);
                     return 0;
+                case "top" or "diff":
+                    return TopCommand.Run(this, options);
+                case "traces":
+                    return TracesCommand.Run(this, options);
+                case "tags":
+                    return TagsCommand.Run(this, options);
+                case "peek":
+                    return PeekCommand.Run(this, options);
+                case "list":
+                    return ListCommand.Run(this, options);
                 default:
                     throw new ToolException($"{options.Command} is not a command; `dotnet pprof -help` lists them");
             }
