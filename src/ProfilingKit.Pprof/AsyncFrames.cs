@@ -34,11 +34,13 @@ public static class AsyncFrames
     /// <c>PortableThreadPool+WorkerThread.*</c>, <c>Thread.StartCallback</c>) are removed; a state
     /// machine's <c>Type+&lt;Method&gt;d__N.MoveNext</c> is named as its method, <c>Type.Method</c>,
     /// and the kickoff frame of that same name right above it (the stub that started it) is merged
-    /// into it. User frames, sample values and labels are kept; the input is not changed.
+    /// into it. User frames, sample values and labels are kept. The input is not changed; a profile
+    /// with no async machinery at all comes back as it is, not copied (a large profile stays one copy).
     /// </summary>
     public static Profile Fold(Profile profile)
     {
         if (profile is null) throw new ArgumentNullException(nameof(profile));
+        if (!profile.Function.Any(f => IsAsyncMachinery(Reports.ProfileFrames.StringAt(profile, f.Name)))) return profile;
 
         var folded = profile.Clone();
         var strings = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -114,6 +116,8 @@ public static class AsyncFrames
         folded.Location.AddRange(remaining);
         return folded;
     }
+
+    private static bool IsAsyncMachinery(string name) => Plumbing.IsMatch(name) || StateMachineMethod(name) is not null;
 
     /// <summary>
     /// The method an async state machine's MoveNext runs: <c>NS.Type.Method</c> for

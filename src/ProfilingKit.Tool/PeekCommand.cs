@@ -13,7 +13,7 @@ internal static class PeekCommand
     {
         var symbol = CommandRegex(options);
         var input = ReportInput.Prepare(tool, options, foldAsync: false);
-        var graph = input.Graph();
+        var graph = input.Graph(withCalls: true);
 
         // peek never trims: every function, sorted as top sorts.
         var table = TopTable.Select(graph, options.Cumulative, nodeCount: null, nodeFraction: 0);

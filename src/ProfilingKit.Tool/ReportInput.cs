@@ -31,8 +31,8 @@ internal sealed class ReportInput
     /// <summary>The total before any filter, as pprof's percentages use it (without -relative_percentages).</summary>
     public long Total { get; }
 
-    /// <summary>The call graph of the prepared profile, with the unfiltered total.</summary>
-    public CallGraph Graph() => CallGraph.Build(Profile, ValueIndex, Total);
+    /// <summary>The call graph of the prepared profile, with the unfiltered total; <paramref name="withCalls"/> for reports that show callers and callees.</summary>
+    public CallGraph Graph(bool withCalls) => CallGraph.Build(Profile, ValueIndex, Total, withCalls);
 
     public long Value(Sample sample) => sample.Value[ValueIndex];
 

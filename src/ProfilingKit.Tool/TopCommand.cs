@@ -8,7 +8,7 @@ internal static class TopCommand
     public static int Run(Tool tool, ToolOptions options)
     {
         var input = ReportInput.Prepare(tool, options, foldAsync: true);
-        var graph = input.Graph();
+        var graph = input.Graph(withCalls: false);
         var table = TopTable.Select(graph, options.Cumulative, options.NodeCount);
         var format = ValueFormat.ForRows(input.SampleUnit, table.Rows, table.Total);
 

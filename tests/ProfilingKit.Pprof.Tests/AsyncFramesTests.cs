@@ -55,6 +55,16 @@ public class AsyncFramesTests
         Assert.Equal(30, CallGraph.Build(folded, 1).Nodes.Single(n => n.Name == "MyApp.Handler.HandleAsync").Cum);
     }
 
+    [Fact]
+    public void A_profile_without_async_machinery_comes_back_as_it_is()
+    {
+        var builder = new ProfileBuilder(ProfileTypes.Memory, "MyApp.dll");
+        builder.AddSample([Frame("MyApp.Worker.Run"), Frame("Program.Main")], [1, 10, 0, 0]);
+        var profile = builder.Build();
+
+        Assert.Same(profile, AsyncFrames.Fold(profile));
+    }
+
     private static Frame Frame(string name, string? file = null, long line = 0) =>
         new Frame(name, file, line).WithSystemName(name.Substring(0, name.LastIndexOf('.')) + "::" + name.Substring(name.LastIndexOf('.') + 1));
 }

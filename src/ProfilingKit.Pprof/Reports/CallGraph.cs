@@ -31,41 +31,60 @@ public sealed class CallGraph
     /// The total percentages are of; by default <see cref="TotalOf"/> this profile. pprof takes it
     /// before -focus and the other filters, so a focused report's shares are of the whole profile.
     /// </param>
-    public static CallGraph Build(Profile profile, int valueIndex, long? total = null)
+    /// <param name="withCalls">
+    /// Also record the calls between functions (for peek and graphs). A top table needs none, and on
+    /// a profile of many distinct stacks the calls are most of the graph's memory.
+    /// </param>
+    public static CallGraph Build(Profile profile, int valueIndex, long? total = null, bool withCalls = true)
     {
         if (profile is null) throw new ArgumentNullException(nameof(profile));
 
+        // Each location's frames become nodes once, so the walk over the samples looks up no names.
         var frames = new ProfileFrames(profile);
         var nodes = new Dictionary<string, CallGraphNode>(StringComparer.Ordinal);
-        var seenNodes = new HashSet<CallGraphNode>();
+        var locationNodes = new Dictionary<ulong, (CallGraphNode Node, bool Inline)[]>();
+        foreach (var location in profile.Location)
+        {
+            locationNodes[location.Id] = frames[location.Id].Select(frame =>
+            {
+                if (!nodes.TryGetValue(frame.Name, out var node)) nodes.Add(frame.Name, node = new CallGraphNode(frame.Name));
+                node.InlinedSomewhere |= frame.Inline;
+                return (node, frame.Inline);
+            }).ToArray();
+        }
+
         var seenEdges = new HashSet<(CallGraphNode, CallGraphNode)>();
-        var stack = new List<ReportFrame>();
+        var sampleNumber = 0;
         foreach (var sample in profile.Sample)
         {
             var value = sample.Value[valueIndex];
             if (value == 0) continue;
 
-            seenNodes.Clear();
+            sampleNumber++;
             seenEdges.Clear();
-            stack.Clear();
-            stack.AddRange(frames.Stack(sample));
             CallGraphNode? caller = null;
-            for (var i = stack.Count - 1; i >= 0; i--)
+            for (var i = sample.LocationId.Count - 1; i >= 0; i--)
             {
-                var frame = stack[i];
-                if (!nodes.TryGetValue(frame.Name, out var node))
+                if (!locationNodes.TryGetValue(sample.LocationId[i], out var lineNodes)) continue;
+                for (var j = lineNodes.Length - 1; j >= 0; j--)
                 {
-                    node = new CallGraphNode(frame.Name);
-                    nodes.Add(frame.Name, node);
-                }
+                    var (node, inline) = lineNodes[j];
 
-                if (seenNodes.Add(node)) node.Cum += value;
-                if (caller is not null && caller != node && seenEdges.Add((caller, node)))
-                {
-                    caller.AddCall(node, value, frame.Inline);
-                }
+                    // Counted once per sample however often the function recurses.
+                    if (node.LastSample != sampleNumber)
+                    {
+                        node.LastSample = sampleNumber;
+                        node.Cum += value;
+                    }
 
-                caller = node;
+                    // Without calls, still those into functions that are inlined somewhere: their inline mark needs them.
+                    if ((withCalls || node.InlinedSomewhere) && caller is not null && caller != node && seenEdges.Add((caller, node)))
+                    {
+                        caller.AddCall(node, value, inline);
+                    }
+
+                    caller = node;
+                }
             }
 
             if (caller is not null) caller.Flat += value;
@@ -109,10 +128,16 @@ public sealed class CallGraphNode
     /// <summary>The value of the samples whose leaf is this function.</summary>
     public long Flat { get; internal set; }
 
+    /// <summary>True when some location has this function inlined into another.</summary>
+    internal bool InlinedSomewhere { get; set; }
+
+    /// <summary>The number of the sample that last added to <see cref="Cum"/>, so each sample adds once.</summary>
+    internal int LastSample { get; set; }
+
     /// <summary>The value of the samples with this function anywhere on the stack, each counted once.</summary>
     public long Cum { get; internal set; }
 
-    /// <summary>The calls into this function, heaviest first (pprof's edge order: weight, then caller, then callee name).</summary>
+    /// <summary>The calls into this function, heaviest first (pprof's edge order: weight, then caller, then callee name); complete only in a graph built with calls.</summary>
     public IReadOnlyList<CallGraphEdge> Callers => Sorted(_callers.Values);
 
     /// <summary>The calls out of this function, heaviest first.</summary>
