@@ -29,6 +29,16 @@ internal sealed class Tool(TextWriter output, TextWriter status, bool interactiv
                     return 0;
                 case "convert":
                     return ConvertCommand.Run(this, options);
+                case "top" or "diff":
+                    return TopCommand.Run(this, options);
+                case "traces":
+                    return TracesCommand.Run(this, options);
+                case "tags":
+                    return TagsCommand.Run(this, options);
+                case "peek":
+                    return PeekCommand.Run(this, options);
+                case "list":
+                    return ListCommand.Run(this, options);
                 default:
                     throw new ToolException($"{options.Command} is not a command; `dotnet pprof -help` lists them");
             }

@@ -158,7 +158,7 @@ internal sealed class ToolOptions
             case "tagignore": TagIgnore = value; break;
             case "o" or "output": Output = value; break;
             case "http": HttpAddress = value; Command = "web"; break;
-            case "diff_base": DiffBase = value; Command = "diff"; break;
+            case "diff_base": DiffBase = value; break; // any report then shows NEW minus BASE
             case "profile": Profile = value; break;
             default: Command = flag; CommandArgument = value; break; // list, peek
         }

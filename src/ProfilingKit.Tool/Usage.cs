@@ -12,13 +12,30 @@ internal static class Usage
           means /debug/pprof/profile. The token comes from the URL (http://pprof:TOKEN@host/...) or from
           PROFILINGKIT_PPROF_TOKEN.
 
-        Commands:
+        Commands (go tool pprof's report flags work too: -top, -traces, -tags, -list=RE, -peek=RE):
           top               the functions that carry most, flat and cumulative (the default)
+          traces            every sample's stack with its value and labels
+          tags              per label key, the values with their totals and shares
+          peek REGEX        the callers and callees of the functions matching REGEX
+          list REGEX        the source of the functions matching REGEX, flat and cum per line
+          diff BASE NEW     top of NEW minus BASE: what grew (positive) and shrank (negative)
           convert TRACE     a .nettrace from dotnet-trace or dotnet-monitor becomes a pprof profile:
                             allocs (AllocationSampled), cpu and wall (SampleProfiler), contention
                             (ContentionStart/Stop); written to -o, or beside the trace as TRACE.KIND.pb.gz
 
         Flags (Go's syntax: -name value, -name=value, --name):
+          -cum              sort top by cumulative value (-flat: by own value, the default)
+          -n, -nodecount N  show at most N functions
+          -sample_index T   the sample type to show (a name such as alloc_objects, or its index);
+                            by default the profile's default type, else its last
+          -focus RE         only samples with a function (or file) matching RE on their stack
+          -ignore RE        no samples with a function (or file) matching RE on their stack
+          -tagfocus F       only samples whose labels match F: key=RE, RE,RE (on key:value), or a
+                            numeric range such as 64kb, :1kb, 4mb:, 1kb:64kb (optionally key=range)
+          -tagignore F      no samples whose labels match F
+          -diff_base BASE   show PROFILE minus BASE (any report)
+          -async=false      top: keep .NET's async plumbing (builders, state machine boxes,
+                            ExecutionContext.Run, thread-pool dispatch); folded away by default
           -seconds N        a profile over N seconds from a URL (CPU, allocations, contention)
           -o FILE           where convert writes the profile
           -profile KIND     convert: allocs, cpu, wall or contention (default: the first the trace has,
