@@ -14,9 +14,15 @@ internal static class Usage
 
         Commands:
           top               the functions that carry most, flat and cumulative (the default)
+          flame -o FILE.html  one self-contained HTML page: an interactive flame graph (click to zoom,
+                            search, hover for value and share), a top table, source lines
+          web               the same page in a temp file, opened in a browser (xdg-open) when there is one
 
         Flags (Go's syntax: -name value, -name=value, --name):
           -seconds N        a profile over N seconds from a URL (CPU, allocations, contention)
+          -o FILE           where flame (and web) write the page
+          -http ADDR        serve the page (and the raw profile) at ADDR, such as localhost:8080, until Ctrl+C
+          -sample_index T   the sample type shown first, such as alloc_objects (the page can switch)
           -h, -help         this text
 
         """;
