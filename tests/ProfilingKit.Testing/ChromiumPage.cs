@@ -39,12 +39,18 @@ public sealed class ChromiumPage
     public Task<JsonElement> SendAsync(string method, JsonObject? parameters = null) => _browser.SendAsync(method, parameters, SessionId);
 
     /// <summary>Navigates and waits for the load event; throws when the navigation itself fails.</summary>
-    public async Task NavigateAsync(string url)
+    public Task NavigateAsync(string url) => LoadAfterAsync(url, async () =>
     {
-        var loaded = Count("Page.loadEventFired");
         var result = await SendAsync("Page.navigate", new JsonObject { ["url"] = url });
         if (result.TryGetProperty("errorText", out var error)) throw new InvalidOperationException($"Navigating to {url} failed: {error.GetString()}");
-        await WaitForAsync(() => Count("Page.loadEventFired") > loaded, "the load event of " + url);
+    });
+
+    /// <summary>Runs <paramref name="action"/> (a click on a link, a form's submission) and waits for the load event of the page it leads to.</summary>
+    public async Task LoadAfterAsync(string what, Func<Task> action)
+    {
+        var loaded = Count("Page.loadEventFired");
+        await action();
+        await WaitForAsync(() => Count("Page.loadEventFired") > loaded, "the load event of " + what);
     }
 
     /// <summary>Evaluates <paramref name="expression"/> in the page (awaiting a promise) and returns its value; a thrown exception throws here.</summary>

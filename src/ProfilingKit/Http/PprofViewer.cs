@@ -70,7 +70,7 @@ internal sealed class PprofViewer
     private string RenderList()
     {
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>/debug/pprof/ui/</title>\n")
+        html.Append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<link rel=\"icon\" href=\"data:,\">\n<title>/debug/pprof/ui/</title>\n")
             .Append("<style>body{font:14px system-ui,sans-serif;margin:1em 2em} form{margin:.4em 0} button{min-width:9em} input{width:6em} .what{color:#555}</style>\n")
             .Append("</head>\n<body>\n<h1 style=\"font-size:18px\">/debug/pprof/ui/: flame graphs and top tables</h1>\n")
             .Append("<p>Choose a profile. Where a seconds field is empty the profile is the state now; with N it is what the next N seconds add.</p>\n");
