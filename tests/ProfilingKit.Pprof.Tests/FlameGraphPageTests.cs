@@ -120,5 +120,31 @@ public class FlameGraphPageTests
         Assert.Equal("Inner.Helper", names[Assert.Single(Children(outer))[0].GetInt32()]);
     }
 
+    [Fact]
+    public void A_large_profile_of_many_rare_paths_gives_a_page_far_smaller_than_its_data()
+    {
+        // 100,000 samples over 20,000 distinct 24-frame paths of 2,000 functions: the shape of a long
+        // allocs profile, where a few hot paths carry most and the tail is rare.
+        var random = new Random(7);
+        var functions = Enumerable.Range(0, 2_000).Select(i => new Frame($"MyApp.Module{i % 50}.Type{i}.Method<T>", $"src/Module{i % 50}.cs", i)).ToArray();
+        var paths = Enumerable.Range(0, 20_000).Select(_ => Enumerable.Range(0, 24).Select(_ => functions[random.Next(functions.Length)]).ToArray()).ToArray();
+        var builder = new ProfileBuilder(ProfileTypes.Memory, "MyApp.dll").SetDefaultSampleType(ProfileTypes.AllocSpace);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var hot = i % 2 == 0;
+            builder.AddSample(hot ? paths[i % 10] : paths[random.Next(paths.Length)], [1, hot ? 1_000_000 : 512, 0, 0]);
+        }
+
+        var profile = builder.Build();
+        var bytes = ProfileSerializer.ToGzipBytes(profile).Length;
+        var html = FlameGraphPage.Render(profile);
+        var data = FlameGraphPageData.Of(html);
+
+        Assert.True(html.Length < 2_000_000, $"page {html.Length:N0} chars for a {bytes:N0}-byte profile");
+        Assert.True(data.GetProperty("pruned").GetInt32() > 1_000);
+        Assert.Equal(100_000L, data.GetProperty("types")[0].GetProperty("total").GetInt64()); // cut paths keep their weight in the totals
+        Assert.Equal(2_000, FlameGraphPageData.Top(data, type: 0).Count); // and in the exact top table
+    }
+
     private static List<JsonElement> Children(JsonElement node) => node[node.GetArrayLength() - 1].EnumerateArray().ToList();
 }

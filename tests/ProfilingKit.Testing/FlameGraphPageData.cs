@@ -14,7 +14,7 @@ public static class FlameGraphPageData
         if (start < 0) throw new InvalidOperationException("The page embeds no profile data.");
         start += Start.Length;
         var end = html.IndexOf("</script>", start, StringComparison.Ordinal);
-        using var document = JsonDocument.Parse(html[start..end]);
+        using var document = JsonDocument.Parse(html[start..end], new JsonDocumentOptions { MaxDepth = 10_000 }); // one level per frame of the deepest stack
         return document.RootElement.Clone();
     }
 

@@ -15,19 +15,26 @@ internal sealed class FlameGraphData
     private readonly int _typeCount;
     private readonly List<(string Name, string File)> _functions = [];
     private readonly Dictionary<(string Name, string File), int> _functionIndex = new();
-    private readonly Node _root;
+    private readonly CallTree _tree;
     private readonly long[] _totals;
-    private readonly Dictionary<int, long>[] _flat;
-    private readonly Dictionary<int, long>[] _cum;
+    // Per sample type, per function: arrays, as every sample adds to each function of its path.
+    private readonly long[][] _flat;
+    private readonly long[][] _cum;
+    private int[] _lastSample = [];
 
     private FlameGraphData(Profile profile)
     {
         _profile = profile;
         _typeCount = profile.SampleType.Count;
-        _root = new Node(-1, 0, _typeCount);
+        _tree = new CallTree(_typeCount);
         _totals = new long[_typeCount];
-        _flat = NewTables();
-        _cum = NewTables();
+        _flat = new long[_typeCount][];
+        _cum = new long[_typeCount][];
+        for (var type = 0; type < _typeCount; type++)
+        {
+            _flat[type] = [];
+            _cum[type] = [];
+        }
     }
 
     /// <summary>Merges the samples of <paramref name="profile"/>.</summary>
@@ -88,12 +95,14 @@ internal sealed class FlameGraphData
             if (type > 0) json.Write(',');
             json.Write('[');
             var first = true;
-            foreach (var row in _cum[type].Where(pair => pair.Value != 0 || _flat[type].ContainsKey(pair.Key)))
+            for (var function = 0; function < _functions.Count; function++)
             {
+                var flat = function < _flat[type].Length ? _flat[type][function] : 0;
+                var cum = function < _cum[type].Length ? _cum[type][function] : 0;
+                if (flat == 0 && cum == 0) continue;
                 if (!first) json.Write(',');
                 first = false;
-                _flat[type].TryGetValue(row.Key, out var flat);
-                json.Write(string.Format(CultureInfo.InvariantCulture, "[{0},{1},{2}]", row.Key, flat, row.Value));
+                json.Write(string.Format(CultureInfo.InvariantCulture, "[{0},{1},{2}]", function, flat, cum));
             }
 
             json.Write(']');
@@ -102,7 +111,7 @@ internal sealed class FlameGraphData
         var thresholds = _totals.Select(total => (long)Math.Ceiling(Math.Abs(total) * options.PruneFraction)).ToArray();
         var pruned = 0;
         json.Write("],\"tree\":");
-        WriteNode(json, _root, thresholds, ref pruned);
+        WriteNode(json, CallTree.Root, thresholds, ref pruned);
         json.Write(",\"pruned\":");
         json.Write(pruned.ToString(CultureInfo.InvariantCulture));
         json.Write(",\"pruneFraction\":");
@@ -180,7 +189,8 @@ internal sealed class FlameGraphData
         }
 
         var path = new List<(int Function, long Line)>();
-        var seen = new HashSet<int>();
+        var sampleNumber = 0;
+        var values = new long[_typeCount];
         foreach (var sample in _profile.Sample)
         {
             path.Clear();
@@ -189,71 +199,78 @@ internal sealed class FlameGraphData
                 path.AddRange(locations.TryGetValue(sample.LocationId[i], out var lines) ? lines : [(FunctionOf("?", ""), 0L)]);
             }
 
-            var values = sample.Value;
-            var node = _root;
-            node.Add(values);
+            Array.Clear(values, 0, values.Length);
+            if (_functions.Count > _lastSample.Length) GrowTables(_functions.Count);
+            for (var type = 0; type < _typeCount && type < sample.Value.Count; type++) values[type] = sample.Value[type];
+
+            var node = CallTree.Root;
+            _tree.Add(node, values);
             foreach (var (function, line) in path)
             {
-                node = node.Child(function, line, _typeCount);
-                node.Add(values);
+                node = _tree.Child(node, function, line);
+                _tree.Add(node, values);
             }
 
-            seen.Clear();
-            for (var type = 0; type < _typeCount && type < values.Count; type++)
+            for (var type = 0; type < _typeCount; type++)
             {
-                var value = values[type];
-                _totals[type] += value;
-                if (path.Count == 0) continue;
-                Increase(_flat[type], path[path.Count - 1].Function, value);
+                _totals[type] += values[type];
+                if (path.Count > 0) _flat[type][path[path.Count - 1].Function] += values[type];
             }
 
+            sampleNumber++;
             foreach (var (function, _) in path)
             {
-                if (!seen.Add(function)) continue; // recursion counts once in cum, as in pprof
-                for (var type = 0; type < _typeCount && type < values.Count; type++) Increase(_cum[type], function, values[type]);
+                if (_lastSample[function] == sampleNumber) continue; // recursion counts once in cum, as in pprof
+                _lastSample[function] = sampleNumber;
+                for (var type = 0; type < _typeCount; type++) _cum[type][function] += values[type];
             }
         }
     }
 
-    private void WriteNode(TextWriter json, Node node, long[] thresholds, ref int pruned)
+    private void WriteNode(TextWriter json, int node, long[] thresholds, ref int pruned)
     {
         // [function, line, value per type..., [children]]
         json.Write('[');
-        json.Write(node.Function.ToString(CultureInfo.InvariantCulture));
+        json.Write(_tree.Function(node).ToString(CultureInfo.InvariantCulture));
         json.Write(',');
-        json.Write(node.Line.ToString(CultureInfo.InvariantCulture));
-        foreach (var value in node.Values)
+        json.Write(_tree.Line(node).ToString(CultureInfo.InvariantCulture));
+        for (var type = 0; type < _typeCount; type++)
         {
             json.Write(',');
-            json.Write(value.ToString(CultureInfo.InvariantCulture));
+            json.Write(_tree.Value(node, type).ToString(CultureInfo.InvariantCulture));
         }
 
         json.Write(",[");
         var first = true;
-        if (node.Children is not null)
+        foreach (var child in _tree.Children(node).OrderByDescending(Weight))
         {
-            foreach (var child in node.Children.Values.OrderByDescending(child => child.Values.Length == 0 ? 0 : Math.Abs(child.Values.Max())))
+            if (!Keeps(child, thresholds))
             {
-                if (!Keeps(child, thresholds))
-                {
-                    pruned++;
-                    continue;
-                }
-
-                if (!first) json.Write(',');
-                first = false;
-                WriteNode(json, child, thresholds, ref pruned);
+                pruned++;
+                continue;
             }
+
+            if (!first) json.Write(',');
+            first = false;
+            WriteNode(json, child, thresholds, ref pruned);
         }
 
         json.Write("]]");
     }
 
-    private static bool Keeps(Node node, long[] thresholds)
+    private long Weight(int node)
     {
-        for (var i = 0; i < node.Values.Length; i++)
+        var weight = 0L;
+        for (var type = 0; type < _typeCount; type++) weight = Math.Max(weight, Math.Abs(_tree.Value(node, type)));
+        return weight;
+    }
+
+    private bool Keeps(int node, long[] thresholds)
+    {
+        for (var type = 0; type < _typeCount; type++)
         {
-            if (node.Values[i] != 0 && Math.Abs(node.Values[i]) >= thresholds[i]) return true;
+            var value = _tree.Value(node, type);
+            if (value != 0 && Math.Abs(value) >= thresholds[type]) return true;
         }
 
         return false;
@@ -270,40 +287,14 @@ internal sealed class FlameGraphData
 
     private string StringAt(long index) => index >= 0 && index < _profile.StringTable.Count ? _profile.StringTable[(int)index] : "";
 
-    private Dictionary<int, long>[] NewTables() => Enumerable.Range(0, _typeCount).Select(_ => new Dictionary<int, long>()).ToArray();
-
-    private static void Increase(Dictionary<int, long> table, int function, long value)
+    private void GrowTables(int functions)
     {
-        table.TryGetValue(function, out var sum);
-        table[function] = sum + value;
-    }
-
-    /// <summary>One call path's node: a function at a depth, with the sum of the samples through it.</summary>
-    private sealed class Node(int function, long line, int typeCount)
-    {
-        public int Function { get; } = function;
-
-        public long Line { get; } = line;
-
-        public long[] Values { get; } = new long[typeCount];
-
-        public Dictionary<int, Node>? Children { get; private set; }
-
-        public Node Child(int function, long line, int typeCount)
+        var size = Math.Max(functions, _lastSample.Length * 2);
+        Array.Resize(ref _lastSample, size);
+        for (var type = 0; type < _typeCount; type++)
         {
-            Children ??= new Dictionary<int, Node>();
-            if (!Children.TryGetValue(function, out var child))
-            {
-                child = new Node(function, line, typeCount);
-                Children.Add(function, child);
-            }
-
-            return child;
-        }
-
-        public void Add(IList<long> values)
-        {
-            for (var i = 0; i < Values.Length && i < values.Count; i++) Values[i] += values[i];
+            Array.Resize(ref _flat[type], size);
+            Array.Resize(ref _cum[type], size);
         }
     }
 }
