@@ -40,7 +40,8 @@ internal sealed class FlameGraphCommand(Tool tool)
             return 0;
         }
 
-        var path = options.Output ?? Path.Combine(Path.GetTempPath(), $"pprof-{Environment.ProcessId}-{DateTime.UtcNow:yyyyMMddHHmmss}.html");
+        // Left for the browser to read, as go tool pprof leaves its web pages; unique, as two runs may share a second.
+        var path = options.Output ?? Path.Combine(Path.GetTempPath(), $"pprof-{DateTime.Now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}.html");
         WriteFile(path, page);
         tool.Out.WriteLine($"Wrote the flame graph to {path}");
         if (!tool.OpenBrowser(path)) tool.Status.WriteLine("No browser could be started (xdg-open is not on PATH); open the file yourself.");

@@ -61,6 +61,7 @@ public class FlameGraphCommandTests
         Assert.Equal($"Wrote the flame graph to {path}", output.ToString().Trim());
         Assert.Contains(Fixtures.Concat.FunctionName, FlameGraphPageData.FunctionNames(FlameGraphPageData.Of(File.ReadAllText(path))));
         Assert.Equal("", status.ToString());
+        File.Delete(path);
     }
 
     [Fact]
@@ -69,8 +70,12 @@ public class FlameGraphCommandTests
         var status = new StringWriter();
         var tool = new Tool(new StringWriter(), status, interactive: false) { OpenBrowser = _ => false };
 
-        Assert.Equal(0, tool.Run(["web", Fixtures.WriteFile(Fixtures.SmallAllocsGzip())]));
+        var profile = Fixtures.WriteFile(Fixtures.SmallAllocsGzip());
+        var output = Path.Combine(Path.GetDirectoryName(profile)!, "web.html");
+
+        Assert.Equal(0, tool.Run(["web", "-o", output, profile]));
         Assert.Contains("open the file yourself", status.ToString());
+        Assert.True(File.Exists(output));
     }
 
     [Fact]
