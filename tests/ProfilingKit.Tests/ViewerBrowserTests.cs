@@ -30,4 +30,18 @@ public class ViewerBrowserTests(AllocatingAppFixture app, ITestOutputHelper outp
         output.WriteLine($"screenshot: {shot}");
         Console.WriteLine($"endpoint flame graph screenshot: {shot}");
     }
+
+    [Fact]
+    public async Task A_cpu_window_of_an_idle_app_renders_in_its_unit_without_errors()
+    {
+        await using var browser = await Chromium.StartAsync();
+        var page = await browser.NewPageAsync();
+
+        await page.NavigateAsync(app.Url("ui/profile?seconds=1"));
+
+        Assert.Empty(page.Errors);
+        Assert.Equal("/debug/pprof/profile?seconds=1", (await page.EvaluateAsync("document.getElementById('title').textContent")).GetString());
+        Assert.Matches(@"^total [0-9.]+(ns|us|ms|s) cpu$", (await page.EvaluateAsync("document.getElementById('summary').textContent")).GetString());
+        Assert.True((await page.EvaluateAsync("document.querySelectorAll('.frame').length")).GetInt32() >= 1, "the root frame at least");
+    }
 }
