@@ -16,6 +16,12 @@ internal sealed class Tool(TextWriter output, TextWriter status, bool interactiv
     /// <summary>True when <see cref="Status"/> is a terminal: progress updates in place there.</summary>
     public bool Interactive { get; } = interactive;
 
+    /// <summary>Ends a server the command runs (<c>-http</c>): Ctrl+C on the console, the test's cancellation in process.</summary>
+    public CancellationToken Stop { get; init; }
+
+    /// <summary>Opens a file in a browser (<c>web</c>); false when none could be started. Tests replace it, so no browser opens on their machine.</summary>
+    public Func<string, bool> OpenBrowser { get; init; } = FlameGraphCommand.OpenWithSystemBrowser;
+
     /// <summary>Runs the command line; returns the exit code (0, or 1 after one line on <see cref="Status"/>).</summary>
     public int Run(IReadOnlyList<string> arguments)
     {
@@ -24,6 +30,8 @@ internal sealed class Tool(TextWriter output, TextWriter status, bool interactiv
             var options = ToolOptions.Parse(arguments);
             switch (options.Command)
             {
+                case "flame" or "web":
+                    return new FlameGraphCommand(this).Run(options);
                 case "help":
                     Out.Write(Usage.Text);
                     return 0;

@@ -22,24 +22,28 @@ internal static class Usage
           convert TRACE     a .nettrace from dotnet-trace or dotnet-monitor becomes a pprof profile:
                             allocs (AllocationSampled), cpu and wall (SampleProfiler), contention
                             (ContentionStart/Stop); written to -o, or beside the trace as TRACE.KIND.pb.gz
+          flame -o FILE.html  one self-contained HTML page: an interactive flame graph (click to zoom,
+                            search, hover for value and share), a top table, source lines
+          web               the same page in a temp file, opened in a browser (xdg-open) when there is one
 
         Flags (Go's syntax: -name value, -name=value, --name):
           -cum              sort top by cumulative value (-flat: by own value, the default)
           -n, -nodecount N  show at most N functions
           -sample_index T   the sample type to show (a name such as alloc_objects, or its index);
-                            by default the profile's default type, else its last
+                            by default the profile's default type, else its last; the page shows it first
           -focus RE         only samples with a function (or file) matching RE on their stack
           -ignore RE        no samples with a function (or file) matching RE on their stack
           -tagfocus F       only samples whose labels match F: key=RE, RE,RE (on key:value), or a
                             numeric range such as 64kb, :1kb, 4mb:, 1kb:64kb (optionally key=range)
           -tagignore F      no samples whose labels match F
           -diff_base BASE   show PROFILE minus BASE (any report)
-          -async=false      top: keep .NET's async plumbing (builders, state machine boxes,
+          -async=false      top, flame: keep .NET's async plumbing (builders, state machine boxes,
                             ExecutionContext.Run, thread-pool dispatch); folded away by default
           -seconds N        a profile over N seconds from a URL (CPU, allocations, contention)
-          -o FILE           where convert writes the profile
+          -o FILE           where convert writes the profile, and flame (and web) the page
           -profile KIND     convert: allocs, cpu, wall or contention (default: the first the trace has,
                             in that order: allocs, cpu, contention)
+          -http ADDR        serve the page (and the raw profile) at ADDR, such as localhost:8080, until Ctrl+C
           -h, -help         this text
 
         """;

@@ -20,12 +20,14 @@ internal sealed class PprofDispatcher : IDisposable
     private readonly PprofAccessToken? _token;
     private readonly IReadOnlyDictionary<string, PprofRoute> _routes;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly PprofViewer _viewer;
 
     public PprofDispatcher(IReadOnlyList<PprofRoute> routes, PprofAccessToken? token)
     {
         _token = token;
         _routes = routes.ToDictionary(route => route.Name, StringComparer.Ordinal);
         Routes = routes.OrderBy(route => route.Name, StringComparer.Ordinal).ToList();
+        _viewer = new PprofViewer(Routes);
     }
 
     /// <summary>Every path, in name order as Go's index lists them.</summary>
@@ -123,6 +125,13 @@ internal sealed class PprofDispatcher : IDisposable
         }
 
         var name = path.Length == 0 ? "" : path.Substring(1);
+        if (name == PprofViewer.Name || name.StartsWith(PprofViewer.Name + "/", StringComparison.Ordinal))
+        {
+            CheckMethod(request.Method, PprofViewer.Name);
+            if (name == PprofViewer.Name) return PprofReply.Redirect(mount + "/" + PprofViewer.Name + "/");
+            return _viewer.Serve(name.Substring(PprofViewer.Name.Length + 1), request, cancel);
+        }
+
         if (!_routes.TryGetValue(name, out var route) && name.Length > 0) throw new PprofRequestException(HttpStatusCode.NotFound, "Unknown profile");
 
         CheckMethod(request.Method, name);

@@ -33,7 +33,7 @@ internal static class PprofIndexPage
                 .Append(": </div> ").Append(WebUtility.HtmlEncode(profile.Description)).Append("</li>\n");
         }
 
-        html.Append("</ul>\n</p>\n<p>Served by ProfilingKit for .NET: open a profile with <code>go tool pprof</code>.</p>\n</body>\n</html>\n");
+        html.Append("</ul>\n</p>\n<p><a href='ui/'>Flame graphs and top tables in the browser</a> (no Go needed).</p>\n<p>Served by ProfilingKit for .NET: open a profile with <code>go tool pprof</code>.</p>\n</body>\n</html>\n");
         return html.ToString();
     }
 }
