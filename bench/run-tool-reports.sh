@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `dotnet pprof top` against `go tool pprof -top` on one ~50 MB profile with many distinct stacks:
+# `dotnet pprof top` and `flame` against `go tool pprof -top` on one ~50 MB profile with many distinct stacks:
 # wall time and peak memory of each, side by side, interleaved (docs/benchmarks/tool-reports.md).
 # Usage: bash bench/run-tool-reports.sh [ROUNDS] [MEGABYTES]   (defaults: 3 rounds, 50 MB)
 set -euo pipefail
@@ -16,6 +16,7 @@ mkdir -p bench/results
 profile="bench/results/tool-reports-${megabytes}mb.pb.gz"
 [ -f "$profile" ] || dotnet bench/ToolReports/bin/Release/net10.0/ToolReports.dll "$profile" "$megabytes"
 log="bench/results/tool-reports-$(date +%Y%m%d-%H%M%S).md"
+page="bench/results/tool-reports-flame.html"
 
 measure() { # name, command...: one line "name wall_s peak_MB"
     local name=$1; shift
@@ -37,8 +38,11 @@ measure() { # name, command...: one line "name wall_s peak_MB"
     echo "|---|---|---|"
     for round in $(seq 1 "$rounds"); do
         measure "dotnet pprof top (round $round)" dotnet src/ProfilingKit.Tool/bin/Release/net10.0/dotnet-pprof.dll top "$profile"
+        measure "dotnet pprof flame (round $round)" dotnet src/ProfilingKit.Tool/bin/Release/net10.0/dotnet-pprof.dll flame -o "$page" "$profile"
         measure "go tool pprof -top (round $round)" env TZ=UTC "$pprof" -top "$profile"
     done
+    echo
+    echo "- the flame page: $(du -k "$page" | cut -f1) kB"
     echo
     echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } 2>&1 | tee "$log"

@@ -122,7 +122,7 @@ internal sealed class ProfileSources(TextWriter status, bool interactive)
 
     /// <summary>
     /// Seconds left of a <c>-seconds</c> window, on the status stream: in place once a second at a
-    /// terminal, a line every five seconds when the stream goes to a file or a pipe.
+    /// terminal, a line about every five seconds (at 5, 10, … left) when the stream goes to a file or a pipe.
     /// </summary>
     private sealed class Countdown : IDisposable
     {
@@ -168,7 +168,9 @@ internal sealed class ProfileSources(TextWriter status, bool interactive)
             {
                 if (_finished) return;
                 var left = Math.Max(0, _seconds - (int)_clock.Elapsed.TotalSeconds);
-                if (left == _lastShown || (!_interactive && left % 5 != 0)) return;
+                // Off a terminal, a line each time the count passes a multiple of five; a tick the busy
+                // thread pool runs late must not skip the line.
+                if (left == _lastShown || (!_interactive && left > 0 && (left - 1) / 5 == (_lastShown - 1) / 5)) return;
                 _lastShown = left;
                 Show(left);
             }
