@@ -1,5 +1,6 @@
 using System.Globalization;
 using ProfilingKit.Pprof.Proto;
+using ProfilingKit.Pprof.Reports;
 
 namespace ProfilingKit.Pprof.Viewer;
 
@@ -159,19 +160,8 @@ internal sealed class FlameGraphData
         json.Write('"');
     }
 
-    private int SelectedType(string? requested)
-    {
-        var name = requested;
-        if (name is null && _profile.DefaultSampleType != 0) name = StringAt(_profile.DefaultSampleType);
-        if (name is null) return Math.Max(0, _typeCount - 1); // pprof shows the last sample type when none is the default
-
-        for (var i = 0; i < _typeCount; i++)
-        {
-            if (StringAt(_profile.SampleType[i].Type) == name) return i;
-        }
-
-        throw new ArgumentException($"The profile has no sample type '{name}'; it has {string.Join(", ", _profile.SampleType.Select(type => StringAt(type.Type)))}.", nameof(requested));
-    }
+    /// <summary>The type shown first, by the reports' rules (<see cref="SampleIndex"/>): the one asked for, else the default, else the last.</summary>
+    private int SelectedType(string? requested) => _typeCount == 0 ? 0 : SampleIndex.Resolve(_profile, requested);
 
     private void Merge()
     {

@@ -5,7 +5,7 @@ namespace ProfilingKit.Symbols;
 /// <summary>
 /// Maps native code addresses to managed method names, from the runtime's method load, unload and
 /// rundown events. Every body of code it is told of gets an id (<see cref="MethodCode.Id"/>) that
-/// outlives the code: <see cref="EncodeFrames"/> turns a sampled stack's addresses into those ids as
+/// outlives the code: <see cref="ToCodeFrames"/> turns a sampled stack's addresses into those ids as
 /// the sample arrives, so a sample keeps the name of the code that ran, though the address is later
 /// freed (<see cref="TryRemove"/>) and reused. Thread-safe: the reader thread adds while request
 /// threads resolve.
@@ -117,7 +117,7 @@ internal sealed class MethodAddressMap
     /// its end, a call as the last instruction) with its <see cref="CodeFrames"/> frame. Addresses of
     /// code not reported yet stay as they are, named when a profile is read.
     /// </summary>
-    public void EncodeFrames(Span<ulong> stack)
+    private void EncodeFrames(Span<ulong> stack)
     {
         lock (_gate)
         {
