@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using ProfilingKit.Testing;
 using Xunit.Abstractions;
@@ -9,7 +10,9 @@ namespace ProfilingKit.EndToEnd.Tests;
 /// which allocates a known amount, and lets them be collected, so the runtime frees their code and
 /// new ones reuse its addresses. Before samples kept the code they were taken in, the allocs profile
 /// named only the newest few hundred <c>lambda_method</c>s and credited each with the allocations of
-/// all the older ones that had run at its address.
+/// all the older ones that had run at its address. Then it compiles many more that allocate
+/// nothing: the profiler forgets their freed code, so its table grows with what samples name, not
+/// with what was ever compiled.
 /// </summary>
 public sealed class MethodChurnTests(ITestOutputHelper log)
 {
@@ -17,6 +20,7 @@ public sealed class MethodChurnTests(ITestOutputHelper log)
     private const int CallsPerLambda = 20;
     private const int BytesPerCall = 64 << 10;
     private const double BytesPerLambda = (double)CallsPerLambda * BytesPerCall;
+    private const int QuietLambdas = 20_000;
 
     private static readonly string ProgramSource = $$"""
         using System.Linq.Expressions;
@@ -44,7 +48,21 @@ public sealed class MethodChurnTests(ITestOutputHelper log)
                     }
                 }
 
-                Console.WriteLine("done");
+                // Many more that allocate nothing, each run once, so its code is compiled, then freed.
+                var x = Expression.Parameter(typeof(int), "x");
+                var total = 0;
+                for (var i = 0; i < {{QuietLambdas}}; i++)
+                {
+                    total += Expression.Lambda<Func<int, int>>(Expression.Add(x, Expression.Constant(i)), x).Compile()(1);
+                    if (i % 500 == 499)
+                    {
+                        GC.Collect();
+                        GC.WaitForPendingFinalizers();
+                        GC.Collect();
+                    }
+                }
+
+                Console.WriteLine(total > 0 ? "done" : "overflow");
                 Console.ReadLine();
             }
         }
@@ -72,5 +90,14 @@ public sealed class MethodChurnTests(ITestOutputHelper log)
         Assert.InRange(sum / (Lambdas * BytesPerLambda), 0.9, 1.1); // every lambda's allocations are in lambda frames
         Assert.True(lambdas.Count >= Lambdas / 2, $"{lambdas.Count} of {Lambdas} lambdas are named in the profile");
         Assert.True(heaviest.Flat <= 4 * BytesPerLambda, $"{heaviest.Name} carries {heaviest.Flat / (1 << 20):0.00} MB, each lambda allocated {BytesPerLambda / (1 << 20):0.00} MB");
+
+        // The freed code no sample names was forgotten; what is kept is bounded by what the samples name.
+        var raw = GoPprof.Run("-raw", $"http://127.0.0.1:{port}/debug/pprof/allocs").EnsureSuccess().StandardOutput;
+        var bounded = Regex.Match(raw, @"(\d+) bodies of freed code \(dynamic methods, unloaded assemblies\) that no kept stack names were forgotten, (\d+) kept");
+        Assert.True(bounded.Success, raw[..Math.Min(raw.Length, 2000)]);
+        var (forgotten, kept) = (long.Parse(bounded.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(bounded.Groups[2].Value, CultureInfo.InvariantCulture));
+        log.WriteLine($"freed code: {forgotten} bodies forgotten, {kept} kept");
+        Assert.True(forgotten >= QuietLambdas / 2, $"{forgotten} of the {QuietLambdas} quiet lambdas' code bodies were forgotten");
+        Assert.True(kept <= 2 * (Lambdas + 4096), $"{kept} bodies of freed code are kept for {Lambdas} sampled lambdas");
     }
 }

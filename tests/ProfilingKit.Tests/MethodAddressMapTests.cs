@@ -112,6 +112,48 @@ public class MethodAddressMapTests
         Assert.Equal(500, site.DelayNanos);
     }
 
+    [Fact]
+    public void Freed_code_that_no_kept_stack_names_is_forgotten_and_the_code_that_samples_name_stays_named()
+    {
+        const int limit = 10;
+        var map = new MethodAddressMap(freedCodeLimit: limit);
+        var allocations = new AllocationSampler(map, _ => false, new SourceLineMap());
+        var contentions = new ContentionSampler(_ => false, 1_000_000_000, methods: map);
+        var load = new EventMetadata(1, ClrEvents.RuntimeProvider, ClrEvents.MethodLoadVerboseEventId, 1);
+        var unload = new EventMetadata(2, ClrEvents.RuntimeProvider, ClrEvents.MethodUnloadVerboseEventId, 1);
+        var sampled = new EventMetadata(3, ClrEvents.RuntimeProvider, ClrEvents.AllocationSampledEventId, 0);
+        var contended = new EventMetadata(4, ClrEvents.RuntimeProvider, ClrEvents.ContentionStartEventId, 0);
+        var stopped = new EventMetadata(5, ClrEvents.RuntimeProvider, ClrEvents.ContentionStopEventId, 0);
+
+        // 1,000 compiled expressions, one after another at the same address; every 100th allocates, the 550th waits for a lock.
+        const int expressions = 1_000;
+        for (var i = 0; i < expressions; i++)
+        {
+            var id = 1000UL + (ulong)i;
+            allocations.OnEvent(new TraceEventRecord(load, 8, 1, i, [], MethodPayload(id, start: 0x1000, $"lambda_method{i}")));
+            if (i % 100 == 0) allocations.OnEvent(new TraceEventRecord(sampled, 8, 1, i, [0x1010], BoundedStacksTests.AllocationSampledPayload("System.Byte[]", 1000)));
+            if (i == 550)
+            {
+                contentions.OnEvent(new TraceEventRecord(contended, 8, 1, i, [0x1020], new byte[4]));
+                contentions.OnEvent(new TraceEventRecord(stopped, 8, 1, i, [], new byte[3]));
+            }
+
+            allocations.OnEvent(new TraceEventRecord(unload, 8, 1, i, [], MethodPayload(id, start: 0x1000, $"lambda_method{i}")));
+        }
+
+        // The table stays the size of what is named, not of what was compiled.
+        const int named = (expressions / 100) + 1;
+        Assert.InRange(map.FreedCount, named, Math.Max(limit, 2 * named) + 1);
+        Assert.Equal(expressions - map.FreedCount, map.ForgottenCount);
+        Assert.Equal(map.FreedCount, map.CodeCount); // nothing is live any more
+        Assert.Contains($"{map.ForgottenCount} bodies of freed code", allocations.Snapshot().Bounds.Describe());
+
+        var symbolizer = new StackSymbolizer(map);
+        var leaves = allocations.Snapshot().Sites.Select(site => symbolizer.Symbolize(site.Stack).Single().FunctionName).Order().ToList();
+        Assert.Equal(Enumerable.Range(0, expressions / 100).Select(i => $"dynamicClass.lambda_method{i * 100}").Order(), leaves);
+        Assert.Equal("dynamicClass.lambda_method550", symbolizer.Symbolize(Assert.Single(contentions.Snapshot()).Stack).Single().FunctionName);
+    }
+
     /// <summary>MethodLoadVerbose's payload (MethodUnloadVerbose's too): ids, start, size, token, flags, then namespace, name and signature.</summary>
     private static byte[] MethodPayload(ulong methodId, ulong start, string name)
     {

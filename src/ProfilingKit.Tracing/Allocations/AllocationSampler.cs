@@ -7,9 +7,10 @@ namespace ProfilingKit.Allocations;
 /// Aggregates the runtime's AllocationSampled events by stack and type, and feeds method load
 /// events to the address map (and method, IL-map and module events to the line map), as they
 /// arrive on the session's reader thread. The stacks and sites stay within a memory budget
-/// (<see cref="BoundedSites{TValue}"/>), however long the process runs.
+/// (<see cref="BoundedSites{TValue}"/>), however long the process runs, and so does the freed code
+/// the map keeps for them (<see cref="MethodAddressMap.ForgetUnheldCode"/>).
 /// </summary>
-internal sealed class AllocationSampler : INetTraceHandler
+internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
 {
     /// <summary>The default budget of the stacks and sites: a few megabytes, tens of thousands of distinct stacks.</summary>
     public const long DefaultBudgetBytes = 8L << 20;
@@ -43,6 +44,7 @@ internal sealed class AllocationSampler : INetTraceHandler
         _sites = new BoundedSites<Accumulator>(budgetBytes);
         _typeBudgetBytes = TypeBudgetBytes(budgetBytes);
         _typeLookup = _typeIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        methods.Hold(this);
     }
 
     public void OnEvent(in TraceEventRecord record)
@@ -53,9 +55,19 @@ internal sealed class AllocationSampler : INetTraceHandler
         }
         else
         {
-            _methods.TryAdd(record);
+            if (_methods.TryAdd(record) && _methods.HasFreedCodeToForget)
+            {
+                var forgotten = _methods.ForgetUnheldCode(); // here, between samples: every kept stack is in a holder
+                _lines?.Forget(forgotten);
+            }
+
             _lines?.TryAdd(record);
         }
+    }
+
+    public void AddCodeIds(ISet<int> ids)
+    {
+        lock (_gate) _sites.AddCodeIds(ids);
     }
 
     /// <summary>The number of distinct stacks sampled so far.</summary>
@@ -77,7 +89,7 @@ internal sealed class AllocationSampler : INetTraceHandler
                 sites.Add(new AllocationSite(stack, _types[type], value.Objects, value.Bytes, value.Samples));
             }
 
-            return new AllocationSnapshot(sites, _samples, _since) { Bounds = _sites.Bounds with { OtherTypeSamples = _otherTypeSamples } };
+            return new AllocationSnapshot(sites, _samples, _since) { Bounds = _sites.Bounds with { OtherTypeSamples = _otherTypeSamples, FreedCodeForgotten = _methods.ForgottenCount, FreedCodeKept = _methods.FreedCount } };
         }
     }
 

@@ -96,6 +96,9 @@ internal sealed class BoundedSites<TValue>
     /// <summary>Adds <paramref name="value"/> to the site of <paramref name="stack"/> and <paramref name="key"/>.</summary>
     public void Add(ReadOnlySpan<ulong> stack, int key, in TValue value) => Add(_stacks.Intern(stack), key, value);
 
+    /// <summary>Adds the id of the code each kept stack's <see cref="Symbols.CodeFrames"/> name to <paramref name="ids"/>.</summary>
+    public void AddCodeIds(ISet<int> ids) => _stacks.AddCodeIds(ids);
+
     /// <summary>Every site with its stack (leaf first; a stack shared by sites is one array).</summary>
     public List<(ulong[] Stack, int Key, TValue Value)> Sites()
     {

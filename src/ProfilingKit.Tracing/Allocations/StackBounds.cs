@@ -4,14 +4,16 @@ namespace ProfilingKit.Allocations;
 /// What bounding an always-on profile's memory did to its stacks: how many distinct stacks were
 /// merged into <c>[other stacks]</c> under a budget of <paramref name="BudgetBytes"/>, and how many
 /// stacks were cut to their leaf end, and how many allocation samples were of types first seen once
-/// the type table was full. The profile's comment says so when any is not zero.
+/// the type table was full, and how many bodies of freed code were forgotten because no kept stack
+/// named them (<paramref name="FreedCodeKept"/> are kept for the stacks that do). The profile's
+/// comment says so when any is not zero.
 /// </summary>
-internal readonly record struct StackBounds(long MergedStacks, long TruncatedStacks, long BudgetBytes, long OtherTypeSamples = 0)
+internal readonly record struct StackBounds(long MergedStacks, long TruncatedStacks, long BudgetBytes, long OtherTypeSamples = 0, long FreedCodeForgotten = 0, long FreedCodeKept = 0)
 {
     /// <summary>A sentence for the profile's comment, or null when nothing was merged or cut.</summary>
     public string? Describe()
     {
-        var parts = new List<string>(3);
+        var parts = new List<string>(4);
         if (MergedStacks > 0)
         {
             parts.Add($"{MergedStacks} stacks that carried the least were merged into [other stacks] to keep the table within {BudgetBytes / 1048576.0:0.#} MB (PROFILINGKIT_PPROF_STACK_MEMORY_MB); totals are unchanged");
@@ -25,6 +27,11 @@ internal readonly record struct StackBounds(long MergedStacks, long TruncatedSta
         if (OtherTypeSamples > 0)
         {
             parts.Add($"{OtherTypeSamples} samples of types first seen after the type table reached its {AllocationSampler.TypeBudgetBytes(BudgetBytes) / 1048576.0:0.##} MB have the type {AllocationSampler.OtherTypes}");
+        }
+
+        if (FreedCodeForgotten > 0)
+        {
+            parts.Add($"{FreedCodeForgotten} bodies of freed code (dynamic methods, unloaded assemblies) that no kept stack names were forgotten, {FreedCodeKept} kept for the stacks that do");
         }
 
         return parts.Count == 0 ? null : "ProfilingKit: " + string.Join("; ", parts) + ".";

@@ -90,6 +90,15 @@ internal sealed class StackTable
         }
     }
 
+    /// <summary>Adds the code id of every <see cref="Symbols.CodeFrames"/> frame the table holds to <paramref name="ids"/>.</summary>
+    public void AddCodeIds(ISet<int> ids)
+    {
+        foreach (var node in _nodes)
+        {
+            if (Symbols.CodeFrames.TryDecode(node.Address, out var id, out _)) ids.Add(id);
+        }
+    }
+
     private int Child(int parent, ulong address)
     {
         ref var child = ref CollectionsMarshal.GetValueRefOrAddDefault(_children, new Edge(parent, address), out var exists);

@@ -10,7 +10,7 @@ namespace ProfilingKit.Contention;
 /// it waited (DurationNs, .NET 8+; the timestamps before that). The runtime reports every contended
 /// acquisition, so nothing is sampled and nothing needs scaling.
 /// </summary>
-internal sealed class ContentionSampler : INetTraceHandler
+internal sealed class ContentionSampler : INetTraceHandler, ICodeFrameHolder
 {
     private readonly object _gate = new();
     private readonly Func<long, bool> _isProfilerThread;
@@ -30,6 +30,12 @@ internal sealed class ContentionSampler : INetTraceHandler
         _isProfilerThread = isProfilerThread;
         _nanosPerTick = 1e9 / timestampFrequency;
         _sites = new BoundedSites<Accumulator>(budgetBytes);
+        methods?.Hold(this);
+    }
+
+    public void AddCodeIds(ISet<int> ids)
+    {
+        lock (_gate) _sites.AddCodeIds(ids); // a waiter's stack is interned when its wait begins, so it is among these
     }
 
     public void OnEvent(in TraceEventRecord record)

@@ -7,15 +7,32 @@ namespace ProfilingKit.Symbols;
 /// rundown events. Every body of code it is told of gets an id (<see cref="MethodCode.Id"/>) that
 /// outlives the code: <see cref="ToCodeFrames"/> turns a sampled stack's addresses into those ids as
 /// the sample arrives, so a sample keeps the name of the code that ran, though the address is later
-/// freed (<see cref="TryRemove"/>) and reused. Thread-safe: the reader thread adds while request
-/// threads resolve.
+/// freed (<see cref="TryRemove"/>) and reused. Freed code is kept only while a stack that someone
+/// keeps names it (<see cref="Hold"/>, <see cref="ForgetUnheldCode"/>), so a process that compiles
+/// and frees code for weeks does not grow this table. Thread-safe: the reader thread adds while
+/// request threads resolve.
 /// </summary>
 internal sealed class MethodAddressMap
 {
+    /// <summary>How many bodies of freed code may wait before the map looks for those no stack names any more.</summary>
+    public const int DefaultFreedCodeLimit = 4096;
+
     private readonly object _gate = new();
     private readonly List<MethodCode> _ranges = new(); // the live code, by start address
-    private readonly List<MethodCode> _codes = new(); // all code ever added, by id
-    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, MethodCode> _codes = new(); // the live code and the freed code still named, by id
+    private readonly List<int> _freed = new(); // ids of the freed code in _codes
+    private readonly List<ICodeFrameHolder> _holders = new();
+    private readonly int _freedCodeLimit;
+    private Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private int _nextId;
+    private int _forgetAbove;
+
+    /// <param name="freedCodeLimit">How many bodies of freed code may be kept before those no held stack names are forgotten.</param>
+    public MethodAddressMap(int freedCodeLimit = DefaultFreedCodeLimit)
+    {
+        _freedCodeLimit = freedCodeLimit;
+        _forgetAbove = freedCodeLimit;
+    }
 
     /// <summary>The number of live code ranges.</summary>
     public int Count
@@ -26,12 +43,84 @@ internal sealed class MethodAddressMap
         }
     }
 
-    /// <summary>The number of code bodies ever added, freed ones included: the ids handed out.</summary>
+    /// <summary>The number of code bodies kept: the live ones, and the freed ones still named by a held stack.</summary>
     public int CodeCount
     {
         get
         {
             lock (_gate) return _codes.Count;
+        }
+    }
+
+    /// <summary>The number of freed code bodies kept.</summary>
+    public int FreedCount
+    {
+        get
+        {
+            lock (_gate) return _freed.Count;
+        }
+    }
+
+    /// <summary>How many freed code bodies were forgotten so far because no held stack named them.</summary>
+    public long ForgottenCount { get; private set; }
+
+    /// <summary>True when enough code was freed since the last look that <see cref="ForgetUnheldCode"/> is due.</summary>
+    public bool HasFreedCodeToForget
+    {
+        get
+        {
+            lock (_gate) return _freed.Count > _forgetAbove;
+        }
+    }
+
+    /// <summary>
+    /// Registers <paramref name="holder"/>, which keeps stacks of <see cref="CodeFrames"/>: the code they
+    /// name stays known after it is freed. Register every one that calls <see cref="ToCodeFrames"/>.
+    /// </summary>
+    public void Hold(ICodeFrameHolder holder)
+    {
+        lock (_gate) _holders.Add(holder);
+    }
+
+    /// <summary>
+    /// Forgets the freed code that no stack of the holders names any more (stacks merged away, or
+    /// never sampled), and returns it, so the tables that describe it can drop it too. Call it on the
+    /// thread that feeds the holders their samples, between two events: then no stack is on its way
+    /// into a holder that names code the holders do not report.
+    /// </summary>
+    public IReadOnlyList<MethodCode> ForgetUnheldCode()
+    {
+        ICodeFrameHolder[] holders;
+        lock (_gate) holders = [.. _holders];
+
+        var held = new HashSet<int>();
+        foreach (var holder in holders) holder.AddCodeIds(held);
+
+        lock (_gate)
+        {
+            var forgotten = new List<MethodCode>();
+            _freed.RemoveAll(id =>
+            {
+                if (held.Contains(id)) return false;
+                forgotten.Add(_codes[id]);
+                _codes.Remove(id);
+                return true;
+            });
+            ForgottenCount += forgotten.Count;
+
+            // The interned names of forgotten code go with it; what is kept is interned again.
+            var names = new Dictionary<string, string>(_names.Count - forgotten.Count, StringComparer.Ordinal);
+            foreach (var code in _codes.Values)
+            {
+                names.TryAdd(code.Name, code.Name);
+                if (code.SystemName is { } systemName) names.TryAdd(systemName, systemName);
+            }
+
+            _names = names;
+
+            // Held code is looked at again only once as much has been freed again: the cost per freed body stays constant.
+            _forgetAbove = Math.Max(_freedCodeLimit, 2 * _freed.Count);
+            return forgotten;
         }
     }
 
@@ -52,14 +141,15 @@ internal sealed class MethodAddressMap
                 return;
             }
 
-            if (_codes.Count > CodeFrames.MaxId) return; // two billion bodies of code: keep naming by address
-            range = range with { Id = _codes.Count };
-            _codes.Add(range);
+            if (_nextId > CodeFrames.MaxId) return; // two billion bodies of code: keep naming by address
+            range = range with { Id = _nextId++ };
+            _codes.Add(range.Id, range);
 
             // New code where other code was: that code is gone, whether or not its unload was reported.
             var first = index >= 0 && _ranges[index].End > start ? index : index + 1;
             var last = first;
             while (last < _ranges.Count && _ranges[last].Start < range.End) last++;
+            for (var i = first; i < last; i++) _freed.Add(_ranges[i].Id);
             _ranges.RemoveRange(first, last - first);
             _ranges.Insert(first, range);
         }
@@ -87,6 +177,7 @@ internal sealed class MethodAddressMap
         {
             var index = FindIndex(start);
             if (index < 0 || _ranges[index].Start != start || _ranges[index].Identity.MethodId != identity.MethodId) return false;
+            _freed.Add(_ranges[index].Id);
             _ranges.RemoveAt(index);
             return true;
         }
@@ -101,15 +192,10 @@ internal sealed class MethodAddressMap
         lock (_gate) return TryResolveLocked(address, out code);
     }
 
-    /// <summary>The code of <paramref name="id"/>, live or freed.</summary>
+    /// <summary>The code of <paramref name="id"/>, live or freed; false once freed code is forgotten.</summary>
     public bool TryGetCode(int id, out MethodCode code)
     {
-        lock (_gate)
-        {
-            var known = id >= 0 && id < _codes.Count;
-            code = known ? _codes[id] : default;
-            return known;
-        }
+        lock (_gate) return _codes.TryGetValue(id, out code);
     }
 
     /// <summary>

@@ -147,6 +147,21 @@ internal sealed class SourceLineMap : IDisposable
         }
     }
 
+    /// <summary>Drops what it knows of <paramref name="codes"/>, freed code the address map forgot (<see cref="MethodAddressMap.ForgetUnheldCode"/>).</summary>
+    public void Forget(IReadOnlyList<MethodCode> codes)
+    {
+        lock (_gate)
+        {
+            foreach (var code in codes)
+            {
+                var key = (code.Start, code.Identity.MethodId);
+                _mapsByCode.Remove(key);
+                if (_inliningByCode.Remove(key, out var inlining)) _inliningEntries -= inlining.MappingCount;
+                if (_latestCodeOfMethod.TryGetValue(key.MethodId, out var latest) && latest == code.Start) _latestCodeOfMethod.Remove(key.MethodId);
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
