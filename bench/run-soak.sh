@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The always-on profiler's memory over a long uptime (docs/benchmarks/bounded-memory.md): issue 20's
 # first and last workloads, each with ProfilingKit and without, RSS read from outside, a week extrapolated.
-# Usage: bash bench/run-soak.sh [--quick] [--minutes N]
+# Usage: bash bench/run-soak.sh [--quick] [--minutes N] [--workload recursion|steady]... [--fetch-every SECONDS] [--env NAME=VALUE]...
 #   full run: 30 minutes; --quick: 3 minutes, a smoke test.
 set -euo pipefail
 

@@ -16,21 +16,25 @@ if (args is ["work", var workload, var port])
     return 0;
 }
 
-var minutes = args.SkipWhile(arg => arg != "--minutes").Skip(1).Select(arg => double.Parse(arg, CultureInfo.InvariantCulture)).FirstOrDefault(30);
+var minutes = Values("--minutes").Select(Number).DefaultIfEmpty(30).Last();
 if (args.Contains("--quick")) minutes = 3;
 var duration = TimeSpan.FromMinutes(minutes);
 var warmUp = TimeSpan.FromMinutes(Math.Min(2, minutes / 4));
 var readEvery = TimeSpan.FromSeconds(10);
-var fetchEvery = TimeSpan.FromSeconds(15); // Grafana Alloy's default scrape interval
+var fetchEvery = TimeSpan.FromSeconds(Values("--fetch-every").Select(Number).DefaultIfEmpty(15).Last()); // Grafana Alloy's default scrape interval
+var workloads = Values("--workload").DefaultIfEmpty(Workloads.Recursion).ToList();
+if (!args.Contains("--workload")) workloads.Add(Workloads.Steady);
+var environment = Values("--env").Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : ""); // for both apps of a pair: tells causes apart
 
 var apps = new List<App>();
-foreach (var name in new[] { Workloads.Recursion, Workloads.Steady })
+foreach (var name in workloads)
 {
-    apps.Add(App.Start(name, profiled: true));
-    apps.Add(App.Start(name, profiled: false));
+    apps.Add(App.Start(name, profiled: true, environment));
+    apps.Add(App.Start(name, profiled: false, environment));
 }
 
-Console.Error.WriteLine($"soak: {minutes:0.#} min, RSS every {readEvery.TotalSeconds:0} s, allocs fetched every {fetchEvery.TotalSeconds:0} s from the profiled apps");
+var settings = environment.Count == 0 ? "" : " with " + string.Join(" ", environment.Select(pair => $"{pair.Key}={pair.Value}"));
+Console.Error.WriteLine($"soak: {minutes:0.#} min, RSS every {readEvery.TotalSeconds:0} s, allocs fetched every {fetchEvery.TotalSeconds:0} s from the profiled apps{settings}");
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
 var clock = Stopwatch.StartNew();
 var nextFetch = TimeSpan.Zero;
@@ -58,17 +62,18 @@ foreach (var app in apps) app.Dispose();
 
 // The report, in Markdown.
 var marks = Enumerable.Range(0, 7).Select(i => duration * i / 6).ToList();
-Console.WriteLine($"### Soak: {minutes:0.#} min, RSS read from outside every {readEvery.TotalSeconds:0} s (MB = 2^20 bytes); allocs fetched every {fetchEvery.TotalSeconds:0} s from the profiled apps");
+Console.WriteLine($"### Soak: {minutes:0.#} min, RSS read from outside every {readEvery.TotalSeconds:0} s (MB = 2^20 bytes); allocs fetched every {fetchEvery.TotalSeconds:0} s from the profiled apps{settings}");
 Console.WriteLine();
-Console.WriteLine("| workload | ProfilingKit | " + string.Join(" | ", marks.Select(at => $"{at.TotalMinutes:0.#} min")) + " | growth after warm-up (fit) | a week at that rate |");
-Console.WriteLine("|---|---|" + string.Concat(marks.Select(_ => "---:|")) + "---:|---:|");
+Console.WriteLine("| workload | ProfilingKit | " + string.Join(" | ", marks.Select(at => $"{at.TotalMinutes:0.#} min")) + " | growth after warm-up (fit) | over the last half | a week at that rate |");
+Console.WriteLine("|---|---|" + string.Concat(marks.Select(_ => "---:|")) + "---:|---:|---:|");
 foreach (var app in apps)
 {
     var atMarks = marks.Select(at => Mb(app.Readings.MinBy(reading => (reading.At - at).Duration()).Rss));
     var slope = app.GrowthPerMinute(warmUp);
+    var lastHalf = app.GrowthPerMinute(duration / 2);
     var end = app.Readings[^1].Rss;
     var week = end + (slope * (TimeSpan.FromDays(7) - duration).TotalMinutes);
-    Console.WriteLine($"| {app.Workload} | {(app.Profiled ? "on" : "off")} | {string.Join(" | ", atMarks)} | {slope / (1 << 20):+0.00;-0.00} MB/min | {Mb((long)Math.Max(week, 0))} MB |");
+    Console.WriteLine($"| {app.Workload} | {(app.Profiled ? "on" : "off")} | {string.Join(" | ", atMarks)} | {slope / (1 << 20):+0.00;-0.00} MB/min | {lastHalf / (1 << 20):+0.00;-0.00} MB/min | {Mb((long)Math.Max(week, 0))} MB |");
 }
 
 Console.WriteLine();
@@ -80,8 +85,12 @@ foreach (var app in apps.Where(app => app.Profiled))
 
 Console.WriteLine();
 Console.WriteLine($"Warm-up: the first {warmUp.TotalMinutes:0.#} min are left out of the fit (least squares over every reading after it). " +
-                  "A week extrapolates the fitted growth from the last reading; a fit within a few tenths of a MB/min of zero is the GC's noise, not growth.");
+                  "A week extrapolates the fitted growth from the last reading (an upper bound where memory levels off during the run: the last half's slope says whether it did); a fit within a few tenths of a MB/min of zero is the GC's noise, not growth.");
 return 0;
+
+IEnumerable<string> Values(string option) => args.Zip(args.Skip(1)).Where(pair => pair.First == option).Select(pair => pair.Second);
+
+static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
 static string Mb(long bytes) => (bytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture);
 
@@ -100,7 +109,7 @@ internal sealed class App(string workload, bool profiled, Process process, int p
 
     public int FailedFetches { get; private set; }
 
-    public static App Start(string workload, bool profiled)
+    public static App Start(string workload, bool profiled, IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(App).Assembly.Location, "work", workload, port.ToString(CultureInfo.InvariantCulture)])
@@ -108,6 +117,7 @@ internal sealed class App(string workload, bool profiled, Process process, int p
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         if (!profiled) start.Environment["PROFILINGKIT_PPROF_ADDRESS"] = "off";
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + workload);
         if (process.StandardOutput.ReadLine() != "working") throw new InvalidOperationException($"{workload} did not start");
