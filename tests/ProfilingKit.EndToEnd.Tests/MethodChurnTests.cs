@@ -34,6 +34,7 @@ public sealed class MethodChurnTests(ITestOutputHelper log)
             public static void Main()
             {
                 ProfilingKit.DebugPprof.WaitForSampling(TimeSpan.FromSeconds(30));
+                var start = GC.GetAllocatedBytesForCurrentThread();
                 var size = Expression.Parameter(typeof(int), "size");
                 for (var i = 0; i < {{Lambdas}}; i++)
                 {
@@ -62,7 +63,7 @@ public sealed class MethodChurnTests(ITestOutputHelper log)
                     }
                 }
 
-                Console.WriteLine(total > 0 ? "done" : "overflow");
+                Console.WriteLine(total > 0 ? "allocated " + (GC.GetAllocatedBytesForCurrentThread() - start) : "overflow");
                 Console.ReadLine();
             }
         }
@@ -78,9 +79,14 @@ public sealed class MethodChurnTests(ITestOutputHelper log)
         CommandLine.Dotnet(directory, package.CommandEnvironment, "build", "-o", output);
 
         using var app = new RunningProcess(CommandLine.StartInfo(output, new Dictionary<string, string>(), ["E2EChurn.dll"]));
-        Assert.Equal("done", app.ReadLine(TimeSpan.FromMinutes(3)));
+        var done = app.ReadLine(TimeSpan.FromMinutes(3));
+        Assert.StartsWith("allocated ", done);
+        var allocated = long.Parse(done["allocated ".Length..], CultureInfo.InvariantCulture);
 
         var top = GoPprof.Run("-top", "-sample_index=alloc_space", "-nodefraction=0", "-nodecount=100000", $"http://127.0.0.1:{port}/debug/pprof/allocs").EnsureSuccess().StandardOutput;
+        var total = GoPprof.ParseTop(top).Total ?? throw new InvalidOperationException(top);
+        log.WriteLine($"allocated {allocated:N0} bytes, the profile says {total:N0} ({total / allocated:0.0000})");
+        Assert.InRange(total / allocated, 0.98, 1.02);
         var lambdas = GoPprof.ParseTop(top).Rows.Where(row => Regex.IsMatch(row.Name, @"lambda_method\d+$")).ToList();
         Assert.NotEmpty(lambdas);
         var heaviest = lambdas.MaxBy(row => row.Flat)!;
