@@ -64,7 +64,8 @@ internal sealed class AllocatingAppProcess : IDisposable
     /// <param name="busy">After the known allocations, keep threads burning CPU (<see cref="BurningMethod"/>), allocating (<see cref="ChurningMethod"/>) and asleep (<see cref="ParkedMethod"/>).</param>
     /// <param name="retainedMegabytes">When above 0, keep about this many MB of <c>AllocatingApp.RetainedRecord[]</c> alive (<see cref="RetainedBytes"/>).</param>
     /// <param name="inlinedMegabytes">When above 0, first allocate about this many MB in <see cref="InlinedMethod"/>, inlined into <see cref="InliningMethod"/>.</param>
-    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false, int retainedMegabytes = 0, int inlinedMegabytes = 0)
+    /// <param name="loopMegabytes">When above 0, first allocate about this many MB in each method of <c>InliningLibrary.LoopAllocations</c>.</param>
+    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false, int retainedMegabytes = 0, int inlinedMegabytes = 0, int loopMegabytes = 0)
     {
         var startInfo = new ProcessStartInfo("dotnet");
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"));
@@ -73,6 +74,7 @@ internal sealed class AllocatingAppProcess : IDisposable
         if (busy) startInfo.ArgumentList.Add("busy");
         if (retainedMegabytes > 0) startInfo.ArgumentList.Add("retain=" + retainedMegabytes.ToString(CultureInfo.InvariantCulture));
         if (inlinedMegabytes > 0) startInfo.ArgumentList.Add("inlined=" + inlinedMegabytes.ToString(CultureInfo.InvariantCulture));
+        if (loopMegabytes > 0) startInfo.ArgumentList.Add("loops=" + loopMegabytes.ToString(CultureInfo.InvariantCulture));
         startInfo.Environment.Remove(DebugPprof.AddressVariable);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {

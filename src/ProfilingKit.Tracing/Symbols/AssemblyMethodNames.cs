@@ -14,6 +14,7 @@ internal sealed class AssemblyMethodNames : IDisposable
     private readonly PEReader _pe;
     private readonly MetadataReader _reader;
     private readonly Dictionary<uint, (string Name, string SystemName)?> _names = new();
+    private readonly Dictionary<uint, int[]?> _callSites = new();
 
     private AssemblyMethodNames(PEReader pe)
     {
@@ -71,6 +72,33 @@ internal sealed class AssemblyMethodNames : IDisposable
 
         _names.Add(methodToken, name);
         return name;
+    }
+
+    /// <summary>
+    /// The IL offsets of the instructions of method definition <paramref name="methodToken"/> that
+    /// can call the allocator (<see cref="ILCallSites"/>), or null when its body cannot be read.
+    /// </summary>
+    public int[]? CallSitesOf(uint methodToken)
+    {
+        if (_callSites.TryGetValue(methodToken, out var sites)) return sites;
+
+        sites = null;
+        var row = (int)(methodToken & 0x00FFFFFF);
+        if ((methodToken >> 24) == 0x06 && row > 0 && row <= _reader.MethodDefinitions.Count)
+        {
+            try
+            {
+                var rva = _reader.GetMethodDefinition(MetadataTokens.MethodDefinitionHandle(row)).RelativeVirtualAddress;
+                if (rva != 0) sites = ILCallSites.Find(_pe.GetMethodBody(rva).GetILContent().AsSpan());
+            }
+            catch (BadImageFormatException)
+            {
+                // A corrupt body: no call sites known.
+            }
+        }
+
+        _callSites.Add(methodToken, sites);
+        return sites;
     }
 
     public void Dispose() => _pe.Dispose();

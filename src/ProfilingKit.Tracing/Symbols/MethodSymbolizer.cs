@@ -64,6 +64,9 @@ internal sealed class MethodSymbolizer
     /// <inheritdoc cref="StackSymbolizer.Symbolize"/>
     public List<Frame> Symbolize(ulong[] stack) => _frames.Symbolize(stack);
 
+    /// <inheritdoc cref="StackSymbolizer.SymbolizeAllocation"/>
+    public List<Frame> SymbolizeAllocation(ulong[] stack) => _frames.SymbolizeAllocation(stack);
+
     /// <inheritdoc cref="StackSymbolizer.Locate"/>
     public CodeLocation? Locate(ulong address) => _frames.Locate(address);
 

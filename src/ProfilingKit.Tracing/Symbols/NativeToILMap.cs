@@ -16,6 +16,17 @@ internal sealed class NativeToILMap
         Array.Sort(_nativeOffsets, _ilOffsets);
     }
 
+    /// <summary>Whether some code of this body is mapped to an IL offset in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    public bool MapsInto(int start, int end)
+    {
+        foreach (var ilOffset in _ilOffsets)
+        {
+            if (ilOffset <= int.MaxValue && ilOffset >= start && ilOffset < end) return true;
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The IL offset of the code at <paramref name="nativeOffset"/>: that of the last entry starting
     /// at or before it. The runtime's markers (no mapping, prolog, epilog) are skipped in favour of

@@ -56,7 +56,69 @@ internal sealed class PortablePdbLines : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// The source position of the call the code at <paramref name="ilOffset"/> really makes, where
+    /// the JIT lost it: optimized code (Tier-1, OSR, full opts) often has no mapping for the
+    /// statement of a loop's body, so its calls map to the loop's condition or its initializer.
+    /// False when the statement at <paramref name="ilOffset"/> holds one of
+    /// <paramref name="callSites"/> itself (the mapping is right), and unless exactly one line of
+    /// the method's statements that <paramref name="map"/> maps no code to holds call sites.
+    /// </summary>
+    public bool TryGetLineOfUnmappedCall(uint methodToken, int ilOffset, int[] callSites, NativeToILMap map, out string file, out int line)
+    {
+        file = "";
+        line = 0;
+        var points = PointsOf(methodToken);
+        if (points.Length == 0 || HasCallSite(callSites, StatementStart(points, ilOffset), StatementEnd(points, ilOffset))) return false;
+
+        var found = -1;
+        for (var i = 0; i < points.Length; i++)
+        {
+            var start = points[i].Offset;
+            var end = i + 1 < points.Length ? points[i + 1].Offset : int.MaxValue;
+            if (points[i].IsHidden || !HasCallSite(callSites, start, end) || map.MapsInto(start, end)) continue;
+            if (found >= 0 && (points[found].StartLine != points[i].StartLine || points[found].Document != points[i].Document)) return false;
+            found = i;
+        }
+
+        if (found < 0) return false;
+        file = DocumentName(points[found].Document);
+        line = points[found].StartLine;
+        return true;
+    }
+
     public void Dispose() => _provider.Dispose();
+
+    /// <summary>Where the statement that holds <paramref name="ilOffset"/> starts: at the last sequence point (hidden or not) at or before it, or 0.</summary>
+    private static int StatementStart(SequencePoint[] points, int ilOffset)
+    {
+        var start = 0;
+        foreach (var point in points)
+        {
+            if (point.Offset > ilOffset) break;
+            start = point.Offset;
+        }
+
+        return start;
+    }
+
+    /// <summary>Where the statement that holds <paramref name="ilOffset"/> ends: at the first sequence point after it.</summary>
+    private static int StatementEnd(SequencePoint[] points, int ilOffset)
+    {
+        foreach (var point in points)
+        {
+            if (point.Offset > ilOffset) return point.Offset;
+        }
+
+        return int.MaxValue;
+    }
+
+    private static bool HasCallSite(int[] callSites, int start, int end)
+    {
+        var index = Array.BinarySearch(callSites, start);
+        if (index < 0) index = ~index;
+        return index < callSites.Length && callSites[index] < end;
+    }
 
     private SequencePoint[] PointsOf(uint methodToken)
     {

@@ -115,6 +115,36 @@ internal sealed class SourceLineMap : IDisposable
     }
 
     /// <summary>
+    /// The source position of the call at <paramref name="address"/> in <paramref name="code"/>,
+    /// the leaf frame of an allocation's stack, which calls the runtime's allocator: as
+    /// <see cref="TryResolve"/>, except where the JIT left the statement that makes the call
+    /// without a mapping, which optimized loops do (their bodies map to the loop's condition or
+    /// initializer). Then the line is that of the one statement with no native code mapped to it
+    /// whose IL can allocate (<see cref="PortablePdbLines.TryGetLineOfUnmappedCall"/>).
+    /// </summary>
+    public bool TryResolveAllocationCall(in MethodCode code, ulong address, out string file, out int line)
+    {
+        if (!TryResolve(code, address, out file, out line)) return false;
+
+        lock (_gate)
+        {
+            if (!_mapsByCode.TryGetValue((code.Start, code.Identity.MethodId), out var map)
+                || !map.TryGetILOffset((uint)(address - code.Start), out var ilOffset)
+                || !_modules.TryGetValue(code.Identity.ModuleId, out var module)
+                || AssemblyOf(module)?.CallSitesOf(code.Identity.Token) is not { } callSites
+                || PdbOf(module) is not { } pdb
+                || !pdb.TryGetLineOfUnmappedCall(code.Identity.Token, ilOffset, callSites, map, out var callFile, out var callLine))
+            {
+                return true;
+            }
+
+            file = callFile;
+            line = callLine;
+            return true;
+        }
+    }
+
+    /// <summary>
     /// The calls the JIT inlined into <paramref name="code"/> that run at <paramref name="address"/>,
     /// innermost first, each with its file and line where its module's PDB gives them; empty when
     /// the runtime reported none. An inlinee whose name cannot be read from its module is left out.

@@ -34,7 +34,16 @@ internal sealed class StackSymbolizer
     /// helpers in the runtime, native thread start) are dropped; a run of them between managed frames
     /// becomes one <see cref="NativeCodeFrame"/>. The thread-start root frame is dropped too.
     /// </summary>
-    public List<Frame> Symbolize(ulong[] stack)
+    public List<Frame> Symbolize(ulong[] stack) => Symbolize(stack, leafCallsAllocator: false);
+
+    /// <summary>
+    /// The frames of an allocation's stack, as <see cref="Symbolize(ulong[])"/>; its first managed
+    /// frame calls the runtime's allocator, which lets its line be found where optimized code
+    /// left that call unmapped (<see cref="SourceLineMap.TryResolveAllocationCall"/>).
+    /// </summary>
+    public List<Frame> SymbolizeAllocation(ulong[] stack) => Symbolize(stack, leafCallsAllocator: true);
+
+    private List<Frame> Symbolize(ulong[] stack, bool leafCallsAllocator)
     {
         var frames = new List<Frame>(stack.Length);
         var pendingNative = false;
@@ -55,7 +64,7 @@ internal sealed class StackSymbolizer
 
             if (pendingNative) frames.Add(new Frame(NativeCodeFrame));
             pendingNative = false;
-            frames.Add(FrameAt(code, CallSite(code, returnAddress)));
+            frames.Add(FrameAt(code, CallSite(code, returnAddress), leafCallsAllocator && frames.Count == 0));
         }
 
         if (frames.Count > 1 && frames[^1].FunctionName == ThreadStartFrame) frames.RemoveAt(frames.Count - 1);
@@ -66,12 +75,12 @@ internal sealed class StackSymbolizer
     private static ulong CallSite(in MethodCode code, ulong returnAddress) => Math.Max(returnAddress - 1, code.Start);
 
     /// <summary>The frame of the code at <paramref name="at"/>, with the calls the JIT inlined there where the runtime reported them.</summary>
-    private Frame FrameAt(in MethodCode code, ulong at)
+    private Frame FrameAt(in MethodCode code, ulong at, bool callsAllocator)
     {
         var frame = new Frame(code.Name);
         if (_lines is not null)
         {
-            var hasLine = _lines.TryResolve(code, at, out var file, out var line);
+            var hasLine = callsAllocator ? _lines.TryResolveAllocationCall(code, at, out var file, out var line) : _lines.TryResolve(code, at, out file, out line);
             frame = new Frame(code.Name, hasLine ? file : null, hasLine ? line : 0, _lines.InlinedFramesAt(code, at));
         }
 

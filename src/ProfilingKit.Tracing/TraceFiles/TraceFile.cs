@@ -122,7 +122,8 @@ internal sealed class TraceFile : IDisposable
     /// <summary>The profile of <paramref name="kind"/>, with the in-process profile's comment unless <paramref name="comment"/> replaces it, and <paramref name="note"/> after it.</summary>
     public Profile Build(TraceProfileKind kind, string mainBinary, string? comment = null, string? note = null)
     {
-        var symbolize = new StackSymbolizer(_methods, _lines).Symbolize;
+        var symbolizer = new StackSymbolizer(_methods, _lines);
+        var symbolize = symbolizer.Symbolize;
         switch (kind)
         {
             case TraceProfileKind.Allocations:
@@ -130,7 +131,7 @@ internal sealed class TraceFile : IDisposable
                     .SetDefaultSampleType(Pprof.ProfileTypes.AllocSpace)
                     .AddComment(comment ?? AllocationProfile.Comment);
                 if (note is not null) builder.AddComment(note);
-                AllocationProfile.AddSamples(builder, _allocations, symbolize);
+                AllocationProfile.AddSamples(builder, _allocations, symbolizer.SymbolizeAllocation);
                 return builder.Build();
             case TraceProfileKind.Cpu:
                 return ThreadTimeProfile.BuildCpu(_threads, symbolize, mainBinary, Time, note);

@@ -30,7 +30,7 @@ internal sealed class AllocsProfileSource : SnapshotProfileSource<AllocationSnap
     protected override IEnumerable<ulong[]> StacksOf(AllocationSnapshot snapshot) => snapshot.Sites.Select(site => site.Stack);
 
     protected override Profile Build(AllocationSnapshot snapshot, MethodSymbolizer symbolizer, DateTimeOffset time, TimeSpan? window) =>
-        AllocationProfile.Build(snapshot, symbolizer.Symbolize, Names.MainBinary, time, AllocationProfile.Comment);
+        AllocationProfile.Build(snapshot, symbolizer.SymbolizeAllocation, Names.MainBinary, time, AllocationProfile.Comment);
 
     protected override string Text(AllocationSnapshot snapshot, MethodSymbolizer symbolizer, int debug) =>
         GoLegacyText.HeapProfile(Build(snapshot, symbolizer, DateTimeOffset.UtcNow, window: null));

@@ -53,11 +53,11 @@ internal sealed class HeapProfileSource : SnapshotProfileSource<HeapProfileSourc
             // A delta's start: its alloc_* are subtracted, and it makes alloc_space the delta's default
             // (what a window of a heap profile is about); the end's comment says what the delta holds.
             var builder = AllocationProfile.CreateBuilder(Names.MainBinary, time).SetDefaultSampleType(ProfileTypes.AllocSpace);
-            AllocationProfile.AddSamples(builder, snapshot.Allocations, symbolizer.Symbolize);
+            AllocationProfile.AddSamples(builder, snapshot.Allocations, symbolizer.SymbolizeAllocation);
             return builder.Build();
         }
 
-        return HeapProfile.Build(heap, snapshot.Allocations, symbolizer.Symbolize, Names.MainBinary, time, HeapProfile.Comment(heap, window));
+        return HeapProfile.Build(heap, snapshot.Allocations, symbolizer.SymbolizeAllocation, Names.MainBinary, time, HeapProfile.Comment(heap, window));
     }
 
     protected override string Text(State snapshot, MethodSymbolizer symbolizer, int debug) =>

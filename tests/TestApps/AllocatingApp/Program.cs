@@ -5,9 +5,9 @@ using ProfilingKit;
 namespace AllocatingApp;
 
 /// <summary>
-/// Usage: AllocatingApp ADDRESS MEGABYTES [busy] [retain=MEGABYTES] [inlined=MEGABYTES]. Prints
+/// Usage: AllocatingApp ADDRESS MEGABYTES [busy] [retain=MEGABYTES] [inlined=MEGABYTES] [loops=MEGABYTES]. Prints
 /// "listening URL" (or "not listening"), then, after inlined= has had InlinedAllocations.Run allocate
-/// that much, "allocated N" with the bytes KnownAllocations.Run's thread allocated, then,
+/// that much (and loops= has had each LoopAllocations method allocate that much), "allocated N" with the bytes KnownAllocations.Run's thread allocated, then,
 /// with retain=, "retained N" with the bytes of the live RetainedRecord arrays it keeps and "heap N"
 /// with GC.GetTotalMemory(true) after that; then serves
 /// until stdin closes. With "busy" it then keeps three threads at known work: one burning CPU, one
@@ -28,6 +28,8 @@ public static class Program
         worker.Join();
         var inlined = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("inlined=", StringComparison.Ordinal));
         if (inlined is not null) InliningLibrary.InlinedAllocations.Run(int.Parse(inlined.Substring("inlined=".Length), CultureInfo.InvariantCulture));
+        var loops = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("loops=", StringComparison.Ordinal));
+        if (loops is not null) InliningLibrary.LoopAllocations.Run(int.Parse(loops.Substring("loops=".Length), CultureInfo.InvariantCulture));
         Console.WriteLine($"allocated {KnownAllocations.Allocated.ToString(CultureInfo.InvariantCulture)}");
         var retain = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("retain=", StringComparison.Ordinal));
         if (retain is not null)
