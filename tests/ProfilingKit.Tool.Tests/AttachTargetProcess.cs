@@ -68,7 +68,7 @@ public sealed class AttachTargetProcess : IDisposable
         Thread.Sleep(window);
         var after = Progress();
         var cpu = (after.Cpu - before.Cpu).TotalSeconds;
-        Assert.True(cpu > 0.2, $"the burner had {cpu:0.00} s of CPU in {window.TotalSeconds:0} s: it is not running");
+        Assert.True(cpu > 0.05, $"the burner had {cpu:0.00} s of CPU in {window.TotalSeconds:0} s: it is not running");
         return (after.Steps - before.Steps) / cpu;
     }
 
