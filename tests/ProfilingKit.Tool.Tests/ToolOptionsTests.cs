@@ -82,7 +82,7 @@ public class ToolOptionsTests
     {
         var help = ToolRun.Of("-help").Output;
         foreach (var command in ToolOptions.Commands.Keys.Except(["help"])) Assert.Contains($"  {command} ", help);
-        foreach (var flag in new[] { "cum", "flat", "n", "nodecount", "sample_index", "focus", "ignore", "tagfocus", "tagignore", "diff_base", "async", "seconds", "o", "http", "profile" })
+        foreach (var flag in new[] { "cum", "flat", "n", "nodecount", "sample_index", "focus", "ignore", "tagfocus", "tagignore", "diff_base", "async", "seconds", "o", "http", "profile", "p", "process-id", "name", "diagnostic-port", "address" })
         {
             Assert.Matches($@"-{flag}\b", help);
         }
