@@ -47,6 +47,12 @@ internal sealed class Tool(TextWriter output, TextWriter status, bool interactiv
                     return PeekCommand.Run(this, options);
                 case "list":
                     return ListCommand.Run(this, options);
+                case "collect":
+                    return CollectCommand.Run(this, options);
+                case "serve":
+                    return ServeCommand.Run(this, options);
+                case "ps":
+                    return PsCommand.Run(this, options);
                 default:
                     throw new ToolException($"{options.Command} is not a command; `dotnet pprof -help` lists them");
             }

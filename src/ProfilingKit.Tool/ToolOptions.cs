@@ -17,14 +17,21 @@ internal sealed class ToolOptions
     {
         ["top"] = 0, ["traces"] = 0, ["tags"] = 0, ["list"] = 1, ["peek"] = 1,
         ["diff"] = 0, ["flame"] = 0, ["web"] = 0, ["convert"] = 0, ["help"] = 0,
+        ["collect"] = 1, ["ps"] = 0, ["serve"] = 0,
     };
+
+    /// <summary>The commands that attach to a process: for them <c>-n</c> is the process's name (as in dotnet-trace), not a node count.</summary>
+    private static readonly HashSet<string> AttachCommands = new(StringComparer.Ordinal) { "collect", "serve" };
 
     private static readonly HashSet<string> BooleanFlags = new(StringComparer.Ordinal) { "cum", "flat", "async", "help", "h", "top", "traces", "tags" };
 
     private static readonly HashSet<string> ValueFlags = new(StringComparer.Ordinal)
     {
         "n", "nodecount", "sample_index", "focus", "ignore", "tagfocus", "tagignore", "seconds", "o", "output", "http", "list", "peek", "diff_base", "profile",
+        "p", "process-id", "name", "diagnostic-port", "address",
     };
+
+    private string? _n;
 
     /// <summary>The command: top unless the command line names another.</summary>
     public string Command { get; private set; } = "top";
@@ -62,6 +69,18 @@ internal sealed class ToolOptions
 
     /// <summary>convert's <c>-profile</c>: which profile to make of the trace (allocs, cpu, wall, contention), or null to choose by its events.</summary>
     public string? Profile { get; private set; }
+
+    /// <summary>collect's and serve's <c>-p</c>: the id of the process to attach to.</summary>
+    public int? ProcessId { get; private set; }
+
+    /// <summary>collect's and serve's <c>-n</c>: the name of the process to attach to.</summary>
+    public string? ProcessName { get; private set; }
+
+    /// <summary>collect's and serve's <c>--diagnostic-port</c>: the path of the runtime's socket (or <c>PATH,listen</c>).</summary>
+    public string? DiagnosticPort { get; private set; }
+
+    /// <summary>serve's <c>--address</c>: where the sidecar listens.</summary>
+    public string? Address { get; private set; }
 
     /// <exception cref="ToolException">An unknown flag, a missing or malformed value, a missing argument.</exception>
     public static ToolOptions Parse(IReadOnlyList<string> arguments)
@@ -113,6 +132,12 @@ internal sealed class ToolOptions
         }
 
         options.TakeCommand(positional);
+        if (options._n is { } n)
+        {
+            if (AttachCommands.Contains(options.Command)) options.ProcessName = n;
+            else options.NodeCount = ParseCount("n", n, minimum: 0);
+        }
+
         return options;
     }
 
@@ -149,7 +174,12 @@ internal sealed class ToolOptions
     {
         switch (flag)
         {
-            case "n" or "nodecount": NodeCount = ParseCount(flag, value, minimum: 0); break;
+            case "n": _n = value; break; // a node count or, for collect and serve, a process name: the command decides
+            case "nodecount": NodeCount = ParseCount(flag, value, minimum: 0); break;
+            case "p" or "process-id": ProcessId = ParseCount(flag, value, minimum: 1); break;
+            case "name": ProcessName = value; break;
+            case "diagnostic-port": DiagnosticPort = value; break;
+            case "address": Address = value; break;
             case "seconds": Seconds = ParseCount(flag, value, minimum: 1); break;
             case "sample_index": SampleIndex = value; break;
             case "focus": Focus = ParseRegex(flag, value); break;

@@ -26,6 +26,20 @@ internal static class Usage
                             search, hover for value and share), a top table, source lines
           web               the same page in a temp file, opened in a browser (xdg-open) when there is one
 
+        Attach to a running .NET process (no rebuild, no ProfilingKit reference; .NET 10 for allocs):
+          collect PROFILE   one profile of the process: allocs, block, mutex (over -seconds, default 30),
+                            profile, wall, trace (over -seconds), goroutine, heap, threadcreate (now);
+                            written to -o, default PROFILE-PID.pb.gz (trace: trace-PID.nettrace)
+          serve             a sidecar serving the process's /debug/pprof/ at --address (default
+                            127.0.0.1:6060), with the endpoint's limits and PROFILINGKIT_PPROF_TOKEN,
+                            until Ctrl+C or the process exits
+          ps                the .NET processes that collect and serve can attach to
+          -p, --process-id PID   the process to attach to
+          -n, --name NAME        the process by name (for collect and serve; elsewhere -n counts nodes)
+          --diagnostic-port PATH the runtime's socket (a container's), or PATH,listen for a runtime
+                            started with DOTNET_DiagnosticPorts=PATH
+          --address ADDR    serve: where to listen
+
         Flags (Go's syntax: -name value, -name=value, --name):
           -cum              sort top by cumulative value (-flat: by own value, the default)
           -n, -nodecount N  show at most N functions
@@ -39,7 +53,7 @@ internal static class Usage
           -diff_base BASE   show PROFILE minus BASE (any report)
           -async=false      top, flame: keep .NET's async plumbing (builders, state machine boxes,
                             ExecutionContext.Run, thread-pool dispatch); folded away by default
-          -seconds N        a profile over N seconds from a URL (CPU, allocations, contention)
+          -seconds N        a profile over N seconds from a URL or of a process (CPU, allocations, contention)
           -o FILE           where convert writes the profile, and flame (and web) the page
           -profile KIND     convert: allocs, cpu, wall or contention (default: the first the trace has,
                             in that order: allocs, cpu, contention)

@@ -1,5 +1,6 @@
 using System.Net;
 using ProfilingKit.Diagnostics;
+using ProfilingKit.EventPipe;
 using ProfilingKit.Hosting;
 using ProfilingKit.Http;
 
@@ -150,7 +151,7 @@ public static class DebugPprof
             if (_profiler is not null) return true;
 
             var threads = new ProfilerThreads();
-            var profiler = new RuntimeProfiler(threads, RuntimeProfiler.StackMemoryBytes(options));
+            var profiler = new RuntimeProfiler(ProfiledProcess.Self(), threads, RuntimeProfiler.StackMemoryBytes(options));
             if (address is not null)
             {
                 try

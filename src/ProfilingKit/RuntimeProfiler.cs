@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using ProfilingKit.Allocations;
 using ProfilingKit.Contention;
 using ProfilingKit.Cpu;
@@ -12,9 +11,11 @@ using ProfilingKit.Threads;
 namespace ProfilingKit;
 
 /// <summary>
-/// The process's own profiling, put together: the sessions on itself (<see cref="RuntimeSessions"/>),
+/// The profiling of one process, put together: the sessions on it (<see cref="RuntimeSessions"/>),
 /// the samplers the always-on session feeds, the names of its code (<see cref="ProfileNames"/>), and
-/// one source per Go profile, which the endpoint serves through its dispatcher.
+/// one source per Go profile, which the endpoint serves through its dispatcher. The process is this
+/// one (the endpoint in an app) or another attached from outside (<c>dotnet pprof collect</c>/<c>serve</c>):
+/// the same code with a different <see cref="ProfiledProcess"/>.
 /// </summary>
 internal sealed class RuntimeProfiler : IDisposable
 {
@@ -26,16 +27,16 @@ internal sealed class RuntimeProfiler : IDisposable
 
     public const string StackMemoryVariable = "PROFILINGKIT_PPROF_STACK_MEMORY_MB";
 
-    /// <summary>The profiler of this process, whose always-on profiles keep their stacks within <paramref name="stackMemoryBytes"/> each (<see cref="StackMemoryBytes"/>).</summary>
-    public RuntimeProfiler(ProfilerThreads threads, long stackMemoryBytes = AllocationSampler.DefaultBudgetBytes)
+    /// <summary>The profiler of <paramref name="target"/>, whose always-on profiles keep their stacks within <paramref name="stackMemoryBytes"/> each (<see cref="StackMemoryBytes"/>).</summary>
+    public RuntimeProfiler(ProfiledProcess target, ProfilerThreads threads, long stackMemoryBytes = AllocationSampler.DefaultBudgetBytes)
     {
-        Sessions = new RuntimeSessions(threads);
+        Sessions = new RuntimeSessions(threads, target);
         var methods = new MethodAddressMap();
         _allocations = new AllocationSampler(methods, IsOwnThread, _lines, stackMemoryBytes);
-        _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency, stackMemoryBytes, methods); // the trace is of this process, so its QPC is ours; the allocation sampler feeds the methods
-        _threadCreations = new ThreadCreationSampler(IsOwnThread, LiveOsThreads.Ids);
+        _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency, stackMemoryBytes, methods); // the trace is of a process of this machine, so its QPC is ours; the allocation sampler feeds the methods
+        _threadCreations = new ThreadCreationSampler(IsOwnThread, () => LiveOsThreads.Ids(target));
         _stacks = new ThreadStackSampler(Sessions, IsOwnThread, _threadCreations);
-        Names = new ProfileNames(new MethodSymbolizer(methods, _lines, Sessions.Rundown), Assembly.GetEntryAssembly()?.GetName().Name ?? "dotnet");
+        Names = new ProfileNames(new MethodSymbolizer(methods, _lines, Sessions.Rundown), target.MainBinary);
 
         Sources =
         [
@@ -98,7 +99,8 @@ internal sealed class RuntimeProfiler : IDisposable
 
     /// <summary>
     /// ProfilingKit's own threads and the runtime thread that runs the GC trace: their allocations,
-    /// contentions and stacks are diagnostics work, not the app's, so profiles leave them out.
+    /// contentions and stacks are diagnostics work, not the app's, so profiles leave them out. An
+    /// attached process has none of them: ProfilingKit runs in the tool's process.
     /// </summary>
-    private bool IsOwnThread(long osThreadId) => Sessions.Threads.Contains(osThreadId) || GcTrace.IsTraceThread(osThreadId);
+    private bool IsOwnThread(long osThreadId) => Sessions.Target.IsSelf && (Sessions.Threads.Contains(osThreadId) || GcTrace.IsTraceThread(osThreadId));
 }

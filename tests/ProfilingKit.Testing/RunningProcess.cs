@@ -66,6 +66,13 @@ public sealed class RunningProcess : IDisposable
         return true;
     }
 
+    /// <summary>Ends the process at once, as SIGKILL does on Unix: no handler of its own runs.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     /// <summary>Closes stdin and waits until the process and its output have ended; returns the exit code.</summary>
     public int Exit()
     {

@@ -31,6 +31,20 @@ public class ToolOptionsTests
     }
 
     [Fact]
+    public void For_collect_and_serve_n_names_the_process_as_in_dotnet_trace_and_for_reports_it_counts_nodes()
+    {
+        var collect = ToolOptions.Parse(["collect", "-n", "MyApp", "allocs", "-seconds", "5", "-o", "a.pb.gz"]);
+        var serve = ToolOptions.Parse(["-n", "MyApp", "serve", "--address", "127.0.0.1:7070"]);
+        var top = ToolOptions.Parse(["-n", "7", "top", "a.pb.gz"]);
+        var byId = ToolOptions.Parse(["collect", "--process-id", "42", "--diagnostic-port", "/tmp/s", "heap"]);
+
+        Assert.Equal(("collect", "allocs", "MyApp", 5, (int?)null), (collect.Command, collect.CommandArgument, collect.ProcessName, collect.Seconds, collect.NodeCount));
+        Assert.Equal(("serve", "MyApp", "127.0.0.1:7070"), (serve.Command, serve.ProcessName, serve.Address));
+        Assert.Equal((7, (string?)null), (top.NodeCount, top.ProcessName));
+        Assert.Equal((42, "/tmp/s", "heap"), (byId.ProcessId, byId.DiagnosticPort, byId.CommandArgument));
+    }
+
+    [Fact]
     public void After_a_double_dash_everything_is_a_profile()
     {
         var options = ToolOptions.Parse(["top", "--", "-odd-name.pb.gz"]);
@@ -68,7 +82,7 @@ public class ToolOptionsTests
     {
         var help = ToolRun.Of("-help").Output;
         foreach (var command in ToolOptions.Commands.Keys.Except(["help"])) Assert.Contains($"  {command} ", help);
-        foreach (var flag in new[] { "cum", "flat", "n", "nodecount", "sample_index", "focus", "ignore", "tagfocus", "tagignore", "diff_base", "async", "seconds", "o", "http", "profile" })
+        foreach (var flag in new[] { "cum", "flat", "n", "nodecount", "sample_index", "focus", "ignore", "tagfocus", "tagignore", "diff_base", "async", "seconds", "o", "http", "profile", "p", "process-id", "name", "diagnostic-port", "address" })
         {
             Assert.Matches($@"-{flag}\b", help);
         }

@@ -1,9 +1,11 @@
 using System.Globalization;
 
+using ProfilingKit.Threads;
+
 namespace ProfilingKit.Cpu;
 
 /// <summary>
-/// The CPU time the OS has charged to each of this process's threads (Linux, from /proc/self/task;
+/// The CPU time the OS has charged to each thread of the profiled process (Linux, from its /proc task folder;
 /// null elsewhere). The CPU profile uses it as the truth per thread: on .NET 10 the sampler reports
 /// idle thread-pool workers parked in LowLevelLifoSemaphore.Wait as running managed code in every
 /// pass (measured: two idle workers "on CPU" for the whole window, 0 ticks of CPU time in /proc).
@@ -14,20 +16,16 @@ internal static class OsThreadCpuTime
     private const long NanosPerTick = 10_000_000;
 
     /// <summary>CPU nanoseconds so far by OS thread id, or null where the OS does not say.</summary>
-    public static Dictionary<long, long>? Read()
+    public static Dictionary<long, long>? Read(ProcTask tasks)
     {
         if (!OperatingSystem.IsLinux()) return null;
 
         var threads = new Dictionary<long, long>();
         try
         {
-            foreach (var directory in Directory.EnumerateDirectories("/proc/self/task"))
+            foreach (var (id, directory) in tasks.Threads())
             {
-                if (long.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                    && TryReadTicks(Path.Combine(directory, "stat"), out var ticks))
-                {
-                    threads[id] = ticks * NanosPerTick;
-                }
+                if (TryReadTicks(Path.Combine(directory, "stat"), out var ticks)) threads[id] = ticks * NanosPerTick;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

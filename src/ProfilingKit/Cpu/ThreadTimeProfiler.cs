@@ -67,9 +67,9 @@ internal sealed class ThreadTimeProfiler
 
     private ThreadSamples Collect(TimeSpan window, TimeSpan slice, CancellationToken cancel)
     {
-        var collector = new ThreadSampleCollector(_isOwnThread, Stopwatch.Frequency); // the trace is of this process, so its QPC is ours
+        var collector = new ThreadSampleCollector(_isOwnThread, Stopwatch.Frequency); // the trace is of a process of this machine, so its QPC is ours
         var started = Stopwatch.GetTimestamp();
-        var cpuBefore = OsThreadCpuTime.Read();
+        var cpuBefore = OsThreadCpuTime.Read(_sessions.Target.Tasks);
         var sliced = window > ContinuousWindow && slice < SlicePeriod;
         if (sliced)
         {
@@ -91,7 +91,7 @@ internal sealed class ThreadTimeProfiler
             Sample(collector, window, cancel);
         }
 
-        var cpuSpent = OsThreadCpuTime.Spent(cpuBefore, OsThreadCpuTime.Read());
+        var cpuSpent = OsThreadCpuTime.Spent(cpuBefore, OsThreadCpuTime.Read(_sessions.Target.Tasks));
         return collector.Result(Stopwatch.GetElapsedTime(started), cpuSpent, sliced ? slice / SlicePeriod : 1);
     }
 

@@ -5,8 +5,8 @@ using ProfilingKit.Heap;
 namespace ProfilingKit.EventPipe;
 
 /// <summary>
-/// The EventPipe sessions ProfilingKit opens on its own process, in one place: the diagnostics
-/// client, the always-on session that samples from start-up, the one trace slot, and the short sessions (stack sampler, rundown, heap
+/// The EventPipe sessions ProfilingKit opens on the profiled process (its own, or one attached from
+/// outside: <see cref="ProfiledProcess"/>), in one place: the diagnostics client, the always-on session that samples from start-up, the one trace slot, and the short sessions (stack sampler, rundown, heap
 /// snapshot, trace) that profiles ask for. Providers come from <see cref="SessionProviders"/>.
 /// </summary>
 internal sealed class RuntimeSessions : IDisposable
@@ -23,14 +23,22 @@ internal sealed class RuntimeSessions : IDisposable
 
     private static readonly TimeSpan HeapSnapshotTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly DiagnosticsClient _client = new(Environment.ProcessId);
+    private readonly DiagnosticsClient _client;
     private readonly ManualResetEventSlim _started = new();
     private readonly object _heapGate = new();
     private SelfTraceSession? _alwaysOn;
     private string? _unavailableReason;
     private int _traceSlotTaken;
 
-    public RuntimeSessions(ProfilerThreads threads) => Threads = threads;
+    public RuntimeSessions(ProfilerThreads threads, ProfiledProcess target)
+    {
+        Threads = threads;
+        Target = target;
+        _client = target.Client;
+    }
+
+    /// <summary>The process the sessions are opened on.</summary>
+    public ProfiledProcess Target { get; }
 
     /// <summary>The threads sessions are read on, which profiles leave out.</summary>
     public ProfilerThreads Threads { get; }
@@ -50,7 +58,7 @@ internal sealed class RuntimeSessions : IDisposable
         }
         catch (Exception e)
         {
-            var reason = IsDiagnosticPortDisabled
+            var reason = Target.IsDiagnosticPortDisabled
                 ? "allocation sampling is unavailable: " + DescribeFailure(e)
                 : "allocation sampling could not start: " + DescribeFailure(e);
             Volatile.Write(ref _unavailableReason, reason);
@@ -146,17 +154,13 @@ internal sealed class RuntimeSessions : IDisposable
         }
     }
 
-    private static bool IsDiagnosticPortDisabled =>
-        Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") == "0"
-        || Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics_IPC") == "0";
-
     /// <summary>
     /// What a client is told: the kind of failure, never its message, which may name the process id
     /// or the diagnostic port's path; the message goes to the app's own log.
     /// </summary>
-    private static string DescribeFailure(Exception e)
+    private string DescribeFailure(Exception e)
     {
-        if (IsDiagnosticPortDisabled) return "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0).";
+        if (Target.IsDiagnosticPortDisabled) return "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0).";
 
         ProfilingKitLog.WarnRepeating("diagnostics-session", $"a diagnostics session could not start: {e.GetType().Name}: {e.Message}");
         return $"the runtime's diagnostics session could not start ({e.GetType().Name}); the app's log has the details.";

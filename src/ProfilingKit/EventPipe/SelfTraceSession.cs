@@ -4,8 +4,8 @@ using ProfilingKit.Diagnostics;
 namespace ProfilingKit.EventPipe;
 
 /// <summary>
-/// An EventPipe session the process opens on itself through its own diagnostic port, read on a
-/// profiler thread by <see cref="NetTraceReader"/>.
+/// An EventPipe session on the profiled process (this one, through its own diagnostic port, or one
+/// attached from outside), read on a profiler thread by <see cref="NetTraceReader"/>.
 /// </summary>
 internal sealed class SelfTraceSession : IDisposable
 {
@@ -37,7 +37,7 @@ internal sealed class SelfTraceSession : IDisposable
     /// <summary>Why reading stopped early, if it did.</summary>
     public Exception? ReaderError { get; private set; }
 
-    /// <summary>Starts a session on this process.</summary>
+    /// <summary>Starts a session on the process of <paramref name="client"/>.</summary>
     /// <exception cref="Exception">The diagnostic port is disabled or refused the session.</exception>
     public static SelfTraceSession Start(
         DiagnosticsClient client,

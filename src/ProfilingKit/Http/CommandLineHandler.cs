@@ -9,8 +9,15 @@ namespace ProfilingKit.Http;
 internal sealed class CommandLineHandler
 {
     private readonly bool _enabled;
+    private readonly Func<IReadOnlyList<string>> _commandLine;
 
-    public CommandLineHandler(bool enabled) => _enabled = enabled;
+    /// <param name="enabled">Whether it serves the command line at all.</param>
+    /// <param name="commandLine">The profiled process's arguments.</param>
+    public CommandLineHandler(bool enabled, Func<IReadOnlyList<string>> commandLine)
+    {
+        _enabled = enabled;
+        _commandLine = commandLine;
+    }
 
     public string Description => _enabled
         ? "The command line invocation of the current program"
@@ -25,6 +32,6 @@ internal sealed class CommandLineHandler
                 $"cmdline is off because a command line can hold secrets; set {PprofEndpointSettings.CommandLineVariable}=1 (or DebugPprofOptions.ExposeCommandLine) to serve it");
         }
 
-        return PprofReply.Text(string.Join('\0', Environment.GetCommandLineArgs()), "text/plain; charset=utf-8");
+        return PprofReply.Text(string.Join('\0', _commandLine()), "text/plain; charset=utf-8");
     }
 }

@@ -38,7 +38,7 @@ internal sealed class PprofDispatcher : IDisposable
     {
         var deltaSlots = ProfileHandler.CreateDeltaSlots();
         var threadTime = new ThreadTimeHandler(profiler.ThreadTime, settings.MaxProfileSeconds, settings.CpuSlice);
-        var commandLine = new CommandLineHandler(settings.ExposeCommandLine);
+        var commandLine = new CommandLineHandler(settings.ExposeCommandLine, profiler.Sessions.Target.CommandLine);
         var symbol = new SymbolHandler(profiler.Names.ResolveMethod);
         var trace = new TraceHandler(profiler.Sessions, settings.MaxProfileSeconds);
         var routes = new List<PprofRoute>

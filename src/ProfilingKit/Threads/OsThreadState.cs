@@ -1,7 +1,7 @@
 namespace ProfilingKit.Threads;
 
 /// <summary>
-/// What the OS says a thread of this process is doing, in the spelling of Go's goroutine dump. The
+/// What the OS says a thread of the profiled process is doing, in the spelling of Go's goroutine dump. The
 /// runtime's sampler cannot tell: it marks a thread "managed" whenever it was in cooperative mode,
 /// which idle thread-pool workers spinning before they block are, so only the kernel knows who
 /// runs and who waits.
@@ -23,8 +23,8 @@ internal static class OsThreadState
     /// <summary>Not Linux, the thread has ended, or a state this table does not know.</summary>
     public const string Unknown = "unknown";
 
-    /// <summary>The state of the thread with OS id <paramref name="osThreadId"/>, read from /proc/self/task/ID/stat on Linux.</summary>
-    public static string Of(long osThreadId) => ProcSelfTask.Read(osThreadId, "stat") is { } stat ? FromStat(stat) : Unknown;
+    /// <summary>The state of the thread with OS id <paramref name="osThreadId"/>, read from its /proc task folder (ID/stat) on Linux.</summary>
+    public static string Of(ProcTask tasks, long osThreadId) => tasks.Read(osThreadId, "stat") is { } stat ? FromStat(stat) : Unknown;
 
     /// <summary>
     /// The state in a line of /proc/…/stat: <c>ID (COMM) STATE …</c>. COMM is the thread's name and may

@@ -30,7 +30,7 @@ internal sealed class ThreadStackSampler
     /// <exception cref="ProfilingUnavailableException">The session could not start.</exception>
     public IReadOnlyList<ThreadStack> Now(CancellationToken cancel) =>
         SampleOnce(cancel)
-            .Result(OsThreadNames.Of, OsThreadState.Of)
+            .Result(id => OsThreadNames.Of(_sessions.Target.Tasks, id), id => OsThreadState.Of(_sessions.Target.Tasks, id))
             .Select(thread => thread with { CreatedBy = _creations.CreationOf(thread.ThreadId) })
             .ToList();
 

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using ProfilingKit.Testing;
+
+namespace ProfilingKit.Tool.Tests;
+
+/// <summary>
+/// tests/TestApps/AttachTargetApp running, a console app that never referenced ProfilingKit, for
+/// collect and serve to attach to; the test talks to it over stdin and stdout.
+/// </summary>
+public sealed class AttachTargetProcess : IDisposable
+{
+    public const string AllocatingMethod = "AttachTargetApp.Allocator.AllocateKnownBytes";
+    public const string BurningMethod = "AttachTargetApp.Burner.BurnCpu";
+    public const string ContendingMethod = "AttachTargetApp.Locks.ContendForLock";
+    public const string SleepingMethod = "AttachTargetApp.Sleeper.Park";
+    public const string RetainedType = "AttachTargetApp.RetainedRecord[]";
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly RunningProcess _process;
+
+    public AttachTargetProcess()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    internal AttachTargetProcess(IReadOnlyDictionary<string, string> environment)
+    {
+        var startInfo = new ProcessStartInfo("dotnet") { ArgumentList = { Dll } };
+        foreach (var (name, value) in environment) startInfo.Environment[name] = value;
+        _process = new RunningProcess(startInfo);
+        var ready = _process.ReadLine(Timeout);
+        Assert.StartsWith("ready ", ready);
+        Id = int.Parse(ready["ready ".Length..], CultureInfo.InvariantCulture);
+    }
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "AttachTargetApp.dll");
+
+    public int Id { get; }
+
+    /// <summary>Has <c>AllocateKnownBytes</c> allocate <paramref name="megabytes"/> MB; returns the bytes its thread measured.</summary>
+    public long Allocate(int megabytes)
+    {
+        _process.WriteLine("alloc " + megabytes.ToString(CultureInfo.InvariantCulture));
+        var line = _process.ReadLine(Timeout);
+        Assert.StartsWith("allocated ", line);
+        return long.Parse(line["allocated ".Length..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The burner's progress counter and the CPU time its thread has had so far.</summary>
+    public (long Steps, TimeSpan Cpu) Progress()
+    {
+        _process.WriteLine("steps");
+        var line = _process.ReadLine(Timeout);
+        Assert.StartsWith("steps ", line);
+        var cpu = ProcCpuTime.OfThread(Id, "BurnCpu") ?? throw new InvalidOperationException("no CPU time for the BurnCpu thread");
+        return (long.Parse(line["steps ".Length..], CultureInfo.InvariantCulture), cpu);
+    }
+
+    /// <summary>
+    /// The burner's steps per second of its own CPU time over <paramref name="window"/>: its rate of
+    /// work, which a busy shared machine does not change as it changes a rate per wall second.
+    /// </summary>
+    public double StepsPerCpuSecond(TimeSpan window)
+    {
+        var before = Progress();
+        Thread.Sleep(window);
+        var after = Progress();
+        var cpu = (after.Cpu - before.Cpu).TotalSeconds;
+        Assert.True(cpu > 0.05, $"the burner had {cpu:0.00} s of CPU in {window.TotalSeconds:0} s: it is not running");
+        return (after.Steps - before.Steps) / cpu;
+    }
+
+    /// <summary>
+    /// The runtime's ".NET EventPipe" threads: one is its diagnostic server, and each EventPipe
+    /// session streams from one more, which ends with the session. So this count above its value
+    /// before any attach says a session is still open in the target.
+    /// </summary>
+    public int EventPipeThreads() =>
+        Directory.EnumerateDirectories($"/proc/{Id.ToString(CultureInfo.InvariantCulture)}/task")
+            .Count(task => File.Exists(Path.Combine(task, "comm")) && ReadComm(task) == ".NET EventPipe");
+
+    public void Dispose() => _process.Dispose();
+
+    private static string ReadComm(string task)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "comm")).Trim();
+        }
+        catch (IOException)
+        {
+            return ""; // the thread ended while we looked
+        }
+    }
+}
