@@ -10,7 +10,7 @@ internal readonly record struct ThreadSample(ulong[] Stack, long ThreadId, Threa
 /// between two samples of a thread (the effective sampling period), how long the session lasted,
 /// and the CPU time the OS charged to each thread meanwhile (null where the OS does not say), and
 /// the part of the window the sampler ran (1, or less where it sampled in slices and the values are scaled up),
-/// which sampler took them, and how many samples the kernel sampler lost to full buffers.
+/// which sampler took them, how many samples the kernel sampler lost to full buffers, and how many threads it could not sample.
 /// </summary>
 internal sealed record ThreadSamples(
     IReadOnlyList<ThreadSample> Samples,
@@ -20,7 +20,8 @@ internal sealed record ThreadSamples(
     IReadOnlyDictionary<long, long>? ThreadCpuNanos,
     double SampledFraction = 1,
     CpuSampler Sampler = CpuSampler.Runtime,
-    long LostSamples = 0);
+    long LostSamples = 0,
+    int UnsampledThreads = 0);
 
 /// <summary>Who took a window's samples.</summary>
 internal enum CpuSampler

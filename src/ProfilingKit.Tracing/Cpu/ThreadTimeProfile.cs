@@ -141,7 +141,10 @@ internal static class ThreadTimeProfile
         " of the CPU time it consumes (perf_event_open's task clock, user-space call chains), so each sample is worth that much CPU wherever it lands " +
         "and a sleeping or waiting thread gets none. Includes native code called from managed code (as " + StackSymbolizer.NativeCodeFrame + " at the leaf); " +
         "not included: the kernel's own time on a thread's behalf. Frames are named from the runtime's method events." +
-        (samples.LostSamples > 0 ? " " + samples.LostSamples.ToString(CultureInfo.InvariantCulture) + " samples were lost to full buffers." : string.Empty);
+        (samples.LostSamples > 0 ? " " + samples.LostSamples.ToString(CultureInfo.InvariantCulture) + " samples were lost to full buffers." : string.Empty) +
+        (samples.UnsampledThreads > 0
+            ? " " + samples.UnsampledThreads.ToString(CultureInfo.InvariantCulture) + " threads could not be sampled and are missing (the kernel's limit on perf buffers: /proc/sys/kernel/perf_event_mlock_kb and ulimit -l)."
+            : string.Empty);
 
     private static string WallComment(ThreadSamples samples) =>
         "ProfilingKit: wall-clock time of every thread that runs managed code, sampled about every " +

@@ -42,7 +42,8 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
     private const ulong PerfContextMax = unchecked((ulong)-4095); // call chain entries from here up mark contexts (user, kernel), not addresses
     private const int PerfFlagFdCloexec = 8;
     private const int AttributeSize = 112; // PERF_ATTR_SIZE_VER5
-    private const int DataPages = 16; // 64 KB per thread: 20 ms of a busy thread's samples is a few KB
+    private const int DataPages = 8; // 32 KB per thread: 20 ms of a busy thread's samples is a few KB; the buffers count against perf_event_mlock_kb and ulimit -l
+    private const int NoSuchThread = 3; // ESRCH: the thread ended before it could be opened
     private const int ProtRead = 1;
     private const int ProtWrite = 2;
     private const int MapShared = 1;
@@ -56,6 +57,7 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
     private readonly int _pageSize = Environment.SystemPageSize;
     private long _sampleCount;
     private long _lostCount;
+    private int _unsampledThreads;
 
     private KernelCpuSampler(Func<long, bool> isProfilerThread) => _isProfilerThread = isProfilerThread;
 
@@ -114,7 +116,7 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
     public ThreadSamples Result(TimeSpan duration)
     {
         var samples = _counts.Select(entry => new ThreadSample(_stacks[entry.Key.Stack], entry.Key.ThreadId, ThreadSampleKind.Managed, entry.Value, entry.Value * PeriodNanos)).ToList();
-        return new ThreadSamples(samples, _sampleCount, PeriodNanos, duration, ThreadCpuNanos: null, Sampler: CpuSampler.Kernel, LostSamples: _lostCount);
+        return new ThreadSamples(samples, _sampleCount, PeriodNanos, duration, ThreadCpuNanos: null, Sampler: CpuSampler.Kernel, LostSamples: _lostCount, UnsampledThreads: _unsampledThreads);
     }
 
     public void Dispose()
@@ -161,7 +163,8 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
         errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         if (fd < 0)
         {
-            _refused.Add(threadId); // ended already, or not ours to sample
+            _refused.Add(threadId);
+            if (errno != NoSuchThread) _unsampledThreads++;
             return false;
         }
 
@@ -172,6 +175,7 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
             errno = Marshal.GetLastPInvokeError();
             Close(fd);
             _refused.Add(threadId);
+            _unsampledThreads++; // past the kernel's limit on locked perf buffers
             return false;
         }
 
