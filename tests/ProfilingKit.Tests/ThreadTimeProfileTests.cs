@@ -5,6 +5,7 @@ using ProfilingKit.Cpu;
 using ProfilingKit.Http;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
+using ProfilingKit.Symbols;
 using ProfilingKit.Testing;
 using Xunit.Abstractions;
 
@@ -29,17 +30,19 @@ public class ThreadTimeProfileTests
     {
         var result = GoPprof.Run("-top", _app.Url("profile?seconds=2")).EnsureSuccess();
 
+        // Native code of every thread (the JIT's, the GC's) is one row of its own; the managed rows follow the work.
         var report = GoPprof.ParseTop(result.StandardOutput);
         Assert.Equal("cpu", report.Type);
-        Assert.Equal(AllocatingAppProcess.SeventyPercentMethod, report.Rows[0].Name);
-        Assert.Equal(AllocatingAppProcess.ThirtyPercentMethod, report.Rows[1].Name);
+        var managed = report.Rows.Where(row => row.Name != StackSymbolizer.NativeCodeFrame).ToList();
+        Assert.Equal(AllocatingAppProcess.SeventyPercentMethod, managed[0].Name);
+        Assert.Equal(AllocatingAppProcess.ThirtyPercentMethod, managed[1].Name);
         Assert.True(report.Row(AllocatingAppProcess.BurningMethod).CumPercent > 50, result.StandardOutput);
 
         // Informative, not asserted: timing on a shared machine is the benchmark's business (docs/benchmarks.md).
-        var seventy = report.Rows[0].Flat;
-        _output.WriteLine($"reported split of the 70/30 pair: {seventy / (seventy + report.Rows[1].Flat):P1} / {report.Rows[1].Flat / (seventy + report.Rows[1].Flat):P1}");
+        var seventy = managed[0].Flat;
+        _output.WriteLine($"reported split of the 70/30 pair: {seventy / (seventy + managed[1].Flat):P1} / {managed[1].Flat / (seventy + managed[1].Flat):P1}");
         Assert.Matches(@"Duration: 2(\.\d+)?s, Total samples = ", result.StandardOutput);
-        Assert.Contains("CPU time of managed code", result.StandardOutput);
+        Assert.Contains("CPU time, sampled by the kernel", result.StandardOutput);
         Assert.DoesNotContain(AllocatingAppProcess.ParkedMethod, result.StandardOutput);
         Assert.DoesNotContain("Main binary filename not available", result.AllOutput);
     }
@@ -121,7 +124,7 @@ public class ThreadTimeProfileTests
     }
 
     [Fact]
-    public async Task A_long_window_is_sampled_in_slices_and_its_values_are_estimates_for_the_whole_window()
+    public async Task A_long_cpu_window_is_sampled_throughout_by_the_kernel_and_the_burner_gets_the_cpu_the_os_charged_it()
     {
         var before = _app.App.ThreadCpuTime("BurnCpu");
         var profile = await FetchProfile("profile?seconds=12", "profile");
@@ -132,13 +135,12 @@ public class ThreadTimeProfileTests
             .Where((sample, index) => stacks[index].Contains(AllocatingAppProcess.BurningMethod))
             .Sum(sample => sample.Value[1]);
 
-        Assert.Contains("sampled in slices, 10% of the window", comments);
+        // The kernel's sampler costs little, so it samples the whole window (the runtime's is sliced: CpuProfileTruthTests).
+        Assert.DoesNotContain("sampled in slices", comments);
         Assert.InRange(profile.DurationNanos, 11_500_000_000, 20_000_000_000);
-        // The burner spins for the whole window: its estimate is the CPU the OS charged it in the window,
-        // not the tenth of it the slices saw.
         Assert.NotNull(spent);
         var truth = spent.Value.TotalSeconds * 1e9;
-        Assert.True(burning >= 0.6 * truth && burning <= 1.1 * truth, $"the burner's CPU in the profile is {burning / 1e9:0.00} s; the OS charged it {truth / 1e9:0.00} s");
+        Assert.True(burning >= 0.85 * truth && burning <= 1.05 * truth, $"the burner's CPU in the profile is {burning / 1e9:0.00} s; the OS charged it {truth / 1e9:0.00} s");
     }
 
     [Fact]

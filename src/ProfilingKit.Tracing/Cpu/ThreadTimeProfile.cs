@@ -16,14 +16,46 @@ internal static class ThreadTimeProfile
 
     public static IReadOnlyList<ValueTypeName> WallTypes { get; } = new[] { new ValueTypeName("samples", "count"), new ValueTypeName("wall", "nanoseconds") };
 
+    /// <summary>
+    /// The frames of the runtime's GC poll. The SampleProfiler's suspension sends a thread whose code
+    /// polls (after a P/Invoke without a GC transition, such as Stopwatch.GetTimestamp's) into them
+    /// and samples it there, so they are cut from the leaf end of its samples and the time goes to the
+    /// caller that was running, as Go keeps its scheduler's frames out of users' flat time.
+    /// </summary>
+    private static readonly string[] SuspensionFramePrefixes = { "System.Threading.Thread.PollGC", "System.Threading.Thread.<PollGC>" };
+
     public static Profile BuildCpu(ThreadSamples samples, Func<ulong[], List<Frame>> symbolize, string mainBinary, DateTimeOffset end, string? note)
     {
+        if (samples.Sampler == CpuSampler.Kernel)
+        {
+            // Every sample is on CPU; native code at the leaf keeps a frame of its own instead of going to its managed caller.
+            return Build(samples, samples.Samples, stack => WithNativeLeaf(stack, symbolize), mainBinary, end, CpuTypes, KernelCpuComment(samples), note);
+        }
+
         var onCpu = SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos).Where(sample => sample.Kind == ThreadSampleKind.Managed).ToList();
-        return Build(samples, onCpu, symbolize, mainBinary, end, CpuTypes, CpuComment(samples), note);
+        return Build(samples, onCpu, stack => WithoutSuspensionFrames(symbolize(stack)), mainBinary, end, CpuTypes, CpuComment(samples), note);
+    }
+
+    /// <summary>The frames of a sample without the GC poll frames at its leaf end (all of them where nothing else is left).</summary>
+    internal static List<Frame> WithoutSuspensionFrames(List<Frame> frames)
+    {
+        var cut = 0;
+        while (cut < frames.Count - 1 && IsSuspensionFrame(frames[cut].FunctionName)) cut++;
+        frames.RemoveRange(0, cut);
+        return frames;
+    }
+
+    private static bool IsSuspensionFrame(string name) => SuspensionFramePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+
+    private static List<Frame> WithNativeLeaf(ulong[] stack, Func<ulong[], List<Frame>> symbolize)
+    {
+        var frames = symbolize(stack);
+        if (frames.Count > 0 && stack.Length > 0 && symbolize([stack[0]]).Count == 0) frames.Insert(0, new Frame(StackSymbolizer.NativeCodeFrame));
+        return frames;
     }
 
     public static Profile BuildWall(ThreadSamples samples, Func<ulong[], List<Frame>> symbolize, string mainBinary, DateTimeOffset end, string? note) =>
-        Build(samples, SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos), symbolize, mainBinary, end, WallTypes, WallComment(samples), note);
+        Build(samples, SplitByOsCpuTime(samples.Samples, samples.ThreadCpuNanos), stack => WithoutSuspensionFrames(symbolize(stack)), mainBinary, end, WallTypes, WallComment(samples), note);
 
     /// <summary>
     /// Holds each thread's managed samples to the CPU time the OS charged that thread in the window:
@@ -97,17 +129,29 @@ internal static class ThreadTimeProfile
     private static string CpuComment(ThreadSamples samples) =>
         "ProfilingKit: CPU time of managed code. The runtime's SampleProfiler samples every managed thread about every " +
         Milliseconds(samples.TypicalIntervalNanos) + " here; this profile keeps the samples of threads that were running managed code, " +
-        "each valued by the measured time since that thread's previous sample" +
+        "each valued by the measured time since that thread's previous sample, with the GC poll frames its suspension stops threads in cut from the leaf" +
         (samples.ThreadCpuNanos is null
             ? " (no OS CPU times were at hand, so idle threads the sampler reports as running managed code count too). "
             : ", and no more per thread than the CPU time the OS charged that thread (the sampler also reports some idle threads as running managed code). ") +
-        "Not included: native code and P/Invoke, the GC, the JIT, the kernel.";
+        "Not included: native code and P/Invoke, the GC, the JIT, the kernel. The runtime's sampler stops threads about every millisecond of wall time " +
+        "at safe points, so a thread that runs in bursts shorter than that is misattributed; the kernel's CPU sampler, used where it is allowed, is not.";
+
+    private static string KernelCpuComment(ThreadSamples samples) =>
+        "ProfilingKit: CPU time, sampled by the kernel: every thread of the process is sampled each " + Milliseconds(samples.TypicalIntervalNanos) +
+        " of the CPU time it consumes (perf_event_open's task clock, user-space call chains), so each sample is worth that much CPU wherever it lands " +
+        "and a sleeping or waiting thread gets none. Includes native code called from managed code (as " + StackSymbolizer.NativeCodeFrame + " at the leaf); " +
+        "not included: the kernel's own time on a thread's behalf. Frames are named from the runtime's method events." +
+        (samples.LostSamples > 0 ? " " + samples.LostSamples.ToString(CultureInfo.InvariantCulture) + " samples were lost to full buffers." : string.Empty) +
+        (samples.UnsampledThreads > 0
+            ? " " + samples.UnsampledThreads.ToString(CultureInfo.InvariantCulture) + " threads could not be sampled and are missing (the kernel's limit on perf buffers: /proc/sys/kernel/perf_event_mlock_kb and ulimit -l)."
+            : string.Empty);
 
     private static string WallComment(ThreadSamples samples) =>
         "ProfilingKit: wall-clock time of every thread that runs managed code, sampled about every " +
         Milliseconds(samples.TypicalIntervalNanos) + " and valued by the measured time since the thread's previous sample" +
         (samples.ThreadCpuNanos is null ? ". " : "; a thread's managed samples beyond the CPU time the OS charged it count as waiting. ") +
-        WaitingOrNativeFrame + " marks time the thread was blocked, sleeping or in native code: the runtime cannot tell these apart.";
+        WaitingOrNativeFrame + " marks time the thread was blocked, sleeping or in native code: the runtime cannot tell these apart. " +
+        "The GC poll frames the sampler's suspension stops threads in are cut from the leaf.";
 
     private static string SlicesComment(double fraction) =>
         "ProfilingKit: sampled in slices, " + (fraction * 100).ToString("0.#", CultureInfo.InvariantCulture) + "% of the window (a short slice every second), " +

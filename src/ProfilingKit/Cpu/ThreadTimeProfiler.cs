@@ -65,6 +65,46 @@ internal sealed class ThreadTimeProfiler
         }
     }
 
+    /// <summary>
+    /// Samples CPU time for <paramref name="window"/>: by the kernel's CPU sampler where it is allowed
+    /// (throughout: it costs little), else as <see cref="TryCollect"/> does with the runtime's sampler.
+    /// </summary>
+    /// <inheritdoc cref="TryCollect"/>
+    public ThreadSamples? TryCollectCpu(TimeSpan window, TimeSpan slice, CancellationToken cancel)
+    {
+        if (!_windows.Wait(0)) return null;
+
+        try
+        {
+            // The kernel's samples are named from the runtime's method events: without its sessions there are no names.
+            _sessions.EnsureDiagnosticPort();
+
+            string? whyNot = SamplerVariable + "=runtime asked for it";
+            using var kernel = UseRuntimeSampler() ? null : KernelCpuSampler.TryStart(_sessions.Target.Tasks, _isOwnThread, out whyNot);
+            if (kernel is null)
+            {
+                KernelSamplerRefusal = whyNot;
+                return Collect(window, slice, cancel);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            kernel.Run(window, cancel);
+            return kernel.Result(Stopwatch.GetElapsedTime(started));
+        }
+        finally
+        {
+            _windows.Release();
+        }
+    }
+
+    /// <summary>The environment variable that, set to <c>runtime</c>, makes CPU profiles use the runtime's sampler even where the kernel's is allowed.</summary>
+    public const string SamplerVariable = "PROFILINGKIT_CPU_SAMPLER";
+
+    private static bool UseRuntimeSampler() => string.Equals(Environment.GetEnvironmentVariable(SamplerVariable), "runtime", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Why the last CPU window fell back to the runtime's sampler, or null.</summary>
+    public string? KernelSamplerRefusal { get; private set; }
+
     private ThreadSamples Collect(TimeSpan window, TimeSpan slice, CancellationToken cancel)
     {
         var collector = new ThreadSampleCollector(_isOwnThread, Stopwatch.Frequency); // the trace is of a process of this machine, so its QPC is ours
@@ -96,8 +136,15 @@ internal sealed class ThreadTimeProfiler
     }
 
     /// <summary>The CPU profile of <paramref name="samples"/>; <paramref name="note"/> goes into its comment.</summary>
-    public Profile Cpu(ThreadSamples samples, string? note) =>
-        _names.Build(StacksOf(samples), symbolizer => ThreadTimeProfile.BuildCpu(samples, symbolizer.Symbolize, _names.MainBinary, DateTimeOffset.UtcNow, note));
+    public Profile Cpu(ThreadSamples samples, string? note)
+    {
+        if (samples.Sampler == CpuSampler.Runtime && KernelSamplerRefusal is { } refusal)
+        {
+            note = "ProfilingKit: the kernel's CPU sampler was not available, so the runtime's sampler was used: " + refusal + "." + (note is null ? string.Empty : " " + note);
+        }
+
+        return _names.Build(StacksOf(samples), symbolizer => ThreadTimeProfile.BuildCpu(samples, symbolizer.Symbolize, _names.MainBinary, DateTimeOffset.UtcNow, note));
+    }
 
     /// <summary>The wall-clock profile of <paramref name="samples"/>.</summary>
     public Profile Wall(ThreadSamples samples, string? note) =>

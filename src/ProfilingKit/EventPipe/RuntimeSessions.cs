@@ -158,9 +158,18 @@ internal sealed class RuntimeSessions : IDisposable
     /// What a client is told: the kind of failure, never its message, which may name the process id
     /// or the diagnostic port's path; the message goes to the app's own log.
     /// </summary>
+    /// <summary>Throws where no session can start at all, so nothing can name the code a profile's samples are in.</summary>
+    /// <exception cref="ProfilingUnavailableException">The runtime's diagnostic port is disabled.</exception>
+    public void EnsureDiagnosticPort()
+    {
+        if (Target.IsDiagnosticPortDisabled) throw new ProfilingUnavailableException(DiagnosticPortDisabled);
+    }
+
+    private const string DiagnosticPortDisabled = "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0).";
+
     private string DescribeFailure(Exception e)
     {
-        if (Target.IsDiagnosticPortDisabled) return "the runtime's diagnostic port is disabled (DOTNET_EnableDiagnostics=0).";
+        if (Target.IsDiagnosticPortDisabled) return DiagnosticPortDisabled;
 
         ProfilingKitLog.WarnRepeating("diagnostics-session", $"a diagnostics session could not start: {e.GetType().Name}: {e.Message}");
         return $"the runtime's diagnostics session could not start ({e.GetType().Name}); the app's log has the details.";

@@ -34,17 +34,22 @@ internal sealed class ThreadTimeHandler
         _slice = slice;
     }
 
-    public PprofReply ServeCpu(PprofRequest request, CancellationToken cancel) => Serve("profile", _profiler.Cpu, request, cancel);
+    public PprofReply ServeCpu(PprofRequest request, CancellationToken cancel) => Serve("profile", _profiler.TryCollectCpu, _profiler.Cpu, request, cancel);
 
-    public PprofReply ServeWall(PprofRequest request, CancellationToken cancel) => Serve("wall", _profiler.Wall, request, cancel);
+    public PprofReply ServeWall(PprofRequest request, CancellationToken cancel) => Serve("wall", _profiler.TryCollect, _profiler.Wall, request, cancel);
 
-    private PprofReply Serve(string name, Func<ThreadSamples, string?, Profile> build, PprofRequest request, CancellationToken cancel)
+    private PprofReply Serve(
+        string name,
+        Func<TimeSpan, TimeSpan, CancellationToken, ThreadSamples?> collect,
+        Func<ThreadSamples, string?, Profile> build,
+        PprofRequest request,
+        CancellationToken cancel)
     {
         var window = request.Query.Window(PprofQuery.DefaultSeconds, _maxSeconds, out var note);
         ThreadSamples samples;
         try
         {
-            samples = _profiler.TryCollect(window, _slice, cancel) ?? throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage);
+            samples = collect(window, _slice, cancel) ?? throw new PprofRequestException(HttpStatusCode.InternalServerError, BusyMessage);
         }
         catch (ProfilingUnavailableException e)
         {
