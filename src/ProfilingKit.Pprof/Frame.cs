@@ -9,6 +9,7 @@ public readonly struct Frame : IEquatable<Frame>
     private static readonly Frame[] NoInlinedFrames = [];
     private readonly Frame[]? _inlinedFrames;
     private readonly string? _systemName;
+    private readonly ulong _address;
 
     /// <summary>Creates a frame.</summary>
     /// <param name="functionName">The name pprof shows, such as <c>MyApp.Worker.Run</c>.</param>
@@ -21,15 +22,17 @@ public readonly struct Frame : IEquatable<Frame>
         Line = line;
         _inlinedFrames = null;
         _systemName = null;
+        _address = 0;
     }
 
-    private Frame(Frame frame, string? systemName, Frame[]? inlinedFrames)
+    private Frame(Frame frame, string? systemName, Frame[]? inlinedFrames, ulong address)
     {
         FunctionName = frame.FunctionName;
         FileName = frame.FileName;
         Line = frame.Line;
         _systemName = systemName;
         _inlinedFrames = inlinedFrames;
+        _address = address;
     }
 
     /// <summary>Creates a frame whose code at this point runs methods the compiler inlined into it.</summary>
@@ -41,7 +44,7 @@ public readonly struct Frame : IEquatable<Frame>
         : this(functionName, fileName, line)
     {
         if (inlinedFrames is null) throw new ArgumentNullException(nameof(inlinedFrames));
-        _inlinedFrames = inlinedFrames.Count == 0 ? null : inlinedFrames.Select(frame => new Frame(frame, frame._systemName, null)).ToArray();
+        _inlinedFrames = inlinedFrames.Count == 0 ? null : inlinedFrames.Select(frame => new Frame(frame, frame._systemName, null, 0)).ToArray();
     }
 
     /// <summary>The function name.</summary>
@@ -57,7 +60,18 @@ public readonly struct Frame : IEquatable<Frame>
 
     /// <summary>The same frame with <paramref name="systemName"/> as its <see cref="SystemName"/>.</summary>
     public Frame WithSystemName(string systemName) =>
-        new(this, systemName ?? throw new ArgumentNullException(nameof(systemName)), _inlinedFrames);
+        new(this, systemName ?? throw new ArgumentNullException(nameof(systemName)), _inlinedFrames, _address);
+
+    /// <summary>
+    /// The native code address the frame was sampled at (a call's own instruction, not its return
+    /// address), the Location's address in the profile; 0 where there is none, and then the
+    /// profile gives the frame a stable synthetic one (<see cref="ProfileBuilder"/>). The calls
+    /// inlined there share it: one address, one Location with a Line for each, as Go's profiles have.
+    /// </summary>
+    public ulong Address => _address;
+
+    /// <summary>The same frame at the native code address <paramref name="address"/>.</summary>
+    public Frame WithAddress(ulong address) => new(this, _systemName, _inlinedFrames, address);
 
     /// <summary>The source file, or <c>null</c>.</summary>
     public string? FileName { get; }
@@ -70,7 +84,7 @@ public readonly struct Frame : IEquatable<Frame>
 
     /// <inheritdoc />
     public bool Equals(Frame other) =>
-        FunctionName == other.FunctionName && SystemName == other.SystemName && FileName == other.FileName && Line == other.Line && InlinedFramesEqual(other);
+        Address == other.Address && FunctionName == other.FunctionName && SystemName == other.SystemName && FileName == other.FileName && Line == other.Line && InlinedFramesEqual(other);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is Frame other && Equals(other);
@@ -78,7 +92,7 @@ public readonly struct Frame : IEquatable<Frame>
     /// <inheritdoc />
     public override int GetHashCode()
     {
-        var hash = ((FunctionName?.GetHashCode() ?? 0) * 31 + (FileName?.GetHashCode() ?? 0)) * 31 + Line.GetHashCode();
+        var hash = (((FunctionName?.GetHashCode() ?? 0) * 31 + (FileName?.GetHashCode() ?? 0)) * 31 + Line.GetHashCode()) * 31 + Address.GetHashCode();
         foreach (var inlined in InlinedFrames) hash = hash * 31 + inlined.GetHashCode();
         return hash;
     }

@@ -23,8 +23,9 @@ public static class GoLegacyText
     /// The header says <c>@ heap/2</c>, what Go writes for a profile of every allocation
     /// (MemProfileRate=1): the values are estimates of every allocation already, and a sampling rate
     /// there makes pprof's legacy parser scale them up once more (with ProfilingKit's 100 KB it read
-    /// 25 GB in use for a 107 MB heap). A location's PC is its address, or its id where it has none,
-    /// so pprof rebuilds the same locations.
+    /// 25 GB in use for a 107 MB heap). After <c>@</c> come return addresses, as Go prints them: a
+    /// location's address plus one, since pprof's parser takes one off each to land on the call
+    /// (legacy_profile.go), and so rebuilds the binary profile's addresses, synthetic ones included.
     /// </remarks>
     public static string HeapProfile(Profile profile)
     {
@@ -54,6 +55,7 @@ public static class GoLegacyText
             for (var i = 0; i < 4; i++) totals[i] += values[i];
         }
 
+        // Our profiles give every location an address; another builder's may not, and then the id stands in.
         ulong Pc(ulong locationId) => locations.TryGetValue(locationId, out var location) && location.Address != 0 ? location.Address : locationId;
 
         var text = new StringBuilder();
@@ -62,7 +64,7 @@ public static class GoLegacyText
         {
             var (ids, values) = stacks[key];
             text.Append(string.Format(CultureInfo.InvariantCulture, "{0}: {1} [{2}: {3}] @", values[2], values[3], values[0], values[1]));
-            foreach (var id in ids) text.Append(string.Format(CultureInfo.InvariantCulture, " 0x{0:x}", Pc(id)));
+            foreach (var id in ids) text.Append(string.Format(CultureInfo.InvariantCulture, " 0x{0:x}", Pc(id) + 1));
             text.Append('\n');
             foreach (var id in ids)
             {
@@ -90,8 +92,8 @@ public static class GoLegacyText
     /// <summary>
     /// A count profile (goroutine, threadcreate): <c>&lt;name&gt; profile: total N</c>, the notes as
     /// <c>#</c> lines, then per distinct stack <c>COUNT @ PC…</c> and its frames. A count without a
-    /// stack is <c>COUNT @ 0x0</c> (pprof's parser rejects a record without an address) with its
-    /// pseudo-frame as the one <c>#</c> line.
+    /// stack is one record at its pseudo-frame's synthetic address (pprof's parser rejects a record
+    /// without an address), the one the binary profile gives that frame.
     /// </summary>
     public static string CountProfile(
         string name,
@@ -114,7 +116,8 @@ public static class GoLegacyText
 
         foreach (var (frame, count) in withoutStack)
         {
-            text.Append(string.Format(CultureInfo.InvariantCulture, "{0} @ 0x0\n#\t0x0\t{1}\n\n", count, frame));
+            var address = ProfileBuilder.SyntheticAddress(new Frame(frame));
+            text.Append(string.Format(CultureInfo.InvariantCulture, "{0} @ 0x{1:x}\n#\t0x{2:x}\t{3}\n\n", count, address + 1, address, frame));
         }
 
         return text.ToString();
@@ -144,6 +147,9 @@ public static class GoLegacyText
     /// <summary>
     /// One record (runtime/pprof printStackRecord): <c>HEAD @ PC PC…</c>, one <c>#	PC	Name+0xOFF	file:line</c>
     /// line per frame (<c>#	PC</c> alone where <paramref name="locate"/> knows no function), a blank line.
+    /// A located frame's PC after <c>@</c> is its call's address plus one, a return address as Go
+    /// prints it, so pprof's parser, which takes one off, lands on the address the binary profile
+    /// gives that frame; a frame <paramref name="locate"/> does not know is printed as it is.
     /// </summary>
     public static void AppendRecord(StringBuilder text, string head, ulong[] stack, Func<ulong, CodeLocation?> locate)
     {
@@ -151,18 +157,20 @@ public static class GoLegacyText
         if (stack is null) throw new ArgumentNullException(nameof(stack));
         if (locate is null) throw new ArgumentNullException(nameof(locate));
 
+        var frames = new CodeLocation?[stack.Length];
         text.Append(head).Append(" @");
-        foreach (var address in stack)
+        for (var i = 0; i < stack.Length; i++)
         {
-            text.Append(string.Format(CultureInfo.InvariantCulture, " 0x{0:x}", address));
+            frames[i] = locate(stack[i]);
+            text.Append(string.Format(CultureInfo.InvariantCulture, " 0x{0:x}", frames[i] is { } code ? code.Address + 1 : stack[i]));
         }
 
         text.Append('\n');
-        foreach (var address in stack)
+        for (var i = 0; i < stack.Length; i++)
         {
-            text.Append(locate(address) is { } code
+            text.Append(frames[i] is { } code
                 ? string.Format(CultureInfo.InvariantCulture, "#\t0x{0:x}\t{1}+0x{2:x}\t{3}:{4}\n", code.Address, code.Name, code.Offset, code.File ?? "?", code.Line)
-                : string.Format(CultureInfo.InvariantCulture, "#\t0x{0:x}\n", address));
+                : string.Format(CultureInfo.InvariantCulture, "#\t0x{0:x}\n", stack[i]));
         }
 
         text.Append('\n');

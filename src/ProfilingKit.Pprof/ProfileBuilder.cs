@@ -10,6 +10,10 @@ namespace ProfilingKit.Pprof;
 /// Every profile gets Mapping id=1 with has_functions, has_filenames and has_line_numbers set, so
 /// pprof neither asks the server's /symbol endpoint nor looks for a binary to symbolize locally;
 /// has_inline_frames is set once a frame with inlined calls gives a Location several Lines.
+/// Every Location has an address, as Go's do: the frame's native code address, or for a frame
+/// that has none (a type in a heap snapshot, <c>[native code]</c>, a marker) a stable synthetic
+/// one (<see cref="SyntheticAddress"/>); the mapping's memory_start and memory_limit cover them
+/// all, so <c>-addresses</c> and <c>-granularity=addresses</c> tell call sites apart.
 /// </remarks>
 public sealed class ProfileBuilder
 {
@@ -138,7 +142,9 @@ public sealed class ProfileBuilder
         if (_locations.TryGetValue(frame, out var id)) return id;
 
         id = (ulong)_profile.Location.Count + 1;
-        var location = new Location { Id = id, MappingId = _mapping.Id };
+        var address = frame.Address != 0 ? frame.Address : SyntheticAddress(frame);
+        var location = new Location { Id = id, MappingId = _mapping.Id, Address = address };
+        Cover(address);
         foreach (var inlined in frame.InlinedFrames)
         {
             location.Line.Add(new Line { FunctionId = FunctionFor(inlined), Line_ = inlined.Line });
@@ -151,6 +157,50 @@ public sealed class ProfileBuilder
         _locations.Add(frame, id);
         return id;
     }
+
+    /// <summary>Widens the mapping to hold <paramref name="address"/>: [memory_start, memory_limit) covers every Location.</summary>
+    private void Cover(ulong address)
+    {
+        if (_profile.Location.Count == 0 || address < _mapping.MemoryStart) _mapping.MemoryStart = address;
+        if (address >= _mapping.MemoryLimit) _mapping.MemoryLimit = address + 1;
+    }
+
+    /// <summary>
+    /// The address of a frame that has no code address of its own: a hash of what the frame says
+    /// (function, file, line, inlined calls), so the same frame gets the same address in every
+    /// profile, from every process (a delta, a diff, pprof's own merge keep it one location). It
+    /// lies in the upper half of the 64-bit space, where no user-mode code is (x64 and arm64 give
+    /// user space the lower half), 16-byte aligned and short of the top, so it never equals a real
+    /// address nor, plus one as Go's text forms print it, overflows.
+    /// </summary>
+    public static ulong SyntheticAddress(Frame frame)
+    {
+        const ulong offsetBasis = 14695981039346656037, prime = 1099511628211;
+        var hash = offsetBasis;
+        void Add(string? text)
+        {
+            foreach (var c in text ?? string.Empty) hash = (hash ^ c) * prime;
+            hash = (hash ^ 0xFFFF) * prime; // a separator no char of a name is
+        }
+
+        Add(frame.FunctionName);
+        Add(frame.FileName);
+        Add(frame.Line.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var inlined in frame.InlinedFrames)
+        {
+            Add(inlined.FunctionName);
+            Add(inlined.FileName);
+            Add(inlined.Line.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return SyntheticBase | (hash & SyntheticMask);
+    }
+
+    /// <summary>True for an address <see cref="SyntheticAddress"/> makes: no code is there.</summary>
+    public static bool IsSynthetic(ulong address) => (address & ~SyntheticMask) == SyntheticBase;
+
+    private const ulong SyntheticBase = 0xFFFF_8000_0000_0000;
+    private const ulong SyntheticMask = 0x0000_7FFF_FFFF_FFF0;
 
     private ulong FunctionFor(Frame frame)
     {

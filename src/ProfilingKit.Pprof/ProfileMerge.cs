@@ -158,8 +158,21 @@ public static class ProfileMerge
                 HasLineNumbers = mapping.HasLineNumbers,
                 HasInlineFrames = mapping.HasInlineFrames,
             };
-            var key = string.Join("\0", copy.MemoryStart, copy.MemoryLimit, copy.FileOffset, copy.Filename, copy.BuildId);
-            if (_mappings.TryGetValue(key, out var id)) return id;
+            // One binary is one mapping, wherever its range lies: each profile's range covers the
+            // addresses it holds, and the merged one covers both (a delta's two halves, two runs).
+            var key = string.Join("\0", copy.FileOffset, copy.Filename, copy.BuildId);
+            if (_mappings.TryGetValue(key, out var id))
+            {
+                var merged = Result.Mapping[(int)id - 1];
+                if (copy.MemoryLimit > copy.MemoryStart)
+                {
+                    if (merged.MemoryLimit <= merged.MemoryStart || copy.MemoryStart < merged.MemoryStart) merged.MemoryStart = copy.MemoryStart;
+                    merged.MemoryLimit = Math.Max(merged.MemoryLimit, copy.MemoryLimit);
+                }
+
+                merged.HasInlineFrames |= copy.HasInlineFrames;
+                return id;
+            }
 
             copy.Id = (ulong)Result.Mapping.Count + 1;
             Result.Mapping.Add(copy);

@@ -60,7 +60,7 @@ public sealed class GoLegacyTextTests : IDisposable
             "# a note\n" +
             "3 @ 0x1010 0x2000 0x1100\n#\t0x100f\tApp.Leaf+0x10\t/src/App.cs:7\n#\t0x2000\n#\t0x10ff\tApp.Main+0x10\t/src/App.cs:7\n\n" +
             "1 @ 0x1100\n#\t0x10ff\tApp.Main+0x10\t/src/App.cs:7\n\n" +
-            "2 @ 0x0\n#\t0x0\t[created before profiling started]\n\n",
+            $"2 @ 0x{Synthetic("[created before profiling started]") + 1:x}\n#\t0x{Synthetic("[created before profiling started]"):x}\t[created before profiling started]\n\n",
             text);
 
         var path = Path.Combine(_directory, "goroutine.txt");
@@ -75,7 +75,7 @@ public sealed class GoLegacyTextTests : IDisposable
         var text = GoLegacyText.ContentionProfile(
             "contention",
             [([0x1010], 2_000_000, 4), ([0x1100], 9_000_000, 1)],
-            address => new CodeLocation(address, "App.Wait" + address.ToString("x"), 0, null, 0),
+            address => new CodeLocation(address - 1, "App.Wait" + address.ToString("x"), 0, null, 0),
             "a note");
 
         Assert.StartsWith("--- contention:\ncycles/second=1000000000\nsampling period=1\n# a note\n9000000 1 @ 0x1100\n", text);
@@ -85,6 +85,8 @@ public sealed class GoLegacyTextTests : IDisposable
         // pprof's legacy parser reads addresses, not the '#' names (all rows are <unknown> here): the values are what it keeps.
         Assert.Equal(11e6, top.Total!.Value, 1e4); // 11ms: cycles at 1e9 per second are nanoseconds
     }
+
+    private static ulong Synthetic(string frame) => ProfileBuilder.SyntheticAddress(new Frame(frame));
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

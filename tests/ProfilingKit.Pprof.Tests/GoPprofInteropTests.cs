@@ -56,7 +56,9 @@ public sealed class GoPprofInteropTests : IClassFixture<AllocationProfileFiles>
         Assert.Contains("Time: 2023-11-14 22:13:20 +0000 UTC", lines);
         Assert.Contains("Duration: 30s", lines);
         Assert.Contains("alloc_objects/count alloc_space/bytes[dflt] inuse_objects/count inuse_space/bytes", lines);
-        Assert.Contains(lines, line => Regex.IsMatch(line, @"^1: 0x0/0x0/0x0 MyApp\.dll\s+\[FN\]\[FL\]\[LN\]$"));
+        // The mapping covers every location's address, from the lowest to one past the highest.
+        var addresses = AllocationProfile.Samples.SelectMany(sample => sample.Stack).Select(ProfileBuilder.SyntheticAddress).ToList();
+        Assert.Contains(lines, line => Regex.IsMatch(line, $@"^1: 0x{addresses.Min():x}/0x{addresses.Max() + 1:x}/0x0 MyApp\.dll\s+\[FN\]\[FL\]\[LN\]$"));
 
         foreach (var sample in profile.Sample)
         {
@@ -67,8 +69,9 @@ public sealed class GoPprofInteropTests : IClassFixture<AllocationProfileFiles>
 
         foreach (var frame in AllocationProfile.Samples.SelectMany(sample => sample.Stack).Distinct())
         {
-            // e.g. "     1: 0x0 M=1 MyApp.Worker.Alloc Worker.cs:45 s=0"; a frame without a file prints " :0".
-            var pattern = $@"^\s*\d+: 0x0 M=1 {Regex.Escape(frame.FunctionName)} {Regex.Escape(frame.FileName ?? "")}:{frame.Line} s=0$";
+            // e.g. "     1: 0xffffd2a9c1e0aa30 M=1 MyApp.Worker.Alloc Worker.cs:45 s=0"; a frame without a file prints " :0".
+            // These frames have no code address, so each has its synthetic one.
+            var pattern = $@"^\s*\d+: 0x{ProfileBuilder.SyntheticAddress(frame):x} M=1 {Regex.Escape(frame.FunctionName)} {Regex.Escape(frame.FileName ?? "")}:{frame.Line} s=0$";
             Assert.Contains(lines, line => Regex.IsMatch(line, pattern));
         }
 

@@ -74,7 +74,11 @@ internal sealed class StackSymbolizer
     /// <summary>Return addresses point after the call; the call instruction, in the same code, is what the frame is at.</summary>
     private static ulong CallSite(in MethodCode code, ulong returnAddress) => Math.Max(returnAddress - 1, code.Start);
 
-    /// <summary>The frame of the code at <paramref name="at"/>, with the calls the JIT inlined there where the runtime reported them.</summary>
+    /// <summary>
+    /// The frame of the code at <paramref name="at"/>, with the calls the JIT inlined there where the
+    /// runtime reported them, at that native address: freed code keeps the address it ran at, and the
+    /// frame its name, though later code may be there now (one address, two Locations with their own Lines).
+    /// </summary>
     private Frame FrameAt(in MethodCode code, ulong at, bool callsAllocator)
     {
         var frame = new Frame(code.Name);
@@ -84,7 +88,7 @@ internal sealed class StackSymbolizer
             frame = new Frame(code.Name, hasLine ? file : null, hasLine ? line : 0, _lines.InlinedFramesAt(code, at));
         }
 
-        return code.SystemName is { } systemName ? frame.WithSystemName(systemName) : frame;
+        return (code.SystemName is { } systemName ? frame.WithSystemName(systemName) : frame).WithAddress(at);
     }
 
     /// <summary>
