@@ -32,11 +32,11 @@ public sealed class InlinedFramesTests : IClassFixture<InliningAppFixture>
         var file = Path.Combine(SourceDirectory(), "tests", "TestApps", "InliningLibrary", "InlinedAllocations.cs");
         var inlineeLine = Array.FindIndex(File.ReadAllLines(file), line => line.Trim() == "Made++;") + 1;
         var location = new Regex(
-            @"^\s+\d+: 0x0 M=1 " + Regex.Escape(AllocatingAppProcess.InlinedMethod) + " " + Regex.Escape(file) + ":" + inlineeLine + @" s=0\n" +
+            @"^\s+\d+: 0x[0-9a-f]+ M=1 " + Regex.Escape(AllocatingAppProcess.InlinedMethod) + " " + Regex.Escape(file) + ":" + inlineeLine + @" s=0\n" +
             @"\s+" + Regex.Escape(AllocatingAppProcess.InliningMethod) + " " + Regex.Escape(file) + @":\d+ s=0$",
             RegexOptions.Multiline);
         Assert.Matches(location, raw);
-        Assert.Matches(new Regex(@"^1: 0x0/0x0/0x0 AllocatingApp\s+\[FN\]\[FL\]\[LN\]\[IN\]$", RegexOptions.Multiline), raw);
+        Assert.Matches(new Regex(@"^1: 0x[0-9a-f]+/0x[0-9a-f]+/0x0 AllocatingApp\s+\[FN\]\[FL\]\[LN\]\[IN\]$", RegexOptions.Multiline), raw);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using ProfilingKit.Testing;
 namespace ProfilingKit.Tool.Tests;
 
 /// <summary>Each reason collect and serve cannot attach is one line and exit code 1, and the target runs on.</summary>
+[Collection(AttachTargetProcess.Collection)]
 public sealed class AttachErrorTests
 {
     [Fact]
@@ -61,10 +62,16 @@ public sealed class AttachErrorTests
         Assert.True(Environment.UserName == "root", "this test needs root, to run the tool as another user");
         using var target = new AttachTargetProcess();
 
-        var startInfo = new ProcessStartInfo("setpriv") { ArgumentList = { "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", Path.Combine(AppContext.BaseDirectory, "dotnet-pprof.dll"), "collect", "-p", target.Id.ToString(CultureInfo.InvariantCulture), "goroutine", "-o", "/dev/null" } };
+        // The tool's files where nobody can read them: the test's own folder may be under a root-only one (a clone in mktemp -d).
+        var readable = Directory.CreateDirectory(Path.Combine("/tmp", "pk-nobody-" + Guid.NewGuid().ToString("N"))).FullName;
+        foreach (var path in Directory.EnumerateFiles(AppContext.BaseDirectory)) File.Copy(path, Path.Combine(readable, Path.GetFileName(path)));
+        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(readable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+
+        var startInfo = new ProcessStartInfo("setpriv") { ArgumentList = { "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", Path.Combine(readable, "dotnet-pprof.dll"), "collect", "-p", target.Id.ToString(CultureInfo.InvariantCulture), "goroutine", "-o", "/dev/null" } };
         startInfo.Environment["HOME"] = "/tmp";
         startInfo.Environment["DOTNET_CLI_HOME"] = "/tmp";
         var run = ToolProcess.Run("dotnet-pprof as nobody", startInfo, TimeSpan.FromSeconds(60));
+        Directory.Delete(readable, recursive: true);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal($"dotnet-pprof: process {target.Id} (AttachTargetApp) belongs to another user (root, uid 0); run dotnet pprof as that user, or as root", run.StandardError.Trim());

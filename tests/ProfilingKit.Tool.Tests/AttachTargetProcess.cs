@@ -10,6 +10,9 @@ namespace ProfilingKit.Tool.Tests;
 /// </summary>
 public sealed class AttachTargetProcess : IDisposable
 {
+    /// <summary>The tests that start this app run one at a time: finding the target by its name needs it to be the only one of that name.</summary>
+    public const string Collection = "attach targets";
+
     public const string AllocatingMethod = "AttachTargetApp.Allocator.AllocateKnownBytes";
     public const string BurningMethod = "AttachTargetApp.Burner.BurnCpu";
     public const string ContendingMethod = "AttachTargetApp.Locks.ContendForLock";

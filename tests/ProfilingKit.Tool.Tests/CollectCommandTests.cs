@@ -7,6 +7,7 @@ namespace ProfilingKit.Tool.Tests;
 /// <c>dotnet pprof collect</c> against a running console app that never referenced ProfilingKit
 /// (<see cref="AttachTargetProcess"/>), every profile read by the real go tool pprof.
 /// </summary>
+[Collection(AttachTargetProcess.Collection)]
 public sealed class CollectCommandTests : IClassFixture<AttachTargetProcess>, IDisposable
 {
     private readonly AttachTargetProcess _target;
