@@ -29,6 +29,35 @@ public class ToolPackageTests
         }
         """;
 
+    /// <summary>A console app that never referenced ProfilingKit: it prints its id and allocates until stdin closes.</summary>
+    private const string PlainProgramSource = """
+        using System.Runtime.CompilerServices;
+
+        namespace E2EPlain;
+
+        public static class Program
+        {
+            public static object? Sink;
+            private static volatile bool _stop;
+
+            public static void Main()
+            {
+                var worker = new Thread(() =>
+                {
+                    while (!_stop) Fill();
+                });
+                worker.Start();
+                Console.WriteLine("pid " + Environment.ProcessId);
+                Console.ReadLine();
+                _stop = true;
+                worker.Join();
+            }
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            private static void Fill() => Sink = new byte[64 << 10];
+        }
+        """;
+
     private readonly InstalledTool _tool = InstalledTool.Shared;
 
     [Fact]
@@ -48,6 +77,39 @@ public class ToolPackageTests
 
         Assert.Equal(1, exitCode);
         Assert.Equal("dotnet-pprof: no-such.pb.gz: no such file", output.Trim());
+    }
+
+    [Fact]
+    public void The_installed_tool_collects_allocs_from_a_process_that_never_referenced_profilingkit()
+    {
+        var package = PackedPackage.Shared;
+        var directory = package.CreateProject("E2EPlain", new Dictionary<string, string>
+        {
+            ["E2EPlain.csproj"] = """
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <Nullable>enable</Nullable>
+                  </PropertyGroup>
+                </Project>
+                """,
+            ["Program.cs"] = PlainProgramSource,
+        });
+        var output = Path.Combine(directory, "out");
+        CommandLine.Dotnet(directory, package.CommandEnvironment, "build", "-o", output);
+        Assert.DoesNotContain(Directory.EnumerateFiles(output), path => Path.GetFileName(path).StartsWith("ProfilingKit", StringComparison.Ordinal));
+
+        using var app = new RunningProcess(CommandLine.StartInfo(output, new Dictionary<string, string>(), ["E2EPlain.dll"]));
+        var pid = app.ReadLine(TimeSpan.FromSeconds(30)).Substring("pid ".Length);
+        var file = Path.Combine(directory, "allocs.pb.gz");
+        var (exitCode, collected) = _tool.Run(directory, "collect", "-p", pid, "allocs", "-seconds", "5", "-o", file);
+        Assert.True(exitCode == 0, collected);
+
+        var top = GoPprof.ParseTop(GoPprof.Run("-top", "-sample_index=alloc_space", file).EnsureSuccess().StandardOutput);
+        Assert.Equal("E2EPlain.Program.Fill", top.Rows[0].Name); // named from the target's own events, as in-process
+        Assert.True(top.Rows[0].Flat > 0.5 * (top.Total ?? 0), $"Fill carries {top.Rows[0].Flat} of {top.Total} bytes");
     }
 
     [Fact]
