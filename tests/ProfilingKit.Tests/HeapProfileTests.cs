@@ -67,6 +67,13 @@ public class HeapProfileTests : IClassFixture<RetainingAppFixture>
         Assert.Matches(RetainedTypeRecord, text);
     }
 
+    [Theory]
+    [InlineData("inuse_space")]
+    [InlineData("inuse_objects")]
+    [InlineData("alloc_space")]
+    public Task Heap_debug_1_read_by_go_tool_pprof_has_the_totals_of_the_binary_profile(string sampleIndex) =>
+        LegacyTextRoundTrip.AssertSameTotalsAsync(_app.Url("heap"), sampleIndex);
+
     [Fact]
     public async Task Later_snapshots_still_name_the_types()
     {
