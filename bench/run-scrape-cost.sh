@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The cost of being scraped on Grafana Alloy's schedule (docs/benchmarks/continuous-profiling.md).
-# Usage: bash bench/run-scrape-cost.sh [--quick] [--throughout]
+# Usage: bash bench/run-scrape-cost.sh [--quick] [--throughout] [--labels]
 #   full run: 5 rounds of 60 s per configuration (10 minutes; 15 with --throughout, which adds the
-#   scraped app with CPU windows sampled throughout, as before slicing); --quick: one 20 s round, a smoke test.
+#   scraped app with CPU windows sampled throughout, as before slicing); --quick: one 20 s round, a smoke test;
+#   --labels: instead, unscraped with and without profile labels on every request (docs/debug-pprof.md, Labels).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -21,6 +21,7 @@ internal static class Driver
     {
         var quick = args.Contains("--quick");
         var throughout = args.Contains("--throughout");
+        var labels = args.Contains("--labels");
         if (args.FirstOrDefault(arg => arg.StartsWith("--paths=", StringComparison.Ordinal)) is { } paths)
         {
             ScrapePaths = paths["--paths=".Length..].Split(','); // to find which profile costs what
@@ -28,12 +29,14 @@ internal static class Driver
         var rounds = quick ? 1 : 5;
         var phase = quick ? TimeSpan.FromSeconds(20) : TimeSpan.FromSeconds(60);
 
-        var configs = new List<Config> { new("unscraped", Scraped: false, CpuSampling: null), new("scraped (CPU windows sampled in slices, 10%, the default)", Scraped: true, CpuSampling: null) };
+        var configs = labels
+            ? new List<Config> { new("unscraped, no labels", Scraped: false, CpuSampling: null), new("unscraped, every request labelled (http.route, http.method)", Scraped: false, CpuSampling: null, Labels: true) }
+            : new List<Config> { new("unscraped", Scraped: false, CpuSampling: null), new("scraped (CPU windows sampled in slices, 10%, the default)", Scraped: true, CpuSampling: null) };
         if (throughout) configs.Add(new("scraped (CPU windows sampled throughout, PROFILINGKIT_PPROF_CPU_SAMPLING=100)", Scraped: true, CpuSampling: "100"));
 
         Console.WriteLine($"{rounds} rounds; each round runs every configuration for {phase.TotalSeconds:0} s in turn, after a 20 s scraped warm-up of each server; {Clients} clients in a loop on /work.");
         Console.WriteLine();
-        var servers = configs.Select(config => config.CpuSampling).Distinct().ToDictionary(sampling => sampling ?? "", sampling => StartServer(sampling));
+        var servers = configs.Select(config => config.Server).Distinct().ToDictionary(server => server, server => StartServer(server.CpuSampling, server.Labels));
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients + 8, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20) }) { Timeout = TimeSpan.FromSeconds(60) };
@@ -46,7 +49,7 @@ internal static class Driver
             {
                 foreach (var config in round % 2 == 0 ? configs : Enumerable.Reverse(configs))
                 {
-                    var rate = await Load(http, servers[config.CpuSampling ?? ""], phase, config.Scraped);
+                    var rate = await Load(http, servers[config.Server], phase, config.Scraped);
                     results[config].Add(rate);
                     Console.Error.WriteLine($"round {round + 1}: {config.Name}: {rate:0.0} requests/s");
                 }
@@ -70,11 +73,12 @@ internal static class Driver
         return 0;
     }
 
-    private static RunningServer StartServer(string? cpuSampling)
+    private static RunningServer StartServer(string? cpuSampling, bool labels)
     {
         var port = FreePort.Next();
         var pprofPort = FreePort.Next();
         var startInfo = new ProcessStartInfo("dotnet") { ArgumentList = { typeof(Driver).Assembly.Location, "server", port.ToString(CultureInfo.InvariantCulture), pprofPort.ToString(CultureInfo.InvariantCulture) } };
+        if (labels) startInfo.ArgumentList.Add("labels");
         startInfo.Environment.Remove("PROFILINGKIT_PPROF_ADDRESS");
         if (cpuSampling is not null) startInfo.Environment["PROFILINGKIT_PPROF_CPU_SAMPLING"] = cpuSampling;
         var process = new RunningProcess(startInfo);
@@ -137,7 +141,11 @@ internal static class Driver
         await Task.WhenAll(pending); // a CPU window still running ends within its 14 s
     }
 
-    private sealed record Config(string Name, bool Scraped, string? CpuSampling);
+    private sealed record Config(string Name, bool Scraped, string? CpuSampling, bool Labels = false)
+    {
+        /// <summary>What tells this configuration's server from another's: configurations that differ only in scraping share one.</summary>
+        public (string? CpuSampling, bool Labels) Server => (CpuSampling, Labels);
+    }
 
     private sealed record RunningServer(RunningProcess Process, int Port, int PprofPort);
 }

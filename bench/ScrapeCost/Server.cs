@@ -7,10 +7,13 @@ namespace ProfilingKit.Bench.ScrapeCost;
 /// <summary>
 /// A request-serving app: each request to /work builds a report string (allocations) and does some
 /// arithmetic (CPU), as a service's handler does. ProfilingKit samples from start-up, as with EnableDebugPprof.
+/// With <c>labels</c>, every request runs under the labels the generated <c>UseProfileLabels()</c> sets
+/// (http.route and http.method, in a middleware after routing); the bench references the runtime
+/// project, not the package, so it states that middleware's two lines itself.
 /// </summary>
 internal static class Server
 {
-    public static int Run(int port, int pprofPort)
+    public static int Run(int port, int pprofPort, bool labels)
     {
         DebugPprof.Start($"127.0.0.1:{pprofPort}");
         DebugPprof.WaitForSampling(TimeSpan.FromSeconds(30));
@@ -19,6 +22,16 @@ internal static class Server
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
+        if (labels)
+        {
+            app.UseRouting();
+            app.Use(async (context, next) =>
+            {
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
+                using (ProfileLabels.Set([new("http.route", route), new("http.method", context.Request.Method)])) await next(context);
+            });
+        }
+
         app.MapGet("/work", () => Work.Handle(400));
         app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine("working"));
         app.Run();

@@ -121,6 +121,38 @@ internal static class MapDebugPprofSource
                     }
                 }
             }
+
+            /// <summary>ProfilingKit's profile labels for every request (docs/debug-pprof.md, "Labels").</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("ProfilingKit", "{{GeneratorVersion}}")]
+            [global::System.Diagnostics.DebuggerNonUserCode]
+            [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+            internal static class ProfilingKitProfileLabelsApplicationBuilderExtensions
+            {
+                /// <summary>
+                /// Labels the samples each request takes (allocations, lock waits) with <c>http.method</c>
+                /// and, once routing has chosen an endpoint, <c>http.route</c> (the route template, e.g.
+                /// <c>/users/{id}</c>), as <c>ProfileLabels.Set</c> would in every handler: then
+                /// <c>go tool pprof -tagfocus=http.route=/users/</c> shows one route's share. Call it after
+                /// <c>UseRouting()</c> where the app calls that; a minimal-API app routes before its middleware.
+                /// </summary>
+                public static global::Microsoft.AspNetCore.Builder.IApplicationBuilder UseProfileLabels(
+                    this global::Microsoft.AspNetCore.Builder.IApplicationBuilder app)
+                {
+                    if (app is null) throw new global::System.ArgumentNullException(nameof(app));
+
+                    return global::Microsoft.AspNetCore.Builder.UseExtensions.Use(app, async (context, next) =>
+                    {
+                        var method = new global::System.Collections.Generic.KeyValuePair<string, string>("http.method", context.Request.Method);
+                        var route = (global::Microsoft.AspNetCore.Http.EndpointHttpContextExtensions.GetEndpoint(context) as global::Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText;
+                        using (route is null
+                            ? global::ProfilingKit.ProfileLabels.Set(new[] { method })
+                            : global::ProfilingKit.ProfileLabels.Set(new[] { new global::System.Collections.Generic.KeyValuePair<string, string>("http.route", route), method }))
+                        {
+                            await next(context);
+                        }
+                    });
+                }
+            }
         }
 
         """;

@@ -4,6 +4,7 @@ using ProfilingKit.Contention;
 using ProfilingKit.Cpu;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Labels;
 using ProfilingKit.Profiles;
 using ProfilingKit.Symbols;
 using ProfilingKit.Threads;
@@ -20,6 +21,7 @@ namespace ProfilingKit;
 internal sealed class RuntimeProfiler : IDisposable
 {
     private readonly SourceLineMap _lines = new();
+    private readonly LabelSets _labels = new();
     private readonly AllocationSampler _allocations;
     private readonly ContentionSampler _contentions;
     private readonly ThreadCreationSampler _threadCreations;
@@ -32,8 +34,8 @@ internal sealed class RuntimeProfiler : IDisposable
     {
         Sessions = new RuntimeSessions(threads, target);
         var methods = new MethodAddressMap();
-        _allocations = new AllocationSampler(methods, IsOwnThread, _lines, stackMemoryBytes);
-        _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency, stackMemoryBytes, methods); // the trace is of a process of this machine, so its QPC is ours; the allocation sampler feeds the methods
+        _allocations = new AllocationSampler(methods, IsOwnThread, _lines, stackMemoryBytes, _labels);
+        _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency, stackMemoryBytes, methods, _labels); // the trace is of a process of this machine, so its QPC is ours; the allocation sampler feeds the methods
         _threadCreations = new ThreadCreationSampler(IsOwnThread, () => LiveOsThreads.Ids(target));
         _stacks = new ThreadStackSampler(Sessions, IsOwnThread, _threadCreations);
         Names = new ProfileNames(new MethodSymbolizer(methods, _lines, Sessions.Rundown), target.MainBinary);
@@ -68,7 +70,7 @@ internal sealed class RuntimeProfiler : IDisposable
     /// <summary>Starts sampling on a profiler thread, so the app's start-up is not delayed.</summary>
     public void StartInBackground() => Sessions.Threads.Start("ProfilingKit start", () =>
     {
-        Sessions.StartAlwaysOn(new NetTraceHandlers(_allocations, _contentions, _threadCreations));
+        Sessions.StartAlwaysOn(new NetTraceHandlers(_labels, _allocations, _contentions, _threadCreations));
         if (Sessions.UnavailableReason is null) RecordThreadsRunningAtStart();
     });
 

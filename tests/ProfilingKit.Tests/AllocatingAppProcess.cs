@@ -15,12 +15,18 @@ internal sealed class AllocatingAppProcess : IDisposable
     private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(60);
     private readonly RunningProcess _process;
 
-    private AllocatingAppProcess(RunningProcess process, bool retains)
+    private AllocatingAppProcess(RunningProcess process, bool retains, bool labels)
     {
         _process = process;
         ListeningLine = process.ReadLine(ReportTimeout);
         Sampling = process.ReadLine(ReportTimeout) == "sampling";
         AllocatedBytes = long.Parse(process.ReadLine(ReportTimeout).Substring("allocated ".Length), CultureInfo.InvariantCulture);
+        if (labels)
+        {
+            var bytes = process.ReadLine(ReportTimeout).Substring("labelled ".Length).Split(' ');
+            LabelledBytes = (long.Parse(bytes[0], CultureInfo.InvariantCulture), long.Parse(bytes[1], CultureInfo.InvariantCulture));
+        }
+
         if (retains) RetainedBytes = long.Parse(process.ReadLine(ReportTimeout).Substring("retained ".Length), CultureInfo.InvariantCulture);
     }
 
@@ -31,6 +37,9 @@ internal sealed class AllocatingAppProcess : IDisposable
 
     /// <summary>Bytes the known method's thread allocated, as GC.GetAllocatedBytesForCurrentThread measured them.</summary>
     public long AllocatedBytes { get; }
+
+    /// <summary>Bytes <see cref="LabelledMethod"/> allocated under <c>tenant=a</c> and <c>tenant=b</c>, measured per chunk on the allocating thread; zeros without labels.</summary>
+    public (long A, long B) LabelledBytes { get; }
 
     /// <summary>Bytes of live <c>AllocatingApp.RetainedRecord[]</c> arrays the app keeps, or 0.</summary>
     public long RetainedBytes { get; }
@@ -58,6 +67,8 @@ internal sealed class AllocatingAppProcess : IDisposable
     public const string PulseAwaitingMethod = "AllocatingApp.BusyWork.AwaitPulse";
     public const string ContendingMethod = "AllocatingApp.BusyWork.ContendForLock";
     public const string StartingMethod = "AllocatingApp.BusyWork.Start";
+    public const string LabelledMethod = "AllocatingApp.LabelledWork.AllocateChunk";
+    public const string LabelledContendingMethod = "AllocatingApp.LabelledWork.ContendLabelled";
     public const string InliningMethod = "InliningLibrary.InlinedAllocations.Run";
     public const string InlinedMethod = "InliningLibrary.InlinedAllocations.NewBuffer";
 
@@ -65,7 +76,8 @@ internal sealed class AllocatingAppProcess : IDisposable
     /// <param name="retainedMegabytes">When above 0, keep about this many MB of <c>AllocatingApp.RetainedRecord[]</c> alive (<see cref="RetainedBytes"/>).</param>
     /// <param name="inlinedMegabytes">When above 0, first allocate about this many MB in <see cref="InlinedMethod"/>, inlined into <see cref="InliningMethod"/>.</param>
     /// <param name="loopMegabytes">When above 0, first allocate about this many MB in each method of <c>InliningLibrary.LoopAllocations</c>.</param>
-    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false, int retainedMegabytes = 0, int inlinedMegabytes = 0, int loopMegabytes = 0)
+    /// <param name="labelledMegabytes">When above 0, then allocate this many MB under the profile label <c>tenant=a</c> and twice as many under <c>tenant=b</c>, concurrently and across awaits, then contend for a lock under <c>phase=contend</c> (<see cref="LabelledBytes"/>).</param>
+    public static AllocatingAppProcess Start(string address, int megabytes, IDictionary<string, string>? environment = null, bool busy = false, int retainedMegabytes = 0, int inlinedMegabytes = 0, int loopMegabytes = 0, int labelledMegabytes = 0)
     {
         var startInfo = new ProcessStartInfo("dotnet");
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"));
@@ -75,13 +87,14 @@ internal sealed class AllocatingAppProcess : IDisposable
         if (retainedMegabytes > 0) startInfo.ArgumentList.Add("retain=" + retainedMegabytes.ToString(CultureInfo.InvariantCulture));
         if (inlinedMegabytes > 0) startInfo.ArgumentList.Add("inlined=" + inlinedMegabytes.ToString(CultureInfo.InvariantCulture));
         if (loopMegabytes > 0) startInfo.ArgumentList.Add("loops=" + loopMegabytes.ToString(CultureInfo.InvariantCulture));
+        if (labelledMegabytes > 0) startInfo.ArgumentList.Add("labels=" + labelledMegabytes.ToString(CultureInfo.InvariantCulture));
         startInfo.Environment.Remove(DebugPprof.AddressVariable);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[name] = value;
         }
 
-        return new AllocatingAppProcess(new RunningProcess(startInfo), retainedMegabytes > 0);
+        return new AllocatingAppProcess(new RunningProcess(startInfo), retainedMegabytes > 0, labelledMegabytes > 0);
     }
 
     public bool WaitForStandardError(string text) => _process.WaitForStandardError(text);

@@ -5,10 +5,10 @@ namespace ProfilingKit.Tests;
 /// <summary>One AllocatingApp process on a free loopback port, shared by the tests of a class.</summary>
 public abstract class AppFixture : IDisposable
 {
-    protected AppFixture(int megabytes, bool busy, IDictionary<string, string>? environment = null, int retainedMegabytes = 0, int inlinedMegabytes = 0, int loopMegabytes = 0)
+    protected AppFixture(int megabytes, bool busy, IDictionary<string, string>? environment = null, int retainedMegabytes = 0, int inlinedMegabytes = 0, int loopMegabytes = 0, int labelledMegabytes = 0)
     {
         Port = FreePort.Next();
-        App = AllocatingAppProcess.Start($"127.0.0.1:{Port}", megabytes, environment, busy, retainedMegabytes, inlinedMegabytes, loopMegabytes);
+        App = AllocatingAppProcess.Start($"127.0.0.1:{Port}", megabytes, environment, busy, retainedMegabytes, inlinedMegabytes, loopMegabytes, labelledMegabytes);
         Assert.True(App.Sampling, "allocation sampling should run. stderr:\n" + App.StandardError);
     }
 

@@ -56,7 +56,7 @@ public class BoundedStacksTests
             var stack = RandomRecursion(random);
             var heavy = i % 10 == 0;
             var value = new Weight(heavy ? 1000 : 1);
-            sites.Add(heavy ? [Parse, Handler, Main] : stack, key: i % 3, value);
+            sites.Add(heavy ? [Parse, Handler, Main] : stack, key: i % 3, labels: i % 2, value);
             added += value.Value;
             largest = Math.Max(largest, sites.ApproximateBytes);
         }
@@ -65,8 +65,9 @@ public class BoundedStacksTests
         Assert.True(largest <= Budget, $"the table reached {largest:N0} bytes, over its budget of {Budget:N0}");
         Assert.True(sites.MergedStacks > 10_000, $"{sites.MergedStacks} stacks merged");
         Assert.Equal(added, all.Sum(site => site.Value.Value)); // nothing lost, nothing made up
-        Assert.Equal(3, all.Count(site => site.Stack.SequenceEqual([Parse, Handler, Main]))); // the heavy stack keeps its own, per key
-        Assert.Equal(3, all.Count(site => site.Stack.SequenceEqual([StackTable.OtherStacksFrame])));
+        Assert.Equal(3, all.Count(site => site.Stack.SequenceEqual([Parse, Handler, Main]))); // the heavy stack keeps its own, per key (its i are all even: one label set)
+        Assert.Equal(6, all.Count(site => site.Stack.SequenceEqual([StackTable.OtherStacksFrame]))); // merged per key and label set
+        Assert.Equal(50_000, all.Where(site => site.Labels == 1).Sum(site => site.Value.Value)); // each label set keeps its exact total
         Assert.Contains("stacks that carried the least were merged into [other stacks] to keep the table within 0.5 MB", sites.Bounds.Describe());
     }
 
@@ -75,7 +76,7 @@ public class BoundedStacksTests
     {
         var sites = new BoundedSites<Weight>(64 << 10); // less than the 2,000 keys' sites on one stack need
         var random = new Random(5);
-        for (var i = 0; i < 20_000; i++) sites.Add(RandomRecursion(random), key: i % 2_000, new Weight(1));
+        for (var i = 0; i < 20_000; i++) sites.Add(RandomRecursion(random), key: i % 2_000, labels: 0, new Weight(1));
 
         Assert.Equal(20_000, sites.Sites().Sum(site => site.Value.Value));
         Assert.True(sites.Generation < 2_000, $"{sites.Generation} compactions for 20,000 sites: one per add would make adding quadratic");
@@ -178,7 +179,7 @@ public class StackTableMemoryTests
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var sites = new BoundedSites<BoundedStacksTests.Weight>(long.MaxValue);
         var random = new Random(7);
-        for (var i = 0; i < stacks; i++) sites.Add(BoundedStacksTests.RandomRecursion(random), key: i % 3, new BoundedStacksTests.Weight(1));
+        for (var i = 0; i < stacks; i++) sites.Add(BoundedStacksTests.RandomRecursion(random), key: i % 3, labels: 0, new BoundedStacksTests.Weight(1));
         var held = GC.GetTotalMemory(forceFullCollection: true) - before;
         var estimate = sites.ApproximateBytes;
         GC.KeepAlive(sites);

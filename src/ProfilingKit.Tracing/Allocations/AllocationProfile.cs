@@ -38,7 +38,6 @@ internal static class AllocationProfile
     {
         if (snapshot.Bounds.Describe() is { } bounds) builder.AddComment(bounds);
         var values = new long[4];
-        var labels = new SampleLabel[1];
         foreach (var site in snapshot.Sites)
         {
             var frames = symbolize(site.Stack);
@@ -46,8 +45,7 @@ internal static class AllocationProfile
 
             values[0] = (long)Math.Round(site.Objects);
             values[1] = (long)Math.Round(site.Bytes);
-            labels[0] = SampleLabel.String("type", site.TypeName);
-            builder.AddSample(frames, values, labels);
+            builder.AddSample(frames, values, [SampleLabel.String("type", site.TypeName), .. site.Labels]);
         }
     }
 }

@@ -1,10 +1,11 @@
 using ProfilingKit.EventPipe;
+using ProfilingKit.Labels;
 using ProfilingKit.Symbols;
 
 namespace ProfilingKit.Allocations;
 
 /// <summary>
-/// Aggregates the runtime's AllocationSampled events by stack and type, and feeds method load
+/// Aggregates the runtime's AllocationSampled events by stack, type and label set (<see cref="LabelActivityIds"/>), and feeds method load
 /// events to the address map (and method, IL-map and module events to the line map), as they
 /// arrive on the session's reader thread. The stacks and sites stay within a memory budget
 /// (<see cref="BoundedSites{TValue}"/>), however long the process runs, and so does the freed code
@@ -22,6 +23,7 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
     private readonly MethodAddressMap _methods;
     private readonly SourceLineMap? _lines;
     private readonly Func<long, bool> _isProfilerThread;
+    private readonly LabelSets? _labels;
     private readonly BoundedSites<Accumulator> _sites;
     private readonly Dictionary<string, int> _typeIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _typeLookup;
@@ -36,9 +38,11 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
     /// <summary>The share of the budget that type names may use: a quarter, thousands of generic instantiations.</summary>
     public static long TypeBudgetBytes(long budgetBytes) => budgetBytes / 4;
 
-    public AllocationSampler(MethodAddressMap methods, Func<long, bool> isProfilerThread, SourceLineMap? lines = null, long budgetBytes = DefaultBudgetBytes)
+    /// <param name="labels">What the label sets on the samples stand for, which someone else feeds; null: samples carry no labels.</param>
+    public AllocationSampler(MethodAddressMap methods, Func<long, bool> isProfilerThread, SourceLineMap? lines = null, long budgetBytes = DefaultBudgetBytes, LabelSets? labels = null)
     {
         _methods = methods;
+        _labels = labels;
         _lines = lines;
         _isProfilerThread = isProfilerThread;
         _sites = new BoundedSites<Accumulator>(budgetBytes);
@@ -84,9 +88,9 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
         lock (_gate)
         {
             var sites = new List<AllocationSite>(_sites.Count);
-            foreach (var (stack, type, value) in _sites.Sites())
+            foreach (var (stack, type, labels, value) in _sites.Sites())
             {
-                sites.Add(new AllocationSite(stack, _types[type], value.Objects, value.Bytes, value.Samples));
+                sites.Add(new AllocationSite(stack, _types[type], value.Objects, value.Bytes, value.Samples) { Labels = _labels?.Of(labels) ?? [] });
             }
 
             return new AllocationSnapshot(sites, _samples, _since) { Bounds = _sites.Bounds with { OtherTypeSamples = _otherTypeSamples, FreedCodeForgotten = _methods.ForgottenCount, FreedCodeKept = _methods.FreedCount } };
@@ -103,7 +107,8 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
 
             _samples++;
             var objects = AllocationWeight.Objects(size);
-            _sites.Add(_methods.ToCodeFrames(record.Stack, ref _frames), TypeIndex(typeName), new Accumulator(objects, objects * size, Samples: 1));
+            var labels = _labels is null ? 0 : LabelActivityIds.LabelSetOf(record.ActivityId);
+            _sites.Add(_methods.ToCodeFrames(record.Stack, ref _frames), TypeIndex(typeName), labels, new Accumulator(objects, objects * size, Samples: 1));
         }
     }
 

@@ -15,20 +15,20 @@ internal interface ISiteValue<TValue>
 }
 
 /// <summary>
-/// The sites of an always-on profile (a stack, a small key such as the allocated type, and what
-/// they accumulate) in memory that is bounded by a budget, not by uptime. When the stacks and sites
+/// The sites of an always-on profile (a stack, a small key such as the allocated type, the label set
+/// the samples were taken in, and what they accumulate) in memory that is bounded by a budget, not by uptime. When the stacks and sites
 /// outgrow <see cref="BudgetBytes"/>, the lightest stacks are merged into one <c>[other stacks]</c>
-/// stack per key, until the table is back at half its budget (so compactions are rare): totals stay exact, and the
+/// stack per key and label set, until the table is back at half its budget (so compactions are rare): totals stay exact, and the
 /// stacks that carry most of the profile keep their own. Not thread-safe.
 /// </summary>
 internal sealed class BoundedSites<TValue>
     where TValue : struct, ISiteValue<TValue>
 {
-    /// <summary>What a site's entry costs besides its stack: hash, chain, key, value (8-byte aligned), bucket.</summary>
-    private static readonly int BytesPerSite = ((8 + 8 + Unsafe.SizeOf<TValue>() + 7) & ~7) + 4;
+    /// <summary>What a site's entry costs besides its stack: hash, chain, key (stack, key, labels), value (8-byte aligned), bucket.</summary>
+    private static readonly int BytesPerSite = ((8 + 12 + Unsafe.SizeOf<TValue>() + 7) & ~7) + 4;
 
     private StackTable _stacks = new();
-    private Dictionary<(int Stack, int Key), TValue> _sites = new();
+    private Dictionary<(int Stack, int Key, int Labels), TValue> _sites = new();
     private long _truncatedBefore;
     private long _compactAbove;
 
@@ -45,14 +45,14 @@ internal sealed class BoundedSites<TValue>
     /// <summary>The memory the stacks and sites hold now, from the capacities of their collections.</summary>
     public long ApproximateBytes => _stacks.ApproximateBytes + (long)_sites.Capacity * BytesPerSite;
 
-    /// <summary>The number of (stack, key) sites.</summary>
+    /// <summary>The number of (stack, key, label set) sites.</summary>
     public int Count => _sites.Count;
 
     /// <summary>The number of sites whose key is <paramref name="key"/>.</summary>
     public int CountOfKey(int key)
     {
         var count = 0;
-        foreach (var (_, siteKey) in _sites.Keys)
+        foreach (var (_, siteKey, _) in _sites.Keys)
         {
             if (siteKey == key) count++;
         }
@@ -85,40 +85,43 @@ internal sealed class BoundedSites<TValue>
     /// <summary>The number of the stack every merged stack has become.</summary>
     public int OtherStacks { get; private set; }
 
-    /// <summary>Adds <paramref name="value"/> to the site of stack number <paramref name="stack"/> and <paramref name="key"/>; may compact the table after.</summary>
-    public void Add(int stack, int key, in TValue value)
+    /// <summary>
+    /// Adds <paramref name="value"/> to the site of stack number <paramref name="stack"/>, <paramref name="key"/>
+    /// and label set <paramref name="labels"/> (0: none); may compact the table after.
+    /// </summary>
+    public void Add(int stack, int key, int labels, in TValue value)
     {
-        ref var site = ref CollectionsMarshal.GetValueRefOrAddDefault(_sites, (stack, key), out _);
+        ref var site = ref CollectionsMarshal.GetValueRefOrAddDefault(_sites, (stack, key, labels), out _);
         site = site.Plus(value);
         if (ApproximateBytes > _compactAbove) Compact();
     }
 
-    /// <summary>Adds <paramref name="value"/> to the site of <paramref name="stack"/> and <paramref name="key"/>.</summary>
-    public void Add(ReadOnlySpan<ulong> stack, int key, in TValue value) => Add(_stacks.Intern(stack), key, value);
+    /// <summary>Adds <paramref name="value"/> to the site of <paramref name="stack"/>, <paramref name="key"/> and label set <paramref name="labels"/>.</summary>
+    public void Add(ReadOnlySpan<ulong> stack, int key, int labels, in TValue value) => Add(_stacks.Intern(stack), key, labels, value);
 
     /// <summary>Adds the id of the code each kept stack's <see cref="Symbols.CodeFrames"/> name to <paramref name="ids"/>.</summary>
     public void AddCodeIds(ISet<int> ids) => _stacks.AddCodeIds(ids);
 
     /// <summary>Every site with its stack (leaf first; a stack shared by sites is one array).</summary>
-    public List<(ulong[] Stack, int Key, TValue Value)> Sites()
+    public List<(ulong[] Stack, int Key, int Labels, TValue Value)> Sites()
     {
         var stacks = new Dictionary<int, ulong[]>();
-        var sites = new List<(ulong[] Stack, int Key, TValue Value)>(_sites.Count);
-        foreach (var ((stack, key), value) in _sites)
+        var sites = new List<(ulong[] Stack, int Key, int Labels, TValue Value)>(_sites.Count);
+        foreach (var ((stack, key, labels), value) in _sites)
         {
             if (!stacks.TryGetValue(stack, out var frames)) stacks[stack] = frames = _stacks[stack];
-            sites.Add((frames, key, value));
+            sites.Add((frames, key, labels, value));
         }
 
         return sites;
     }
 
-    /// <summary>Keeps the heaviest stacks within half the budget and merges the rest, per key, into <c>[other stacks]</c>.</summary>
+    /// <summary>Keeps the heaviest stacks within half the budget and merges the rest, per key and label set, into <c>[other stacks]</c>.</summary>
     private void Compact()
     {
         // Per stack: what its sites carry, and how many sites it has (the merged stack's are always kept).
         var stacks = new Dictionary<int, (double Weight, int Sites)>();
-        foreach (var ((stack, _), value) in _sites)
+        foreach (var ((stack, _, _), value) in _sites)
         {
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(stacks, stack, out _);
             entry = (entry.Weight + value.Weight, entry.Sites + 1);
@@ -138,11 +141,11 @@ internal sealed class BoundedSites<TValue>
             keptSites += siteCount;
         }
 
-        var sites = new Dictionary<(int Stack, int Key), TValue>((int)keptSites + 16);
-        foreach (var ((stack, key), value) in _sites)
+        var sites = new Dictionary<(int Stack, int Key, int Labels), TValue>((int)keptSites + 16);
+        foreach (var ((stack, key, labels), value) in _sites)
         {
             var to = renumbered.GetValueOrDefault(stack, otherStacks);
-            ref var site = ref CollectionsMarshal.GetValueRefOrAddDefault(sites, (to, key), out _);
+            ref var site = ref CollectionsMarshal.GetValueRefOrAddDefault(sites, (to, key, labels), out _);
             site = site.Plus(value);
         }
 

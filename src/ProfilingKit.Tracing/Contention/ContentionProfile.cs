@@ -36,7 +36,7 @@ internal static class ContentionProfile
 
             values[0] = site.Count;
             values[1] = site.DelayNanos;
-            builder.AddSample(frames, values);
+            builder.AddSample(frames, values, site.Labels);
         }
 
         return builder.Build();

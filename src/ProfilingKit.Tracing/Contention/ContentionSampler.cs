@@ -1,5 +1,6 @@
 using ProfilingKit.Allocations;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Labels;
 using ProfilingKit.Symbols;
 
 namespace ProfilingKit.Contention;
@@ -16,7 +17,8 @@ internal sealed class ContentionSampler : INetTraceHandler, ICodeFrameHolder
     private readonly Func<long, bool> _isProfilerThread;
     private readonly double _nanosPerTick;
     private readonly BoundedSites<Accumulator> _sites;
-    private readonly Dictionary<long, (int Stack, int Generation, bool Managed, long Timestamp)> _waiting = new();
+    private readonly Dictionary<long, (int Stack, int Generation, bool Managed, long Timestamp, int Labels)> _waiting = new();
+    private readonly LabelSets? _labels;
     private readonly MethodAddressMap? _methods;
     private ulong[] _frames = new ulong[64]; // the current waiter's stack as code frames
 
@@ -24,8 +26,10 @@ internal sealed class ContentionSampler : INetTraceHandler, ICodeFrameHolder
     /// <param name="timestampFrequency">QPC ticks per second of the traced process's timestamps.</param>
     /// <param name="budgetBytes">The memory the waiters' stacks may use (<see cref="BoundedSites{TValue}"/>).</param>
     /// <param name="methods">The process's code as the events report it, which someone else feeds: a waiter's stack keeps the code it waited in (<see cref="CodeFrames"/>). Null: stacks keep addresses.</param>
-    public ContentionSampler(Func<long, bool> isProfilerThread, long timestampFrequency, long budgetBytes = AllocationSampler.DefaultBudgetBytes, MethodAddressMap? methods = null)
+    /// <param name="labels">What the label sets on the waits stand for, which someone else feeds; null: waits carry no labels.</param>
+    public ContentionSampler(Func<long, bool> isProfilerThread, long timestampFrequency, long budgetBytes = AllocationSampler.DefaultBudgetBytes, MethodAddressMap? methods = null, LabelSets? labels = null)
     {
+        _labels = labels;
         _methods = methods;
         _isProfilerThread = isProfilerThread;
         _nanosPerTick = 1e9 / timestampFrequency;
@@ -47,7 +51,8 @@ internal sealed class ContentionSampler : INetTraceHandler, ICodeFrameHolder
             lock (_gate)
             {
                 var stack = _methods is null ? record.Stack : _methods.ToCodeFrames(record.Stack, ref _frames);
-                _waiting[record.ThreadId] = (_sites.InternStack(stack), _sites.Generation, managed, record.Timestamp);
+                var labels = _labels is null ? 0 : LabelActivityIds.LabelSetOf(record.ActivityId);
+                _waiting[record.ThreadId] = (_sites.InternStack(stack), _sites.Generation, managed, record.Timestamp, labels);
             }
         }
         else if (ClrEvents.IsContentionStop(record.Metadata))
@@ -62,7 +67,7 @@ internal sealed class ContentionSampler : INetTraceHandler, ICodeFrameHolder
                     : Math.Max(0, record.Timestamp - start.Timestamp) * _nanosPerTick;
                 // A wait that began before the table was last compacted has lost its stack number: it joins the merged ones.
                 var stack = start.Generation == _sites.Generation ? start.Stack : _sites.OtherStacks;
-                _sites.Add(stack, start.Managed ? 1 : 0, new Accumulator(Count: 1, (long)nanos));
+                _sites.Add(stack, start.Managed ? 1 : 0, start.Labels, new Accumulator(Count: 1, (long)nanos));
             }
         }
     }
@@ -86,7 +91,7 @@ internal sealed class ContentionSampler : INetTraceHandler, ICodeFrameHolder
     {
         lock (_gate)
         {
-            return _sites.Sites().Select(site => new ContentionSite(site.Stack, Managed: site.Key == 1, site.Value.Count, site.Value.DelayNanos)).ToList();
+            return _sites.Sites().Select(site => new ContentionSite(site.Stack, Managed: site.Key == 1, site.Value.Count, site.Value.DelayNanos) { Labels = _labels?.Of(site.Labels) ?? [] }).ToList();
         }
     }
 

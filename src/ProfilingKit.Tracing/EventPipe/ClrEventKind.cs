@@ -56,4 +56,7 @@ internal enum ClrEventKind
 
     /// <summary>GCAllocationTick: one per ~100 KB allocated, the biased sampling before AllocationSampled (not emitted while AllocationSampled is on).</summary>
     GCAllocationTick,
+
+    /// <summary>ProfilingKit's own LabelSet event: what a label set's number stands for (<see cref="Labels.LabelSetEvents"/>).</summary>
+    LabelSet,
 }

@@ -132,6 +132,7 @@ internal static class ClrEvents
         },
         PrivateProvider => eventId == MethodRichDebugInfoEventId ? ClrEventKind.RichDebugInfo : ClrEventKind.Other,
         SampleProfilerProvider => eventId == ThreadSampleEventId ? ClrEventKind.ThreadSample : ClrEventKind.Other,
+        Labels.LabelSetEvents.ProviderName => eventId == Labels.LabelSetEvents.LabelSetEventId ? ClrEventKind.LabelSet : ClrEventKind.Other,
         _ => ClrEventKind.Other,
     };
 

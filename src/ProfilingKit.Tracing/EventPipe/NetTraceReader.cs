@@ -216,7 +216,7 @@ internal sealed class NetTraceReader
             stack = _stackPool.AsSpan(range.Start, range.Length);
         }
 
-        _handler.OnEvent(new TraceEventRecord(metadata, PointerSize, header.ThreadId, header.Timestamp, stack, payload));
+        _handler.OnEvent(new TraceEventRecord(metadata, PointerSize, header.ThreadId, header.Timestamp, stack, payload, header.ActivityId));
     }
 
     private void AddMetadata(ReadOnlySpan<byte> payload)
@@ -256,7 +256,12 @@ internal sealed class NetTraceReader
         if ((flags & 4) != 0) header.ThreadId = (long)ReadVarUInt64(block, ref offset);
         if ((flags & 8) != 0) header.StackId = (int)ReadVarUInt32(block, ref offset);
         header.Timestamp += (long)ReadVarUInt64(block, ref offset);
-        if ((flags & 16) != 0) offset += 16; // activity id
+        if ((flags & 16) != 0)
+        {
+            header.ActivityId = new Guid(block.Slice(offset, 16));
+            offset += 16;
+        }
+
         if ((flags & 32) != 0) offset += 16; // related activity id
         if ((flags & 128) != 0) header.PayloadSize = (int)ReadVarUInt32(block, ref offset);
     }
@@ -324,5 +329,8 @@ internal sealed class NetTraceReader
         public int StackId;
         public long Timestamp;
         public int PayloadSize;
+
+        /// <summary>The writing thread's activity id: ProfilingKit's labels travel in it (<see cref="Labels.LabelActivityIds"/>).</summary>
+        public Guid ActivityId;
     }
 }

@@ -6,8 +6,9 @@ namespace ProfilingKit.EventPipe;
 /// </summary>
 internal readonly ref struct TraceEventRecord
 {
-    public TraceEventRecord(EventMetadata metadata, int pointerSize, long threadId, long timestamp, ReadOnlySpan<ulong> stack, ReadOnlySpan<byte> payload)
+    public TraceEventRecord(EventMetadata metadata, int pointerSize, long threadId, long timestamp, ReadOnlySpan<ulong> stack, ReadOnlySpan<byte> payload, Guid activityId = default)
     {
+        ActivityId = activityId;
         PointerSize = pointerSize;
         Metadata = metadata;
         ThreadId = threadId;
@@ -31,4 +32,11 @@ internal readonly ref struct TraceEventRecord
     public ReadOnlySpan<ulong> Stack { get; }
 
     public ReadOnlySpan<byte> Payload { get; }
+
+    /// <summary>
+    /// The activity id of the thread that wrote the event, empty when it had none. The runtime writes
+    /// its own thread's id on the events a thread raises itself (allocations, contention), not on the
+    /// sampler's ThreadSample events, which another thread writes.
+    /// </summary>
+    public Guid ActivityId { get; }
 }

@@ -2,6 +2,7 @@ using ProfilingKit.Allocations;
 using ProfilingKit.Contention;
 using ProfilingKit.Cpu;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Labels;
 using ProfilingKit.Pprof.Proto;
 using ProfilingKit.Symbols;
 
@@ -90,7 +91,8 @@ internal sealed class TraceFile : IDisposable
         var lines = new SourceLineMap();
         try
         {
-            var handler = new Aggregators(new AllocationSampler(methods, NoProfilerThread, lines, budgetBytes), budgetBytes);
+            var labels = new LabelSets();
+            var handler = new Aggregators(new AllocationSampler(methods, NoProfilerThread, lines, budgetBytes, labels), labels, budgetBytes);
             using (var stream = new FileStream(tracePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16))
             {
                 handler.Reader = new NetTraceReader(stream, handler);
@@ -174,10 +176,10 @@ internal sealed class TraceFile : IDisposable
     };
 
     /// <summary>
-    /// Hands each event to the allocation sampler (which also feeds the method and line maps), the thread
+    /// Hands each event to the label sets, the allocation sampler (which also feeds the method and line maps), the thread
     /// sample collector and the contention sampler; the last two need the trace's clock, known once its header is read.
     /// </summary>
-    private sealed class Aggregators(AllocationSampler allocations, long budgetBytes) : INetTraceHandler
+    private sealed class Aggregators(AllocationSampler allocations, LabelSets labels, long budgetBytes) : INetTraceHandler
     {
         private long _firstSample = long.MaxValue;
         private long _lastSample = long.MinValue;
@@ -198,9 +200,10 @@ internal sealed class TraceFile : IDisposable
             {
                 var frequency = Reader!.TimestampFrequency > 0 ? Reader.TimestampFrequency : TimeSpan.TicksPerSecond;
                 Threads = new ThreadSampleCollector(NoProfilerThread, frequency);
-                Contentions = new ContentionSampler(NoProfilerThread, frequency, budgetBytes);
+                Contentions = new ContentionSampler(NoProfilerThread, frequency, budgetBytes, labels: labels);
             }
 
+            labels.OnEvent(record);
             Allocations.OnEvent(record);
             if (ClrEvents.IsThreadSample(record.Metadata))
             {

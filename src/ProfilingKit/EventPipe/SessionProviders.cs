@@ -18,7 +18,7 @@ internal static class SessionProviders
 
     /// <summary>
     /// The always-on session, from start-up: allocation sampling, contention and thread events for
-    /// their profiles, and the JIT/loader events with IL-to-native maps (and inline trees where the
+    /// their profiles, the label sets their samples name (ProfilingKit's own provider), and the JIT/loader events with IL-to-native maps (and inline trees where the
     /// runtime reports them) that name and place the code of every stack. MethodLoadVerbose is Verbose.
     /// </summary>
     public static EventPipeProvider[] AlwaysOn() =>
@@ -28,6 +28,7 @@ internal static class SessionProviders
             EventLevel.Verbose,
             ClrEvents.AllocationSamplingKeyword | ClrEvents.ContentionKeyword | ClrEvents.ThreadingKeyword | ClrEvents.JitKeyword | ClrEvents.LoaderKeyword
             | ClrEvents.JittedMethodILToNativeMapKeyword | InlineeKeywords),
+        new EventPipeProvider(Labels.LabelSetEvents.ProviderName, EventLevel.Informational),
         .. InliningProviders(),
     ];
 

@@ -5,9 +5,10 @@ using ProfilingKit;
 namespace AllocatingApp;
 
 /// <summary>
-/// Usage: AllocatingApp ADDRESS MEGABYTES [busy] [retain=MEGABYTES] [inlined=MEGABYTES] [loops=MEGABYTES]. Prints
+/// Usage: AllocatingApp ADDRESS MEGABYTES [busy] [retain=MEGABYTES] [inlined=MEGABYTES] [loops=MEGABYTES] [labels=MEGABYTES]. Prints
 /// "listening URL" (or "not listening"), then, after inlined= has had InlinedAllocations.Run allocate
-/// that much (and loops= has had each LoopAllocations method allocate that much), "allocated N" with the bytes KnownAllocations.Run's thread allocated, then,
+/// that much (and loops= has had each LoopAllocations method allocate that much), "allocated N" with the bytes KnownAllocations.Run's thread allocated, then, with labels=,
+/// "labelled A B" with the bytes LabelledWork allocated under tenant=a and tenant=b, then,
 /// with retain=, "retained N" with the bytes of the live RetainedRecord arrays it keeps and "heap N"
 /// with GC.GetTotalMemory(true) after that; then serves
 /// until stdin closes. With "busy" it then keeps three threads at known work: one burning CPU, one
@@ -31,6 +32,13 @@ public static class Program
         var loops = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("loops=", StringComparison.Ordinal));
         if (loops is not null) InliningLibrary.LoopAllocations.Run(int.Parse(loops.Substring("loops=".Length), CultureInfo.InvariantCulture));
         Console.WriteLine($"allocated {KnownAllocations.Allocated.ToString(CultureInfo.InvariantCulture)}");
+        var labelled = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("labels=", StringComparison.Ordinal));
+        if (labelled is not null)
+        {
+            var (a, b) = LabelledWork.Run(int.Parse(labelled.Substring("labels=".Length), CultureInfo.InvariantCulture));
+            Console.WriteLine($"labelled {a.ToString(CultureInfo.InvariantCulture)} {b.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         var retain = args.Skip(2).FirstOrDefault(arg => arg.StartsWith("retain=", StringComparison.Ordinal));
         if (retain is not null)
         {

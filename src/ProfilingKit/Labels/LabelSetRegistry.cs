@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Tracing;
+using ProfilingKit.Diagnostics;
+
+namespace ProfilingKit.Labels;
+
+/// <summary>
+/// The process's label sets, numbered once per distinct combination, and the current one. The current
+/// set lives in an <see cref="AsyncLocal{T}"/>, so it flows as the async context does; whenever a thread
+/// starts or stops running under a set, the local's change callback makes the set's
+/// <see cref="LabelSet.ActivityId"/> the thread's EventSource activity id, which the runtime writes into the
+/// header of the allocation and contention events the thread raises. A new set is announced on
+/// <see cref="LabelEventSource"/>, so every reader of the events knows what the number stands for.
+/// </summary>
+internal static class LabelSetRegistry
+{
+    /// <summary>The most distinct sets numbered in one process: enough for routes, tenants and tests, a bound for request ids.</summary>
+    public const int MaxSets = 16_384;
+
+    private static readonly AsyncLocal<LabelSet?> CurrentSet = new(OnCurrentChanged);
+    private static readonly ConcurrentDictionary<string, LabelSet> Sets = new(StringComparer.Ordinal);
+    private static readonly object NumberingGate = new();
+    private static int _lastId;
+    private static int _overLimitReported;
+
+    public static LabelSet? Current
+    {
+        get => CurrentSet.Value;
+        set => CurrentSet.Value = value;
+    }
+
+    /// <summary>Every numbered set, for a session that starts listening after they were announced.</summary>
+    public static ICollection<LabelSet> All => Sets.Values;
+
+    /// <summary>The set of <paramref name="outer"/>'s labels with <paramref name="added"/>'s added, a key given again taking its new value.</summary>
+    public static LabelSet With(LabelSet? outer, IEnumerable<KeyValuePair<string, string>> added)
+    {
+        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (outer is not null)
+        {
+            foreach (var (key, value) in outer.Labels) labels[key] = value;
+        }
+
+        foreach (var (key, value) in added)
+        {
+            ArgumentNullException.ThrowIfNull(key, "key");
+            ArgumentNullException.ThrowIfNull(value, "value");
+            if (key.Length == 0) throw new ArgumentException("A profile label's key must not be empty.", nameof(added));
+            labels[Clean(key)] = Clean(value);
+        }
+
+        var pairs = labels.ToArray();
+        var encoded = LabelSetEvents.Encode(pairs);
+        return Sets.TryGetValue(encoded, out var known) ? known : Number(pairs, encoded);
+    }
+
+    private static LabelSet Number(KeyValuePair<string, string>[] pairs, string encoded)
+    {
+        LabelSet set;
+        lock (NumberingGate)
+        {
+            if (Sets.TryGetValue(encoded, out var known)) return known;
+            if (_lastId >= MaxSets)
+            {
+                if (Interlocked.Exchange(ref _overLimitReported, 1) == 0)
+                {
+                    ProfilingKitLog.Warn($"more than {MaxSets} distinct profile label sets: samples under the further ones carry no labels. Label by something of bounded cardinality (a route, not a request id).");
+                }
+
+                return new LabelSet(0, pairs, encoded);
+            }
+
+            set = new LabelSet(++_lastId, pairs, encoded);
+            Sets[encoded] = set;
+        }
+
+        LabelEventSource.Log.Announce(set);
+        return set;
+    }
+
+    /// <summary>Keys and values travel as one string that the separator and NUL would cut: each becomes U+FFFD.</summary>
+    private static string Clean(string text) =>
+        text.AsSpan().IndexOfAny(LabelSetEvents.Separator, '\0') < 0 ? text : text.Replace(LabelSetEvents.Separator, '\uFFFD').Replace('\0', '\uFFFD');
+
+    private static void OnCurrentChanged(AsyncLocalValueChangedArgs<LabelSet?> change)
+    {
+        if (ReferenceEquals(change.PreviousValue, change.CurrentValue)) return;
+        EventSource.SetCurrentThreadActivityId(change.CurrentValue?.ActivityId ?? Guid.Empty);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using ProfilingKit.Testing;
+using Xunit.Abstractions;
+
+namespace ProfilingKit.EndToEnd.Tests;
+
+/// <summary>
+/// Profile labels from the packed package in a fresh minimal-API app: <c>app.UseProfileLabels()</c>
+/// labels every request with its route and method, a handler labels a block of its own with
+/// <c>ProfileLabels.Set</c>, and the real <c>go tool pprof -tagfocus</c> isolates each: a route's
+/// bytes match what its requests allocated (measured in the handlers), the labelled block's lock
+/// waits are there under its label.
+/// </summary>
+public sealed class ProfileLabelsTests(ITestOutputHelper log)
+{
+    private const string ProgramSource = """
+        using ProfilingKit;
+
+        var app = WebApplication.CreateBuilder(args).Build();
+        app.UseProfileLabels();
+        var gate = new object();
+        app.MapGet("/small", () => E2ELabels.Work.Allocate(250));
+        app.MapGet("/large/{id}", (int id) => E2ELabels.Work.Allocate(1000));
+        app.MapGet("/contend", () =>
+        {
+            using (ProfileLabels.Set("phase", "contend"))
+            {
+                lock (gate) Thread.Sleep(20);
+            }
+
+            return "waited";
+        });
+        app.MapGet("/measured", () => $"{E2ELabels.Work.Measured["/small"]} {E2ELabels.Work.Measured["/large/{id}"]}");
+        app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine("working"));
+        app.Run();
+
+        namespace E2ELabels
+        {
+            public static class Work
+            {
+                public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> Measured = new() { ["/small"] = 0, ["/large/{id}"] = 0 };
+                public static object? Sink;
+
+                // The truth: the bytes this request's thread allocated here, added up per route.
+                public static int Allocate(int kilobytes)
+                {
+                    ProfileLabels.TryGetValue("http.route", out var route);
+                    var before = GC.GetAllocatedBytesForCurrentThread();
+                    for (var i = 0; i < kilobytes; i++) Sink = new byte[1024];
+                    Measured.AddOrUpdate(route, 0, (_, sum) => sum + GC.GetAllocatedBytesForCurrentThread() - before);
+                    return kilobytes;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task Tagfocus_isolates_a_route_s_bytes_and_a_labelled_block_s_waits()
+    {
+        var package = PackedPackage.Shared;
+        var pprofPort = FreePort.Next();
+        var webPort = FreePort.Next();
+        var directory = package.CreateApp("web", "E2ELabels", ProgramSource,
+            $"    <EnableDebugPprof>true</EnableDebugPprof>\n    <DebugPprofAddress>127.0.0.1:{pprofPort}</DebugPprofAddress>");
+        var output = Path.Combine(directory, "out");
+        CommandLine.Dotnet(directory, package.CommandEnvironment, "build", "-o", output);
+
+        using var app = new RunningProcess(CommandLine.StartInfo(output, new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{webPort}" }, ["E2ELabels.dll"]));
+        while (app.ReadLine(TimeSpan.FromSeconds(60)) != "working") { }
+
+        using var http = new HttpClient();
+        var web = $"http://127.0.0.1:{webPort}";
+        var requests = new List<Task>();
+        for (var i = 0; i < 200; i++) requests.Add(http.GetStringAsync($"{web}/small"));
+        for (var i = 0; i < 50; i++) requests.Add(http.GetStringAsync($"{web}/large/{i}"));
+        for (var i = 0; i < 8; i++) requests.Add(http.GetStringAsync($"{web}/contend"));
+        await Task.WhenAll(requests);
+        var measured = (await http.GetStringAsync($"{web}/measured")).Split(' ').Select(text => double.Parse(text, CultureInfo.InvariantCulture)).ToArray();
+
+        var allocs = $"http://127.0.0.1:{pprofPort}/debug/pprof/allocs";
+        foreach (var (focus, truth) in new[] { (@"http.route=^/small$", measured[0]), (@"http.route=^/large/", measured[1]) })
+        {
+            // The reader thread sees the last requests' samples a moment after they are taken: read until two readings agree.
+            double focused = -1, previous;
+            var top = "";
+            for (var attempt = 0; attempt < 20; attempt++, await Task.Delay(500))
+            {
+                previous = focused;
+                top = GoPprof.Run("-top", "-nodecount=1000", "-sample_index=alloc_space", "-tagfocus=" + focus, allocs).EnsureSuccess().StandardOutput;
+                focused = GoPprof.ParseTop(top).Rows.Sum(row => row.Flat); // "of X total" stays the whole profile's under -tagfocus
+                if (focused == previous) break;
+            }
+
+            log.WriteLine($"-tagfocus={focus}: {focused:N0} bytes in the profile, {truth:N0} measured\n{top}");
+            // 50 MB per route: about 500 samples, a few percent of sampling error.
+            Assert.InRange(focused / truth, 0.85, 1.15);
+            Assert.Equal("E2ELabels.Work.Allocate", GoPprof.ParseTop(top).Rows[0].Name);
+        }
+
+        var tags = GoPprof.Run("-tags", allocs).EnsureSuccess().StandardOutput;
+        Assert.Matches(@"http\.method: Total \S+\n\s+\S+ \(\s*[\d.]+%\): GET\n", tags);
+        Assert.Contains("/large/{id}", tags);
+
+        // Eight requests take turns on a 20 ms lock: most of them wait, under the block's label and its route's.
+        var block = GoPprof.Run("-top", "-nodecount=1000", "-tagfocus=phase=contend", $"http://127.0.0.1:{pprofPort}/debug/pprof/block").EnsureSuccess().StandardOutput;
+        log.WriteLine(block);
+        Assert.True(GoPprof.ParseTop(block).Rows.Sum(row => row.Flat) > 40e6, block);
+        var routeTags = GoPprof.Run("-tags", "-tagfocus=phase=contend", $"http://127.0.0.1:{pprofPort}/debug/pprof/block").EnsureSuccess().StandardOutput;
+        Assert.Contains("/contend", routeTags);
+    }
+}

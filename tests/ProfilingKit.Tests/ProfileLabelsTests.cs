@@ -1,0 +1,64 @@
+using ProfilingKit.Testing;
+
+namespace ProfilingKit.Tests;
+
+/// <summary>One AllocatingApp that did its labelled work: tenant a and b concurrently across awaits, then a labelled lock.</summary>
+public sealed class LabelledAppFixture : AppFixture
+{
+    public const int Megabytes = 100;
+
+    public LabelledAppFixture()
+        : base(megabytes: 1, busy: false, labelledMegabytes: Megabytes) => WaitForSettledAllocations(AllocatingAppProcess.LabelledMethod);
+}
+
+/// <summary>
+/// Profile labels (<see cref="ProfileLabels"/>) read through the real <c>go tool pprof</c>: the labels
+/// flow with the async work across awaits and thread hops, reach the runtime's allocation and
+/// contention events, and <c>-tagfocus</c> isolates each flow's samples, whose totals match what
+/// the app measured on the allocating threads.
+/// </summary>
+public sealed class ProfileLabelsTests(LabelledAppFixture app) : IClassFixture<LabelledAppFixture>
+{
+    [Fact]
+    public void Tagfocus_isolates_each_tenant_s_allocations_at_their_measured_bytes()
+    {
+        var (a, b) = app.App.LabelledBytes;
+        foreach (var (tenant, truth) in new[] { ("a", a), ("b", b) })
+        {
+            var result = GoPprof.Run("-top", "-nodecount=1000", "-sample_index=alloc_space", $"-tagfocus=tenant={tenant}", app.Url("allocs")).EnsureSuccess();
+            var report = GoPprof.ParseTop(result.StandardOutput);
+            var focused = report.Rows.Sum(row => row.Flat); // pprof's "of X total" stays the whole profile's under -tagfocus
+
+            // About a thousand samples per 100 MB: a few percent of sampling error.
+            Assert.InRange(focused / truth, 0.88, 1.12);
+            Assert.Equal(AllocatingAppProcess.LabelledMethod, report.Rows[0].Name);
+            Assert.True(report.Rows[0].Flat >= 0.95 * focused, result.StandardOutput);
+        }
+    }
+
+    [Fact]
+    public void Tags_lists_both_tenants_and_leaves_unlabelled_allocations_out_of_them()
+    {
+        var tags = GoPprof.Run("-tags", "-sample_index=alloc_space", app.Url("allocs")).EnsureSuccess().StandardOutput;
+
+        Assert.Matches(@"tenant: Total \S+\n\s+\S+ \(\s*[\d.]+%\): b\n\s+\S+ \(\s*[\d.]+%\): a\n", tags);
+        var unlabelled = GoPprof.Run("-top", "-sample_index=alloc_space", "-tagignore=tenant=.", app.Url("allocs")).EnsureSuccess().StandardOutput;
+        Assert.DoesNotContain(AllocatingAppProcess.LabelledMethod, unlabelled);
+        Assert.Contains(AllocatingAppProcess.KnownMethod, unlabelled); // allocated before any label was set
+    }
+
+    [Theory]
+    [InlineData("block")]
+    [InlineData("mutex")]
+    public void Tagfocus_isolates_the_labelled_lock_s_waits(string profile)
+    {
+        var report = GoPprof.ParseTop(GoPprof.Run("-top", "-nodecount=1000", "-tagfocus=phase=contend", app.Url(profile)).EnsureSuccess().StandardOutput);
+
+        // Ten 10 ms holds per thread: each thread waits for most of the other's.
+        var waited = report.Rows.Sum(row => row.Flat);
+        Assert.True(waited > 50e6, $"{waited} ns of waits under phase=contend");
+        Assert.Contains(report.Rows, row => row.Name == AllocatingAppProcess.LabelledContendingMethod);
+        var allocations = GoPprof.ParseTop(GoPprof.Run("-top", "-tagfocus=phase=contend", "-sample_index=alloc_space", app.Url("allocs")).EnsureSuccess().StandardOutput);
+        Assert.DoesNotContain(allocations.Rows, row => row.Name == AllocatingAppProcess.LabelledMethod);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Runtime.CompilerServices;
+using ProfilingKit;
+
+namespace AllocatingApp;
+
+/// <summary>
+/// Labelled work for the profile-label tests: two async flows run at the same time under
+/// <c>tenant=a</c> and <c>tenant=b</c>, allocating 1000-byte arrays in chunks with an
+/// <c>await Task.Yield()</c> between chunks, so each flow's continuations hop between pool threads;
+/// then two threads contend for one lock under <c>phase=contend</c>. Every chunk's bytes are
+/// measured on the thread that allocated them, so each tenant's truth is known.
+/// </summary>
+public static class LabelledWork
+{
+    public static object? Sink;
+
+    private static readonly object Gate = new();
+
+    /// <summary>Runs tenant a's <paramref name="megabytes"/> MB and tenant b's twice as many, then the labelled contention; returns the measured bytes per tenant.</summary>
+    public static (long A, long B) Run(int megabytes)
+    {
+        var a = Task.Run(() => Tenant("a", megabytes));
+        var b = Task.Run(() => Tenant("b", 2 * megabytes));
+        var bytes = (a.GetAwaiter().GetResult(), b.GetAwaiter().GetResult());
+
+        using (ProfileLabels.Set("phase", "contend"))
+        {
+            var threads = new[] { new Thread(ContendLabelled), new Thread(ContendLabelled) };
+            foreach (var thread in threads) thread.Start(); // a new thread starts with the creator's async context, labels included
+            foreach (var thread in threads) thread.Join();
+        }
+
+        return bytes;
+    }
+
+    private static async Task<long> Tenant(string tenant, int megabytes)
+    {
+        using var scope = ProfileLabels.Set("tenant", tenant);
+        long allocated = 0;
+        for (var chunk = 0; chunk < megabytes; chunk++)
+        {
+            allocated += AllocateChunk();
+            await Task.Yield();
+        }
+
+        return allocated;
+    }
+
+    /// <summary>About a megabyte of 1000-byte arrays; the bytes this thread allocated doing it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long AllocateChunk()
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++) Sink = new byte[1000];
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ContendLabelled()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            lock (Gate)
+            {
+                Thread.Sleep(10);
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+}
