@@ -49,7 +49,7 @@ internal sealed class RuntimeProfiler : IDisposable
             ContentionProfileSource.Mutex(_contentions, Sessions, Names),
             new ThreadCreateProfileSource(_threadCreations, Sessions, Names),
         ];
-        ThreadTime = new ThreadTimeProfiler(Sessions, Names, IsOwnThread);
+        ThreadTime = new ThreadTimeProfiler(Sessions, Names, IsOwnThread, target.IsSelf ? _labels : null); // the label timeline is this process's
     }
 
     public RuntimeSessions Sessions { get; }

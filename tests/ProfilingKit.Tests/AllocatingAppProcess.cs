@@ -51,6 +51,18 @@ internal sealed class AllocatingAppProcess : IDisposable
         return long.Parse(_process.ReadLine(ReportTimeout).Substring("heap ".Length), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Has the app run <c>LabelledWork.Burn</c> for <paramref name="seconds"/>; its answer, each labelled flow's CPU nanoseconds, is <see cref="ReadBurned"/>'s.</summary>
+    public void StartBurning(int seconds) => _process.WriteLine("burn " + seconds.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The CPU nanoseconds the <c>job=a</c> and <c>job=b</c> flows took, measured by their threads' clocks, once <see cref="StartBurning"/>'s run ends.</summary>
+    public (long A, long B) ReadBurned()
+    {
+        var values = _process.ReadLine(ReportTimeout).Substring("burned ".Length).Split(' ');
+        return (long.Parse(values[0], CultureInfo.InvariantCulture), long.Parse(values[1], CultureInfo.InvariantCulture));
+    }
+
+    public const string BurningLabelledMethod = "AllocatingApp.LabelledWork.BurnLabelled";
+
     public string StandardError => _process.StandardError;
 
     /// <summary>

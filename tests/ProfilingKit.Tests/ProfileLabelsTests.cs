@@ -14,8 +14,8 @@ public sealed class LabelledAppFixture : AppFixture
 /// <summary>
 /// Profile labels (<see cref="ProfileLabels"/>) read through the real <c>go tool pprof</c>: the labels
 /// flow with the async work across awaits and thread hops, reach the runtime's allocation and
-/// contention events, and <c>-tagfocus</c> isolates each flow's samples, whose totals match what
-/// the app measured on the allocating threads.
+/// contention events and the CPU and wall samples, and <c>-tagfocus</c> isolates each flow's samples,
+/// whose totals match what the app measured on the threads that did the work.
 /// </summary>
 public sealed class ProfileLabelsTests(LabelledAppFixture app) : IClassFixture<LabelledAppFixture>
 {
@@ -45,6 +45,38 @@ public sealed class ProfileLabelsTests(LabelledAppFixture app) : IClassFixture<L
         var unlabelled = GoPprof.Run("-top", "-sample_index=alloc_space", "-tagignore=tenant=.", app.Url("allocs")).EnsureSuccess().StandardOutput;
         Assert.DoesNotContain(AllocatingAppProcess.LabelledMethod, unlabelled);
         Assert.Contains(AllocatingAppProcess.KnownMethod, unlabelled); // allocated before any label was set
+    }
+
+    [Fact]
+    public async Task Cpu_and_wall_samples_carry_the_labels_their_thread_ran_under()
+    {
+        // Two flows burn in 1 ms chunks for 6 s, hopping threads: job=a sleeps a millisecond after each chunk, job=b only yields.
+        app.App.StartBurning(6);
+        await Task.Delay(500);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var cpu = Path.GetTempFileName();
+        var wall = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(cpu, await http.GetByteArrayAsync(app.Url("profile?seconds=2")));
+        await File.WriteAllBytesAsync(wall, await http.GetByteArrayAsync(app.Url("wall?seconds=2")));
+        var (a, b) = app.App.ReadBurned();
+
+        try
+        {
+            // The truth is each flow's share of the two flows' CPU, by the clocks of the threads that ran their chunks.
+            var focused = new[] { "a", "b" }.Select(job => GoPprof.ParseTop(GoPprof.Run("-top", "-nodecount=1000", $"-tagfocus=job={job}", cpu).EnsureSuccess().StandardOutput)).ToArray();
+            var cpuA = focused[0].Rows.Where(row => row.Name == AllocatingAppProcess.BurningLabelledMethod).Sum(row => row.Flat);
+            var cpuB = focused[1].Rows.Where(row => row.Name == AllocatingAppProcess.BurningLabelledMethod).Sum(row => row.Flat);
+            Assert.True(cpuA > 0 && cpuB > 0, $"job=a {cpuA} ns, job=b {cpuB} ns of {AllocatingAppProcess.BurningLabelledMethod}");
+            Assert.InRange(cpuA / (cpuA + cpuB) - (a / (double)(a + b)), -0.05, 0.05);
+
+            var wallA = GoPprof.ParseTop(GoPprof.Run("-top", "-nodecount=1000", "-tagfocus=job=a", wall).EnsureSuccess().StandardOutput);
+            Assert.Contains(wallA.Rows, row => row.Name == AllocatingAppProcess.BurningLabelledMethod && row.Flat > 0);
+        }
+        finally
+        {
+            File.Delete(cpu);
+            File.Delete(wall);
+        }
     }
 
     [Theory]

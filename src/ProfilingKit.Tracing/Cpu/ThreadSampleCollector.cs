@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
 using ProfilingKit.Allocations;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Labels;
 
 namespace ProfilingKit.Cpu;
 
 /// <summary>
-/// Aggregates the SampleProfiler's ThreadSample events of one session by stack, thread and kind,
+/// Aggregates the SampleProfiler's ThreadSample events of one session by stack, thread, kind and label set,
 /// valuing each sample by the measured time since the same thread's previous sample.
 /// </summary>
 /// <remarks>
@@ -31,6 +32,8 @@ internal sealed class ThreadSampleCollector : INetTraceHandler
     private readonly object _gate = new();
     private readonly Func<long, bool> _isProfilerThread;
     private readonly double _nanosPerTick;
+    private readonly ILabelTimeline? _timeline;
+    private readonly LabelSets? _labels;
     private readonly StackTable _stacks = new();
     private readonly Dictionary<SampleKey, Accumulator> _samples = new();
     private readonly Dictionary<long, long> _lastTimestamps = new();
@@ -42,9 +45,13 @@ internal sealed class ThreadSampleCollector : INetTraceHandler
 
     /// <param name="isProfilerThread">Samples of these OS threads are left out: the profiler's own work.</param>
     /// <param name="timestampFrequency">QPC ticks per second of the traced process's timestamps.</param>
-    public ThreadSampleCollector(Func<long, bool> isProfilerThread, long timestampFrequency)
+    /// <param name="timeline">Which label set each thread ran under when, in a process that records it (this one); null: no labels.</param>
+    /// <param name="labels">What the label sets stand for.</param>
+    public ThreadSampleCollector(Func<long, bool> isProfilerThread, long timestampFrequency, ILabelTimeline? timeline = null, LabelSets? labels = null)
     {
         _isProfilerThread = isProfilerThread;
+        _timeline = labels is null ? null : timeline;
+        _labels = labels;
         _nanosPerTick = 1e9 / timestampFrequency;
     }
 
@@ -64,7 +71,7 @@ internal sealed class ThreadSampleCollector : INetTraceHandler
             if (_isProfilerThread(record.ThreadId)) return;
 
             _sampleCount++;
-            var key = new SampleKey(_stacks.Intern(record.Stack), record.ThreadId, kind);
+            var key = new SampleKey(_stacks.Intern(record.Stack), record.ThreadId, kind, _timeline?.LabelSetAt(record.ThreadId, record.Timestamp) ?? 0);
             ref var sample = ref CollectionsMarshal.GetValueRefOrAddDefault(_samples, key, out _);
             sample.Count++;
             if (gapNanos < 0) sample.FirstSamples += _weight;
@@ -98,7 +105,7 @@ internal sealed class ThreadSampleCollector : INetTraceHandler
             var samples = new List<ThreadSample>(_samples.Count);
             foreach (var (key, value) in _samples)
             {
-                samples.Add(new ThreadSample(_stacks[key.Stack], key.ThreadId, key.Kind, value.Count, (long)Math.Round(value.Nanos + value.FirstSamples * typical)));
+                samples.Add(new ThreadSample(_stacks[key.Stack], key.ThreadId, key.Kind, value.Count, (long)Math.Round(value.Nanos + value.FirstSamples * typical)) { Labels = _labels?.Of(key.Labels) ?? [] });
             }
 
             return new ThreadSamples(samples, _sampleCount, typical, duration, threadCpuNanos, sampledFraction);
@@ -129,7 +136,7 @@ internal sealed class ThreadSampleCollector : INetTraceHandler
         return gaps[count / 2];
     }
 
-    private readonly record struct SampleKey(int Stack, long ThreadId, ThreadSampleKind Kind);
+    private readonly record struct SampleKey(int Stack, long ThreadId, ThreadSampleKind Kind, int Labels);
 
     private struct Accumulator
     {

@@ -1,9 +1,14 @@
 using ProfilingKit.EventPipe;
+using ProfilingKit.Pprof;
 
 namespace ProfilingKit.Cpu;
 
-/// <summary>All samples of one stack on one thread in one state, and the time they stand for.</summary>
-internal readonly record struct ThreadSample(ulong[] Stack, long ThreadId, ThreadSampleKind Kind, long Count, long Nanos);
+/// <summary>All samples of one stack on one thread in one state, under one label set, and the time they stand for.</summary>
+internal readonly record struct ThreadSample(ulong[] Stack, long ThreadId, ThreadSampleKind Kind, long Count, long Nanos)
+{
+    /// <summary>The profile labels the thread ran under when sampled (<c>ProfileLabels.Set</c>); none outside any.</summary>
+    public IReadOnlyList<SampleLabel> Labels { get; init; } = [];
+}
 
 /// <summary>
 /// What one SampleProfiler session gathered: the samples, how many there were, the median gap

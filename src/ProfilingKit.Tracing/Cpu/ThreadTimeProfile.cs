@@ -120,7 +120,7 @@ internal static class ThreadTimeProfile
 
             values[0] = sample.Count;
             values[1] = sample.Nanos;
-            builder.AddSample(frames, values);
+            builder.AddSample(frames, values, sample.Labels);
         }
 
         return builder.Build();

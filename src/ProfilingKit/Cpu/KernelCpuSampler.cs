@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using ProfilingKit.Allocations;
 using ProfilingKit.EventPipe;
 using ProfilingKit.Threads;
+using ProfilingKit.Labels;
 
 namespace ProfilingKit.Cpu;
 
@@ -33,10 +34,13 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
     private const uint PerfTypeSoftware = 1;
     private const ulong PerfCountSwTaskClock = 1;
     private const ulong SampleTid = 1 << 1;
+    private const ulong SampleTime = 1 << 2;
     private const ulong SampleCallchain = 1 << 5;
     private const ulong ExcludeKernel = 1 << 5;
     private const ulong ExcludeHv = 1 << 6;
     private const ulong ExcludeCallchainKernel = 1 << 21;
+    private const ulong UseClockId = 1 << 25;
+    private const int ClockMonotonic = 1; // Stopwatch's clock on Linux, so sample times and label timelines agree
     private const uint PerfRecordSample = 9;
     private const uint PerfRecordLost = 2;
     private const ulong PerfContextMax = unchecked((ulong)-4095); // call chain entries from here up mark contexts (user, kernel), not addresses
@@ -53,24 +57,31 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
     private readonly Dictionary<long, ThreadBuffer> _threads = new();
     private readonly HashSet<long> _refused = new();
     private readonly StackTable _stacks = new();
-    private readonly Dictionary<(int Stack, long ThreadId), long> _counts = new();
+    private readonly Dictionary<(int Stack, long ThreadId, int Labels), long> _counts = new();
+    private readonly ILabelTimeline? _timeline;
+    private readonly LabelSets? _labels;
     private readonly ulong[] _stack = new ulong[StackTable.MaxDepth];
     private readonly int _pageSize = Environment.SystemPageSize;
     private long _sampleCount;
     private long _lostCount;
     private int _unsampledThreads;
 
-    private KernelCpuSampler(ProcTask tasks, Func<long, bool> isProfilerThread)
+    private KernelCpuSampler(ProcTask tasks, Func<long, bool> isProfilerThread, ILabelTimeline? timeline, LabelSets? labels)
     {
         _tasks = tasks;
         _isProfilerThread = isProfilerThread;
+        _timeline = labels is null ? null : timeline;
+        _labels = labels;
     }
 
     /// <summary>Samples lost because a buffer was full (the profile's values are short by that many periods).</summary>
     public long LostCount => _lostCount;
 
-    /// <summary>Starts sampling every thread of the process <paramref name="tasks"/> lists (this one, or one attached from outside) but the profiler's own; null and why not where the kernel refuses.</summary>
-    public static KernelCpuSampler? TryStart(ProcTask tasks, Func<long, bool> isProfilerThread, out string? whyNot)
+    /// <summary>
+    /// Starts sampling every thread of the process <paramref name="tasks"/> lists (this one, or one attached from outside) but the profiler's own; null and why not where the kernel refuses.
+    /// With <paramref name="timeline"/> (this process only) and <paramref name="labels"/>, each sample carries the labels its thread ran under when it was taken.
+    /// </summary>
+    public static KernelCpuSampler? TryStart(ProcTask tasks, Func<long, bool> isProfilerThread, out string? whyNot, ILabelTimeline? timeline = null, LabelSets? labels = null)
     {
         whyNot = null;
         if (!OperatingSystem.IsLinux() || SyscallNumber() is null)
@@ -79,7 +90,7 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
             return null;
         }
 
-        var sampler = new KernelCpuSampler(tasks, isProfilerThread);
+        var sampler = new KernelCpuSampler(tasks, isProfilerThread, timeline, labels);
         try
         {
             var errno = sampler.AddNewThreads(tasks.ThreadIds() ?? new HashSet<long>());
@@ -120,7 +131,7 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
     /// <summary>What was sampled: each sample is worth <see cref="PeriodNanos"/> of its thread's CPU time.</summary>
     public ThreadSamples Result(TimeSpan duration)
     {
-        var samples = _counts.Select(entry => new ThreadSample(_stacks[entry.Key.Stack], entry.Key.ThreadId, ThreadSampleKind.Managed, entry.Value, entry.Value * PeriodNanos)).ToList();
+        var samples = _counts.Select(entry => new ThreadSample(_stacks[entry.Key.Stack], entry.Key.ThreadId, ThreadSampleKind.Managed, entry.Value, entry.Value * PeriodNanos) { Labels = _labels?.Of(entry.Key.Labels) ?? [] }).ToList();
         return new ThreadSamples(samples, _sampleCount, PeriodNanos, duration, ThreadCpuNanos: null, Sampler: CpuSampler.Kernel, LostSamples: _lostCount, UnsampledThreads: _unsampledThreads);
     }
 
@@ -160,8 +171,9 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
         *(uint*)(attribute + 4) = AttributeSize;
         *(ulong*)(attribute + 8) = PerfCountSwTaskClock;
         *(ulong*)(attribute + 16) = PeriodNanos;
-        *(ulong*)(attribute + 24) = SampleTid | SampleCallchain;
-        *(ulong*)(attribute + 40) = ExcludeKernel | ExcludeHv | ExcludeCallchainKernel;
+        *(ulong*)(attribute + 24) = SampleTid | SampleTime | SampleCallchain;
+        *(ulong*)(attribute + 40) = ExcludeKernel | ExcludeHv | ExcludeCallchainKernel | UseClockId;
+        *(int*)(attribute + 92) = ClockMonotonic;
         *(uint*)(attribute + 48) = 1; // wakeup_events: unused, the buffers are polled
 
         var fd = (int)PerfEventOpen(SyscallNumber()!.Value, (nint)attribute, threadId, -1, -1, PerfFlagFdCloexec);
@@ -203,9 +215,10 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
 
         if (type != PerfRecordSample) return;
 
-        // pid, tid, then nr and nr call chain entries (leaf first, after a context marker).
+        // pid, tid, time, then nr and nr call chain entries (leaf first, after a context marker).
         var threadId = MemoryMarshal.Read<uint>(body[4..]);
-        var entries = MemoryMarshal.Cast<byte, ulong>(body[8..]);
+        var time = MemoryMarshal.Read<long>(body[8..]);
+        var entries = MemoryMarshal.Cast<byte, ulong>(body[16..]);
         var count = (int)Math.Min(entries[0], (ulong)(entries.Length - 1));
         var depth = 0;
         foreach (var address in entries.Slice(1, count))
@@ -218,7 +231,8 @@ internal sealed unsafe partial class KernelCpuSampler : IDisposable
         if (depth == 0) return;
 
         _sampleCount++;
-        ref var samples = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, (_stacks.Intern(_stack.AsSpan(0, depth)), threadId), out _);
+        var labels = _timeline?.LabelSetAt(threadId, time) ?? 0;
+        ref var samples = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, (_stacks.Intern(_stack.AsSpan(0, depth)), threadId, labels), out _);
         samples++;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ProfilingKit.EventPipe;
+using ProfilingKit.Labels;
 using ProfilingKit.Pprof.Proto;
 using ProfilingKit.Profiles;
 
@@ -36,12 +37,19 @@ internal sealed class ThreadTimeProfiler
     private readonly RuntimeSessions _sessions;
     private readonly ProfileNames _names;
     private readonly Func<long, bool> _isOwnThread;
+    private readonly LabelSets? _labels;
 
-    public ThreadTimeProfiler(RuntimeSessions sessions, ProfileNames names, Func<long, bool> isOwnThread)
+    /// <summary>
+    /// The profiles of the process <paramref name="sessions"/> trace, named by <paramref name="names"/>, without the threads <paramref name="isOwnThread"/> picks.
+    /// With <paramref name="labels"/> (what the label sets stand for, in a profiled process that is this one, whose <see cref="LabelTimeline"/>
+    /// says which thread ran under which set when) samples carry the labels their thread ran under.
+    /// </summary>
+    public ThreadTimeProfiler(RuntimeSessions sessions, ProfileNames names, Func<long, bool> isOwnThread, LabelSets? labels = null)
     {
         _sessions = sessions;
         _names = names;
         _isOwnThread = isOwnThread;
+        _labels = labels;
     }
 
     /// <summary>
@@ -80,7 +88,7 @@ internal sealed class ThreadTimeProfiler
             _sessions.EnsureDiagnosticPort();
 
             string? whyNot = SamplerVariable + "=runtime asked for it";
-            using var kernel = UseRuntimeSampler() ? null : KernelCpuSampler.TryStart(_sessions.Target.Tasks, _isOwnThread, out whyNot);
+            using var kernel = UseRuntimeSampler() ? null : KernelCpuSampler.TryStart(_sessions.Target.Tasks, _isOwnThread, out whyNot, LabelTimeline.Instance, _labels);
             if (kernel is null)
             {
                 KernelSamplerRefusal = whyNot;
@@ -107,7 +115,7 @@ internal sealed class ThreadTimeProfiler
 
     private ThreadSamples Collect(TimeSpan window, TimeSpan slice, CancellationToken cancel)
     {
-        var collector = new ThreadSampleCollector(_isOwnThread, Stopwatch.Frequency); // the trace is of a process of this machine, so its QPC is ours
+        var collector = new ThreadSampleCollector(_isOwnThread, Stopwatch.Frequency, LabelTimeline.Instance, _labels); // the trace is of a process of this machine, so its QPC is ours
         var started = Stopwatch.GetTimestamp();
         var cpuBefore = OsThreadCpuTime.Read(_sessions.Target.Tasks);
         var sliced = window > ContinuousWindow && slice < SlicePeriod;

@@ -9,7 +9,8 @@ namespace ProfilingKit.Labels;
 /// set lives in an <see cref="AsyncLocal{T}"/>, so it flows as the async context does; whenever a thread
 /// starts or stops running under a set, the local's change callback makes the set's
 /// <see cref="LabelSet.ActivityId"/> the thread's EventSource activity id, which the runtime writes into the
-/// header of the allocation and contention events the thread raises. A new set is announced on
+/// header of the allocation and contention events the thread raises, and notes the change in the
+/// thread's <see cref="LabelTimeline"/> for the samplers that write no such id. A new set is announced on
 /// <see cref="LabelEventSource"/>, so every reader of the events knows what the number stands for.
 /// </summary>
 internal static class LabelSetRegistry
@@ -86,5 +87,6 @@ internal static class LabelSetRegistry
     {
         if (ReferenceEquals(change.PreviousValue, change.CurrentValue)) return;
         EventSource.SetCurrentThreadActivityId(change.CurrentValue?.ActivityId ?? Guid.Empty);
+        LabelTimeline.Instance.Record(change.CurrentValue?.Id ?? 0);
     }
 }

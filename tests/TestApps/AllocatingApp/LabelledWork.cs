@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ProfilingKit;
 
 namespace AllocatingApp;
@@ -54,6 +55,61 @@ public static class LabelledWork
         for (var i = 0; i < 1000; i++) Sink = new byte[1000];
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
+
+    /// <summary>
+    /// For <paramref name="seconds"/>, two labelled async flows burn CPU in 1 ms chunks: <c>job=a</c>
+    /// sleeps about a millisecond (<c>Task.Delay(1)</c>) after each chunk, <c>job=b</c> only yields. Returns
+    /// the CPU time each flow's chunks took, by the clocks of the threads that ran them.
+    /// </summary>
+    public static (long A, long B) Burn(int seconds)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        var a = Task.Run(() => BurnFlow("a", until, sleep: true));
+        var b = Task.Run(() => BurnFlow("b", until, sleep: false));
+        return (a.GetAwaiter().GetResult(), b.GetAwaiter().GetResult());
+    }
+
+    private static async Task<long> BurnFlow(string job, DateTime until, bool sleep)
+    {
+        using var scope = ProfileLabels.Set("job", job);
+        long cpu = 0;
+        while (DateTime.UtcNow < until)
+        {
+            cpu += BurnLabelled();
+            if (sleep) await Task.Delay(1);
+            else await Task.Yield();
+        }
+
+        return cpu;
+    }
+
+    /// <summary>About a millisecond of arithmetic; the nanoseconds of CPU it took, by this thread's clock.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long BurnLabelled()
+    {
+        var before = ThreadCpuNanos();
+        var x = 1.0;
+        var start = Environment.TickCount64;
+        for (var i = 0; Environment.TickCount64 - start < 1 || i < 100_000; i++) x = x * 1.0000001 + 1e-9;
+        Sink = x;
+        return ThreadCpuNanos() - before;
+    }
+
+    private static long ThreadCpuNanos()
+    {
+        ClockGetTime(3, out var time); // CLOCK_THREAD_CPUTIME_ID
+        return time.Seconds * 1_000_000_000 + time.Nanoseconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void ContendLabelled()

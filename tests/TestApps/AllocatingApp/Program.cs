@@ -48,10 +48,16 @@ public static class Program
 
         if (args.Skip(2).Contains("busy")) BusyWork.Start();
 
-        // Each "heap" line on stdin is answered with GC.GetTotalMemory(true): the live heap as the runtime counts it, now.
+        // Each "heap" line on stdin is answered with GC.GetTotalMemory(true): the live heap as the runtime counts it, now;
+        // "burn SECONDS" runs LabelledWork.Burn and answers "burned A B", each labelled flow's CPU nanoseconds.
         while (Console.In.ReadLine() is { } command)
         {
             if (command == "heap") Console.WriteLine($"heap {GC.GetTotalMemory(forceFullCollection: true).ToString(CultureInfo.InvariantCulture)}");
+            if (command.StartsWith("burn ", StringComparison.Ordinal))
+            {
+                var (a, b) = LabelledWork.Burn(int.Parse(command.Substring("burn ".Length), CultureInfo.InvariantCulture));
+                Console.WriteLine($"burned {a.ToString(CultureInfo.InvariantCulture)} {b.ToString(CultureInfo.InvariantCulture)}");
+            }
         }
 
         return 0;

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ProfilingKit.Diagnostics;
+using ProfilingKit.Threads;
+
+namespace ProfilingKit.Labels;
+
+/// <summary>
+/// Which label set each thread of this process ran under when, for the samples that carry no activity
+/// id of the sampled thread: the runtime's stack sampler writes its events from its own thread, and the
+/// kernel's CPU sampler is no EventPipe event at all. Each thread that ever runs labelled code gets a ring
+/// of its last <see cref="EntriesPerThread"/> changes (time, set), appended by the thread itself as its label
+/// set changes (<see cref="LabelSetRegistry"/>) and searched by time when a sample of the thread is counted.
+/// A sample older than its thread's ring (over 4,096 changes before it was counted: a thread switching
+/// labelled work tens of thousands of times a second, sampled by the runtime's sampler, whose events reach
+/// the reader a second or more late) gets no labels.
+/// </summary>
+internal sealed class LabelTimeline : ILabelTimeline
+{
+    /// <summary>Changes kept per thread: 48 KB of ring.</summary>
+    public const int EntriesPerThread = 4096;
+
+    /// <summary>Past this many threads with a ring, registering one first drops the rings of threads that have ended.</summary>
+    private const int PruneAbove = 256;
+
+    public static readonly LabelTimeline Instance = new();
+
+    [ThreadStatic]
+    private static ThreadRing? _ring;
+
+    private readonly ConcurrentDictionary<long, ThreadRing> _threads = new();
+    private readonly ProcTask _tasks = new("/proc/self");
+
+    /// <summary>Notes that the calling thread runs under <paramref name="labelSet"/> (0: none) from now on.</summary>
+    public void Record(int labelSet)
+    {
+        var ring = _ring ??= Register();
+        ring.Append(Stopwatch.GetTimestamp(), labelSet);
+    }
+
+    public int LabelSetAt(long threadId, long timestamp) => _threads.TryGetValue(threadId, out var ring) ? ring.At(timestamp) : 0;
+
+    /// <summary>The number of threads with a ring.</summary>
+    public int ThreadCount => _threads.Count;
+
+    private ThreadRing Register()
+    {
+        if (_threads.Count >= PruneAbove && _tasks.ThreadIds() is { } live)
+        {
+            foreach (var id in _threads.Keys) if (!live.Contains(id)) _threads.TryRemove(id, out _);
+        }
+
+        var ring = new ThreadRing();
+        _threads[ProfilerThreads.CurrentOsThreadId()] = ring; // a new thread that got an ended one's id takes its place
+        return ring;
+    }
+
+    /// <summary>One thread's changes, in time order; one writer (the thread), any number of readers.</summary>
+    private sealed class ThreadRing
+    {
+        private readonly long[] _times = new long[EntriesPerThread];
+        private readonly int[] _sets = new int[EntriesPerThread];
+        private long _count;
+
+        public void Append(long timestamp, int labelSet)
+        {
+            var count = _count;
+            var slot = (int)(count % EntriesPerThread);
+            _times[slot] = timestamp;
+            _sets[slot] = labelSet;
+            Volatile.Write(ref _count, count + 1); // publishes the entry
+        }
+
+        /// <summary>The set of the last change at or before <paramref name="timestamp"/>; 0 before the first change, or when the ring no longer reaches back that far.</summary>
+        public int At(long timestamp)
+        {
+            var count = Volatile.Read(ref _count);
+
+            // The oldest entry may be the one the thread is overwriting now: leave it out.
+            long low = Math.Max(0, count - EntriesPerThread + 1), high = count - 1, found = -1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) / 2);
+                if (_times[(int)(middle % EntriesPerThread)] <= timestamp)
+                {
+                    found = middle;
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            return found < 0 ? 0 : _sets[(int)(found % EntriesPerThread)];
+        }
+    }
+}
