@@ -41,6 +41,9 @@ internal readonly struct DebugPprofBuildSettings : IEquatable<DebugPprofBuildSet
 
     public bool WantsEndpoint => IsEnabled && IsApplication && !IsTestProject;
 
+    /// <summary>A profiled test project: its samples are labelled with the test they ran in.</summary>
+    public bool WantsTestLabels => IsEnabled && IsTestProject;
+
     public static DebugPprofBuildSettings FromGlobalOptions(AnalyzerConfigOptions options)
     {
         // A CompilerVisibleProperty the project does not set arrives as present with an empty value.

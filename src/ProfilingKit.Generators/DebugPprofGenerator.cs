@@ -71,6 +71,21 @@ public sealed class DebugPprofGenerator : IIncrementalGenerator
             }
         });
 
+        // A profiled test project labels each test's samples with its name (issue 18): one hook per test
+        // framework it references. Elsewhere the step reads one bool.
+        var testFrameworks = settings
+            .Combine(context.CompilationProvider)
+            .Select(static (input, _) => input.Left.WantsTestLabels ? TestLabelsSource.FrameworksOf(input.Right) : TestFrameworks.None)
+            .WithTrackingName(DebugPprofTrackingNames.TestFrameworks);
+
+        context.RegisterSourceOutput(testFrameworks, static (output, frameworks) =>
+        {
+            if (frameworks != TestFrameworks.None)
+            {
+                output.AddSource(TestLabelsSource.HintName, SourceText.From(TestLabelsSource.Render(frameworks), Encoding.UTF8));
+            }
+        });
+
         // Every app honours PROFILINGKIT_GCTRACE, EnableDebugPprof or not (docs/gctrace.md): in an app,
         // and only there, this looks the runtime's GcTrace up.
         var gcTraceReferenced = settings

@@ -10,4 +10,5 @@ internal static class DebugPprofTrackingNames
     public const string GcTraceWanted = nameof(GcTraceWanted);
     public const string AspNetCoreReferenced = nameof(AspNetCoreReferenced);
     public const string MapDebugPprofWanted = nameof(MapDebugPprofWanted);
+    public const string TestFrameworks = nameof(TestFrameworks);
 }

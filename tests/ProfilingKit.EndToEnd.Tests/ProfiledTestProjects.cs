@@ -60,22 +60,7 @@ public sealed class ProfiledTestProjects
 
         VSTestDirectory = Package.CreateProject(VSTestProject, new Dictionary<string, string>
         {
-            [VSTestProject + ".csproj"] = $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <IsTestProject>true</IsTestProject>
-                    <EnableDebugPprof>true</EnableDebugPprof>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
-                    <PackageReference Include="xunit" Version="2.9.3" />
-                    <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
-                    <PackageReference Include="ProfilingKit" Version="{Package.Version}" />
-                  </ItemGroup>
-                </Project>
-                """,
+            [VSTestProject + ".csproj"] = ProjectFile(Package, XunitReferences),
             ["Allocator.cs"] = AllocatorSource.Replace("NAMESPACE", VSTestProject, StringComparison.Ordinal),
             ["Tests.cs"] = TestsSource.Replace("NAMESPACE", VSTestProject, StringComparison.Ordinal),
         });
@@ -84,6 +69,30 @@ public sealed class ProfiledTestProjects
         (RedExitCode, RedOutput) = CommandLine.DotnetWithExitCode(VSTestDirectory, Package.CommandEnvironment, "test", "--no-build", "--filter", "FullyQualifiedName~Red");
         RedProfile = CopyProfile(VSTestDirectory, VSTestProject, "red");
     }
+
+    /// <summary>xunit 2 on VSTest, as `dotnet new xunit` references it.</summary>
+    public const string XunitReferences = """
+        <PackageReference Include="xunit" Version="2.9.3" />
+            <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+        """;
+
+    /// <summary>The project file of a fresh VSTest test project with EnableDebugPprof and the package, plus <paramref name="frameworkReferences"/>.</summary>
+    public static string ProjectFile(PackedPackage package, string frameworkReferences, string extraProperties = "") => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <IsTestProject>true</IsTestProject>
+            <EnableDebugPprof>true</EnableDebugPprof>
+            {extraProperties}
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+            {frameworkReferences}
+            <PackageReference Include="ProfilingKit" Version="{package.Version}" />
+          </ItemGroup>
+        </Project>
+        """;
 
     public PackedPackage Package { get; }
 

@@ -1,3 +1,5 @@
+using ProfilingKit.Testing;
+
 namespace ProfilingKit.EndToEnd.Tests;
 
 /// <summary>
@@ -21,6 +23,20 @@ public class TestingPlatformProfileTests : IClassFixture<TestingPlatformProjects
         Assert.True(File.Exists(project.GreenProfile), "the green run writes its profile:\n" + project.GreenOutput);
         TestProfileTests.AssertKnownMethod(project.GreenProfile, project.Name);
         AssertListsTheFiles(project, project.GreenOutput);
+    }
+
+    [Theory]
+    [InlineData(nameof(TestingPlatformProjects.Xunit))]
+    [InlineData(nameof(TestingPlatformProjects.MSTest))]
+    public void The_green_test_s_samples_carry_its_name_as_the_test_label(string name)
+    {
+        var project = _projects.Project(name);
+        var test = project.Name + ".Green.Allocates_the_known_amount";
+
+        var top = GoPprof.Run("-top", "-nodecount=1000", "-sample_index=alloc_space", $"-tagfocus=test=^{test.Replace(".", "\\.", StringComparison.Ordinal)}$", project.GreenProfile).EnsureSuccess().StandardOutput;
+        var rows = GoPprof.ParseTop(top).Rows;
+        var known = rows.Where(row => row.Name.EndsWith(ProfiledTestProjects.KnownMethodName, StringComparison.Ordinal)).Sum(row => row.Flat);
+        Assert.InRange(known / ProfiledTestProjects.KnownBytes, 0.85, 1.15);
     }
 
     [Theory]
