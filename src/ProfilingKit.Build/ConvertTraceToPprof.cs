@@ -22,8 +22,9 @@ public sealed class ConvertTraceToPprof : Task
     [Required]
     public string OutputFile { get; set; } = "";
 
-    /// <summary>The name pprof shows as <c>File:</c>: the test project.</summary>
-    public string ProjectName { get; set; } = "";
+    /// <summary>The test assembly's path: the profile's mapping file, which pprof shows as <c>File:</c> (see MainBinary in ProfilingKit.Tracing).</summary>
+    [Required]
+    public string MainBinary { get; set; } = "";
 
     /// <summary>DebugPprofFocus: a regular expression; only samples with a matching frame are kept.</summary>
     public string Focus { get; set; } = "";
@@ -56,7 +57,7 @@ public sealed class ConvertTraceToPprof : Task
 
     private void Convert()
     {
-        var result = TestRunProfile.Write(TraceDirectory, OutputFile, ProjectName, Focus);
+        var result = TestRunProfile.Write(TraceDirectory, OutputFile, MainBinary, Focus);
         ProfilePath = result.ProfilePath;
         SummaryPath = result.SummaryPath;
         foreach (var line in result.Lines) Log.LogMessage(MessageImportance.High, line);

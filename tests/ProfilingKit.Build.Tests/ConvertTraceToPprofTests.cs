@@ -83,6 +83,32 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
     }
 
     [Fact]
+    public void The_mapping_is_the_test_assembly_path_so_namespace_patterns_match_frames_only()
+    {
+        // The assembly named like the namespace, as MyCompany.Tests is: pprof matches -focus and -ignore against the
+        // mapping's file too, so a bare name would let '^AllocatingApp\.KnownAllocations\.' hit every sample.
+        var binary = Path.Combine(_trace.Directory, "AllocatingApp.KnownAllocations.dll");
+        var (task, _) = Run(_trace.TraceDirectory, mainBinary: binary);
+
+        var raw = GoPprof.Run("-raw", task.ProfilePath).EnsureSuccess().StandardOutput;
+        Assert.Contains($" {binary}  [FN][FL][LN]", raw, StringComparison.Ordinal);
+        Assert.Contains("File: AllocatingApp.KnownAllocations.dll\n", GoPprof.Run("-top", task.ProfilePath).EnsureSuccess().StandardOutput, StringComparison.Ordinal);
+
+        const string Known = "^AllocatingApp\\.KnownAllocations\\.";
+        var focused = GoPprof.Run("-traces", "-focus=" + Known, task.ProfilePath).EnsureSuccess().StandardOutput;
+        var ignored = GoPprof.Run("-traces", "-ignore=" + Known, task.ProfilePath).EnsureSuccess().StandardOutput;
+
+        Assert.All(Stacks(focused), stack => Assert.Contains(RecordedTrace.KnownMethod, stack, StringComparison.Ordinal));
+        var others = Stacks(ignored);
+        Assert.NotEmpty(others);
+        Assert.All(others, stack => Assert.DoesNotContain(RecordedTrace.KnownMethod, stack, StringComparison.Ordinal));
+        var all = Kept(task.ProfilePath);
+        var ignoredBytes = Kept(task.ProfilePath, "-ignore=" + Known);
+        Assert.True(ignoredBytes > 0, "-ignore keeps the samples without the known method's frame");
+        Assert.InRange(Kept(task.ProfilePath, "-focus=" + Known) + ignoredBytes, 0.99 * all, 1.01 * all);
+    }
+
+    [Fact]
     public void A_missing_trace_is_a_PKB001_warning_not_an_error()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_trace.Directory, "no-trace-" + Guid.NewGuid().ToString("N"))).FullName;
@@ -162,7 +188,15 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
         return row.Split('\t')[1];
     }
 
-    private (ConvertTraceToPprof Task, RecordingBuildEngine Engine) Run(string traceDirectory, string focus = "")
+    /// <summary>The alloc_space of the samples <c>go tool pprof</c> keeps under <paramref name="filters"/>.</summary>
+    private static double Kept(string profile, params string[] filters) =>
+        GoPprof.ParseTop(GoPprof.Run(["-top", "-nodefraction=0", .. filters, profile]).EnsureSuccess().StandardOutput).FlatSum;
+
+    /// <summary>The stacks of <c>go tool pprof -traces</c>: the text between its separator lines, after the header.</summary>
+    private static List<string> Stacks(string traces) =>
+        traces.Split("-----------+-------------------------------------------------------").Skip(1).Where(stack => stack.Trim().Length > 0).ToList();
+
+    private (ConvertTraceToPprof Task, RecordingBuildEngine Engine) Run(string traceDirectory, string focus = "", string? mainBinary = null)
     {
         var engine = new RecordingBuildEngine();
         var output = Path.Combine(_trace.Directory, "out-" + Guid.NewGuid().ToString("N"), "AllocatingApp.allocs.pb.gz");
@@ -171,7 +205,7 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
             BuildEngine = engine,
             TraceDirectory = traceDirectory,
             OutputFile = output,
-            ProjectName = "AllocatingApp",
+            MainBinary = mainBinary ?? Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"),
             Focus = focus,
         };
 

@@ -186,6 +186,12 @@ public static class GoPprof
             ?? throw new InvalidOperationException(
                 $"pprof -top has no row '{name}'. Rows: {string.Join(", ", Rows.Select(row => row.Name))}");
 
+        /// <summary>
+        /// What the rows' flat values add up to: with <c>-nodefraction=0</c> (no row dropped), the samples that
+        /// <c>-focus</c> and <c>-ignore</c> kept. <see cref="Total"/> stays the whole profile's under them.
+        /// </summary>
+        public double FlatSum => Rows.Sum(row => row.Flat);
+
         /// <summary>The row with the largest cumulative value (the first such row on ties).</summary>
         public TopRow LeaderByCum() => Rows.Count == 0
             ? throw new InvalidOperationException("pprof -top has no rows.")

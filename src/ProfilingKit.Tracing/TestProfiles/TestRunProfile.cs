@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
+using ProfilingKit.Symbols;
 
 namespace ProfilingKit.TestProfiles;
 
@@ -39,13 +40,13 @@ internal sealed class TestRunProfile
     /// </summary>
     /// <param name="traceDirectory">The folder the test host wrote its trace into.</param>
     /// <param name="outputFile">The profile to write, such as TestResults/pprof/MyTests.allocs.pb.gz.</param>
-    /// <param name="projectName">The name pprof shows as <c>File:</c>; the output's name when empty.</param>
+    /// <param name="mainBinary">The test assembly's path: the profile's mapping file (<see cref="MainBinary"/>), which pprof shows as <c>File:</c>.</param>
     /// <param name="focus">DebugPprofFocus: a regular expression; only samples with a matching frame are kept. Empty for all.</param>
-    public static TestRunProfile Write(string traceDirectory, string outputFile, string projectName, string focus)
+    public static TestRunProfile Write(string traceDirectory, string outputFile, string mainBinary, string focus)
     {
         var tracePath = NewestTrace(traceDirectory);
         var watch = Stopwatch.StartNew();
-        var profile = AllocationTrace.Read(tracePath, projectName.Length > 0 ? projectName : Path.GetFileNameWithoutExtension(outputFile));
+        var profile = AllocationTrace.Read(tracePath, Path.GetFullPath(mainBinary));
         var traceBytes = new FileInfo(tracePath).Length;
         var lines = new List<string>();
 
