@@ -29,6 +29,12 @@ public sealed class ConvertTraceToPprof : Task
     /// <summary>DebugPprofFocus: a regular expression; only samples with a matching frame are kept.</summary>
     public string Focus { get; set; } = "";
 
+    /// <summary>The test assembly's runtimeconfig.json: when there is no trace, it tells whether the test host could start at all.</summary>
+    public string RuntimeConfigFile { get; set; } = "";
+
+    /// <summary>The folder of the dotnet that runs the test host (NetCoreRoot), whose shared/ frameworks the runtimeconfig needs.</summary>
+    public string DotnetRoot { get; set; } = "";
+
     /// <summary>The profile written, or empty when there is none.</summary>
     [Output]
     public string ProfilePath { get; private set; } = "";
@@ -42,6 +48,10 @@ public sealed class ConvertTraceToPprof : Task
         try
         {
             Convert();
+        }
+        catch (TraceProblem problem) when (problem.Code == TraceProblemCodes.Missing && MissingFramework.Describe(RuntimeConfigFile, DotnetRoot) is { } cause)
+        {
+            Warn(TraceProblemCodes.FrameworkMissing, $"no trace in {TraceDirectory}: {cause} No profile was written.");
         }
         catch (TraceProblem problem)
         {

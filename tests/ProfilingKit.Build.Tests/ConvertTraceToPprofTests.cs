@@ -98,14 +98,35 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
         var focused = GoPprof.Run("-traces", "-focus=" + Known, task.ProfilePath).EnsureSuccess().StandardOutput;
         var ignored = GoPprof.Run("-traces", "-ignore=" + Known, task.ProfilePath).EnsureSuccess().StandardOutput;
 
-        Assert.All(Stacks(focused), stack => Assert.Contains(RecordedTrace.KnownMethod, stack, StringComparison.Ordinal));
-        var others = Stacks(ignored);
+        Assert.All(GoPprof.Stacks(focused), stack => Assert.Contains(RecordedTrace.KnownMethod, stack, StringComparison.Ordinal));
+        var others = GoPprof.Stacks(ignored);
         Assert.NotEmpty(others);
         Assert.All(others, stack => Assert.DoesNotContain(RecordedTrace.KnownMethod, stack, StringComparison.Ordinal));
-        var all = Kept(task.ProfilePath);
-        var ignoredBytes = Kept(task.ProfilePath, "-ignore=" + Known);
+        var all = GoPprof.Kept(task.ProfilePath);
+        var ignoredBytes = GoPprof.Kept(task.ProfilePath, "-ignore=" + Known);
         Assert.True(ignoredBytes > 0, "-ignore keeps the samples without the known method's frame");
-        Assert.InRange(Kept(task.ProfilePath, "-focus=" + Known) + ignoredBytes, 0.99 * all, 1.01 * all);
+        Assert.InRange(GoPprof.Kept(task.ProfilePath, "-focus=" + Known) + ignoredBytes, 0.99 * all, 1.01 * all);
+    }
+
+    [Fact]
+    public void No_trace_because_the_test_hosts_framework_is_not_installed_is_a_PKB011_warning_that_names_it()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_trace.Directory, "no-host-" + Guid.NewGuid().ToString("N"))).FullName;
+        var runtimeConfig = Path.Combine(empty, "Tests.runtimeconfig.json");
+        File.WriteAllText(runtimeConfig, """{"runtimeOptions":{"tfm":"net8.0","framework":{"name":"Microsoft.NETCore.App","version":"8.0.0"}}}""");
+        var dotnetRoot = Path.Combine(empty, "dotnet");
+        Directory.CreateDirectory(Path.Combine(dotnetRoot, "shared", "Microsoft.NETCore.App", "10.0.12"));
+
+        var (_, engine) = Run(empty, runtimeConfig: runtimeConfig, dotnetRoot: dotnetRoot);
+
+        AssertOneWarning(engine, "PKB011", "the test host cannot have started: Tests.runtimeconfig.json asks for Microsoft.NETCore.App 8.0.0");
+        Assert.Contains("(installed: 10.0.12)", engine.Warnings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("Install the .NET 8 runtime", engine.Warnings[0].Message, StringComparison.Ordinal);
+
+        // A runtime it rolls forward to (a later patch or minor of 8) is there: the cause is another, PKB001's.
+        Directory.CreateDirectory(Path.Combine(dotnetRoot, "shared", "Microsoft.NETCore.App", "8.0.11"));
+        (_, engine) = Run(empty, runtimeConfig: runtimeConfig, dotnetRoot: dotnetRoot);
+        AssertOneWarning(engine, "PKB001", "no trace in");
     }
 
     [Fact]
@@ -188,15 +209,7 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
         return row.Split('\t')[1];
     }
 
-    /// <summary>The alloc_space of the samples <c>go tool pprof</c> keeps under <paramref name="filters"/>.</summary>
-    private static double Kept(string profile, params string[] filters) =>
-        GoPprof.ParseTop(GoPprof.Run(["-top", "-nodefraction=0", .. filters, profile]).EnsureSuccess().StandardOutput).FlatSum;
-
-    /// <summary>The stacks of <c>go tool pprof -traces</c>: the text between its separator lines, after the header.</summary>
-    private static List<string> Stacks(string traces) =>
-        traces.Split("-----------+-------------------------------------------------------").Skip(1).Where(stack => stack.Trim().Length > 0).ToList();
-
-    private (ConvertTraceToPprof Task, RecordingBuildEngine Engine) Run(string traceDirectory, string focus = "", string? mainBinary = null)
+    private (ConvertTraceToPprof Task, RecordingBuildEngine Engine) Run(string traceDirectory, string focus = "", string? mainBinary = null, string runtimeConfig = "", string dotnetRoot = "")
     {
         var engine = new RecordingBuildEngine();
         var output = Path.Combine(_trace.Directory, "out-" + Guid.NewGuid().ToString("N"), "AllocatingApp.allocs.pb.gz");
@@ -207,6 +220,8 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
             OutputFile = output,
             MainBinary = mainBinary ?? Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"),
             Focus = focus,
+            RuntimeConfigFile = runtimeConfig,
+            DotnetRoot = dotnetRoot,
         };
 
         Assert.True(task.Execute(), "the task never fails the build");

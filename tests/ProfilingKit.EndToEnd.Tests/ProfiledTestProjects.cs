@@ -60,22 +60,7 @@ public sealed class ProfiledTestProjects
 
         VSTestDirectory = Package.CreateProject(VSTestProject, new Dictionary<string, string>
         {
-            [VSTestProject + ".csproj"] = $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <IsTestProject>true</IsTestProject>
-                    <EnableDebugPprof>true</EnableDebugPprof>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
-                    <PackageReference Include="xunit" Version="2.9.3" />
-                    <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
-                    <PackageReference Include="ProfilingKit" Version="{Package.Version}" />
-                  </ItemGroup>
-                </Project>
-                """,
+            [VSTestProject + ".csproj"] = VSTestProjectFile(Package.Version),
             ["Allocator.cs"] = AllocatorSource.Replace("NAMESPACE", VSTestProject, StringComparison.Ordinal),
             ["Tests.cs"] = TestsSource.Replace("NAMESPACE", VSTestProject, StringComparison.Ordinal),
         });
@@ -101,6 +86,28 @@ public sealed class ProfiledTestProjects
 
     /// <summary>A copy of the profile the red run wrote, or a path that does not exist.</summary>
     public string RedProfile { get; }
+
+    /// <summary>
+    /// The project file of an xunit test project on VSTest that references the package and has EnableDebugPprof:
+    /// <paramref name="frameworks"/> is its TargetFramework or TargetFrameworks element, <paramref name="items"/> more items.
+    /// </summary>
+    public static string VSTestProjectFile(string packageVersion, string frameworks = "<TargetFramework>net10.0</TargetFramework>", string items = "") => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            {frameworks}
+            <Nullable>enable</Nullable>
+            <IsTestProject>true</IsTestProject>
+            <EnableDebugPprof>true</EnableDebugPprof>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+            <PackageReference Include="xunit" Version="2.9.3" />
+            <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+            <PackageReference Include="ProfilingKit" Version="{packageVersion}" />
+            {items}
+          </ItemGroup>
+        </Project>
+        """;
 
     /// <summary>The default DebugPprofOutput of a project.</summary>
     public static string ProfilePath(string directory, string project) =>
