@@ -109,6 +109,21 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
     }
 
     [Fact]
+    public void The_log_lists_the_top_sites_in_the_users_own_code_with_their_lines()
+    {
+        var (task, engine) = Run(_trace.TraceDirectory);
+
+        var log = engine.HighMessages.ToList();
+        var heading = log.FindIndex(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^ProfilingKit: top [1-5] sites in your code \(innermost frame of your code, with what it called\):$"));
+        Assert.True(heading >= 0, string.Join("\n", log));
+        var line = RecordedTrace.AllocatingLine(ProgramSourcePath(task));
+        Assert.Matches($@"^ProfilingKit: +[\d.]+ [kMG]?B +\d+\.\d%  {System.Text.RegularExpressions.Regex.Escape(RecordedTrace.KnownMethod)} \(Program\.cs:{line}\)$", log[heading + 1]);
+        // Only frames of code whose source is on this machine: no framework function is listed there.
+        var sites = log.Skip(heading + 1).TakeWhile(entry => entry.StartsWith("ProfilingKit:   ", StringComparison.Ordinal)).ToList();
+        Assert.All(sites, site => Assert.DoesNotContain("System.", site, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void No_trace_because_the_test_hosts_framework_is_not_installed_is_a_PKB011_warning_that_names_it()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_trace.Directory, "no-host-" + Guid.NewGuid().ToString("N"))).FullName;

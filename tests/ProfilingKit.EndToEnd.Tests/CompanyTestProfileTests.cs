@@ -51,6 +51,23 @@ public class CompanyTestProfileTests : IClassFixture<CompanyTestProjects>
     }
 
     [Fact]
+    public void The_log_lists_the_top_sites_in_your_code_after_the_flat_top()
+    {
+        var lines = _projects.Output.Split('\n').Select(line => line.Trim()).ToList();
+        var heading = lines.FindIndex(line => Regex.IsMatch(line, @"^ProfilingKit: top [1-5] sites in your code \(innermost frame of your code, with what it called\):$"));
+        Assert.True(heading >= 0, _projects.Output);
+        var sites = lines.Skip(heading + 1).TakeWhile(line => Regex.IsMatch(line, @"^ProfilingKit: +[\d.]+ [kMG]?B ")).ToList();
+
+        var line = CompanyTestProjects.LibrarySource.Split('\n').Select((text, index) => (text, index)).Single(l => l.text.Contains("text.ToString()", StringComparison.Ordinal)).index + 1;
+        Assert.Contains(sites, site => site.EndsWith($"{CompanyTestProjects.LibraryMethod} (ReportBuilder.cs:{line})", StringComparison.Ordinal));
+        Assert.Contains(sites, site => site.Contains(CompanyTestProjects.TestMethod + " (Tests.cs:", StringComparison.Ordinal));
+        Assert.All(sites, site => Assert.Contains(" MyCompany.", site, StringComparison.Ordinal));
+        // The flat top is the framework's: the library allocates through StringBuilder.
+        var flat = lines.FindIndex(line => line.StartsWith("ProfilingKit: top ", StringComparison.Ordinal) && line.Contains("functions by alloc_space (flat)", StringComparison.Ordinal));
+        Assert.Contains(lines.Skip(flat + 1).Take(heading - flat - 1), entry => entry.Contains(" System.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_framework_whose_runtime_is_not_installed_gets_a_PKB011_warning_naming_it_and_the_others_their_profiles()
     {
         var project = _projects.Package.CreateProject("TwoFrameworks", new Dictionary<string, string>
