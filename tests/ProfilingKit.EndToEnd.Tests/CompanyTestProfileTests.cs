@@ -51,6 +51,24 @@ public class CompanyTestProfileTests : IClassFixture<CompanyTestProjects>
     }
 
     [Fact]
+    public void The_trace_folder_has_no_doubled_slash_while_obj_does_not_exist_yet()
+    {
+        // Restore writes elsewhere (as with a central restore folder), so obj/ does not exist when the build is evaluated,
+        // and MSBuild then leaves BaseIntermediateOutputPath's default 'obj\' as it is.
+        var project = _projects.Package.CreateProject("RestoredElsewhere", new Dictionary<string, string>
+        {
+            ["Directory.Build.props"] = "<Project><PropertyGroup><MSBuildProjectExtensionsPath>$(MSBuildThisFileDirectory)restore/</MSBuildProjectExtensionsPath></PropertyGroup></Project>",
+            ["RestoredElsewhere.csproj"] = ProfiledTestProjects.VSTestProjectFile(_projects.Package.Version),
+        });
+        CommandLine.Dotnet(project, _projects.Package.CommandEnvironment, "restore");
+        Assert.False(Directory.Exists(Path.Combine(project, "obj")));
+
+        var folder = CommandLine.Dotnet(project, _projects.Package.CommandEnvironment, "msbuild", "-getProperty:DebugPprofTraceDirectory").Trim();
+
+        Assert.Equal(Path.Combine(project, "obj", "pprof", "net10.0") + Path.DirectorySeparatorChar, folder);
+    }
+
+    [Fact]
     public void The_log_lists_the_top_sites_in_your_code_after_the_flat_top()
     {
         var lines = _projects.Output.Split('\n').Select(line => line.Trim()).ToList();
