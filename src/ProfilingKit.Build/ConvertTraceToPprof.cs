@@ -22,11 +22,18 @@ public sealed class ConvertTraceToPprof : Task
     [Required]
     public string OutputFile { get; set; } = "";
 
-    /// <summary>The name pprof shows as <c>File:</c>: the test project.</summary>
-    public string ProjectName { get; set; } = "";
+    /// <summary>The test assembly's path: the profile's mapping file, which pprof shows as <c>File:</c> (see MainBinary in ProfilingKit.Tracing).</summary>
+    [Required]
+    public string MainBinary { get; set; } = "";
 
     /// <summary>DebugPprofFocus: a regular expression; only samples with a matching frame are kept.</summary>
     public string Focus { get; set; } = "";
+
+    /// <summary>The test assembly's runtimeconfig.json: when there is no trace, it tells whether the test host could start at all.</summary>
+    public string RuntimeConfigFile { get; set; } = "";
+
+    /// <summary>The folder of the dotnet that runs the test host (NetCoreRoot), whose shared/ frameworks the runtimeconfig needs.</summary>
+    public string DotnetRoot { get; set; } = "";
 
     /// <summary>The profile written, or empty when there is none.</summary>
     [Output]
@@ -42,6 +49,10 @@ public sealed class ConvertTraceToPprof : Task
         {
             Convert();
         }
+        catch (TraceProblem problem) when (problem.Code == TraceProblemCodes.Missing && MissingFramework.Describe(RuntimeConfigFile, DotnetRoot) is { } cause)
+        {
+            Warn(TraceProblemCodes.FrameworkMissing, $"no trace in {TraceDirectory}: {cause} No profile was written.");
+        }
         catch (TraceProblem problem)
         {
             Warn(problem.Code, problem.Message);
@@ -56,7 +67,7 @@ public sealed class ConvertTraceToPprof : Task
 
     private void Convert()
     {
-        var result = TestRunProfile.Write(TraceDirectory, OutputFile, ProjectName, Focus);
+        var result = TestRunProfile.Write(TraceDirectory, OutputFile, MainBinary, Focus);
         ProfilePath = result.ProfilePath;
         SummaryPath = result.SummaryPath;
         foreach (var line in result.Lines) Log.LogMessage(MessageImportance.High, line);

@@ -26,7 +26,10 @@ public sealed class ProfileBuilder
 
     /// <summary>Creates a builder for samples with the given value types, in order.</summary>
     /// <param name="sampleTypes">The meaning of each value of a sample, such as alloc_objects/count.</param>
-    /// <param name="mainBinary">The name pprof shows as <c>File:</c>, usually the app's main assembly.</param>
+    /// <param name="mainBinary">
+    /// The mapping's file: the main binary's full path, as Go writes it (pprof shows its file name as <c>File:</c>).
+    /// pprof matches <c>-focus</c> and <c>-ignore</c> against it too, so a bare name like <c>MyCompany.Tests</c> would match namespace patterns.
+    /// </param>
     public ProfileBuilder(IReadOnlyList<ValueTypeName> sampleTypes, string mainBinary)
     {
         if (sampleTypes is null) throw new ArgumentNullException(nameof(sampleTypes));

@@ -4,6 +4,7 @@ using Microsoft.Testing.Platform.Extensions.OutputDevice;
 using Microsoft.Testing.Platform.Extensions.Messages;
 using Microsoft.Testing.Platform.Extensions.TestHostControllers;
 using Microsoft.Testing.Platform.Messages;
+using ProfilingKit.Symbols;
 using ProfilingKit.TestProfiles;
 
 namespace ProfilingKit.Testing.Platform;
@@ -84,7 +85,7 @@ internal sealed class TestHostProfiler : ITestHostEnvironmentVariableProvider, I
         TestRunProfile? profile = null;
         try
         {
-            profile = TestRunProfile.Write(_settings.TraceDirectory, _settings.OutputFile, _settings.ProjectName, _settings.Focus);
+            profile = TestRunProfile.Write(_settings.TraceDirectory, _settings.OutputFile, MainBinary.OfThisProcess(), _settings.Focus);
             lines = profile.Lines;
         }
         catch (TraceProblem problem)

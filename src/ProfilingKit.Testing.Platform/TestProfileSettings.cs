@@ -10,15 +10,13 @@ internal sealed class TestProfileSettings
     public const string Prefix = "ProfilingKit.TestProfile.";
     public const string TraceDirectoryKey = Prefix + "TraceDirectory";
     public const string OutputFileKey = Prefix + "OutputFile";
-    public const string ProjectNameKey = Prefix + "ProjectName";
     public const string FocusKey = Prefix + "Focus";
     public const string EnvironmentVariablesKey = Prefix + "EnvironmentVariables";
 
-    public TestProfileSettings(string traceDirectory, string outputFile, string projectName, string focus, IReadOnlyList<KeyValuePair<string, string>> environmentVariables)
+    public TestProfileSettings(string traceDirectory, string outputFile, string focus, IReadOnlyList<KeyValuePair<string, string>> environmentVariables)
     {
         TraceDirectory = traceDirectory;
         OutputFile = outputFile;
-        ProjectName = projectName;
         Focus = focus;
         EnvironmentVariables = environmentVariables;
     }
@@ -28,9 +26,6 @@ internal sealed class TestProfileSettings
 
     /// <summary>DebugPprofOutput: the profile to write.</summary>
     public string OutputFile { get; }
-
-    /// <summary>The test project's name, which pprof shows as <c>File:</c>.</summary>
-    public string ProjectName { get; }
 
     /// <summary>DebugPprofFocus, or empty.</summary>
     public string Focus { get; }
@@ -49,7 +44,7 @@ internal sealed class TestProfileSettings
         var variables = ParseVariables(read(EnvironmentVariablesKey) ?? "");
         if (string.IsNullOrEmpty(traceDirectory) || string.IsNullOrEmpty(outputFile) || variables.Count == 0) return null;
 
-        return new TestProfileSettings(traceDirectory, outputFile, read(ProjectNameKey) ?? "", read(FocusKey) ?? "", variables);
+        return new TestProfileSettings(traceDirectory, outputFile, read(FocusKey) ?? "", variables);
     }
 
     /// <summary>

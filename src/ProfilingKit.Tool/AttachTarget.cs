@@ -116,7 +116,7 @@ internal sealed class AttachTarget : IDisposable
         var id = processId ?? 0;
         var name = id == 0 ? "dotnet" : NameOf(id);
         var description = id == 0 ? $"the process at {port}" : $"process {id} ({name})";
-        return new AttachTarget(ProfiledProcess.Attached(id, connector.Instance, name), description, id == 0 ? null : RuntimeOf(id), connector);
+        return new AttachTarget(ProfiledProcess.Attached(id, connector.Instance, id == 0 ? name : BinaryOf(id) ?? name), description, id == 0 ? null : RuntimeOf(id), connector);
     }
 
     private static AttachTarget OpenProcess(int id)
@@ -137,7 +137,7 @@ internal sealed class AttachTarget : IDisposable
         var coreClr = maps is null ? null : CoreClrPath(maps);
         if (socket is null)
         {
-            var target = ProfiledProcess.Attached(id, new DiagnosticsClient(id), name);
+            var target = ProfiledProcess.Attached(id, new DiagnosticsClient(id), BinaryOf(id) ?? name);
             if (coreClr is not null || target.IsDiagnosticPortDisabled)
             {
                 throw new ToolException(
@@ -148,7 +148,7 @@ internal sealed class AttachTarget : IDisposable
         }
 
         var client = new DiagnosticsClient(id);
-        return new AttachTarget(ProfiledProcess.Attached(id, client, name), description, coreClr is null ? null : RuntimeVersionOf(coreClr), connector: null);
+        return new AttachTarget(ProfiledProcess.Attached(id, client, BinaryOf(id) ?? name), description, coreClr is null ? null : RuntimeVersionOf(coreClr), connector: null);
     }
 
     private static int FindByName(string name)
@@ -196,6 +196,31 @@ internal sealed class AttachTarget : IDisposable
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             return "?";
+        }
+    }
+
+    /// <summary>
+    /// Its main binary, the profiles' mapping file (<see cref="Symbols.MainBinary"/>): for an app the <c>dotnet</c> host
+    /// runs, the app's .dll, resolved against the process's working directory; else its executable. Null where /proc does not say.
+    /// </summary>
+    private static string? BinaryOf(int id)
+    {
+        var executable = LinkTarget(ProcDirectory(id) + "/exe");
+        if (executable is null || Path.GetFileName(executable) != "dotnet") return executable;
+
+        var app = ReadOrNull(ProcDirectory(id) + "/cmdline")?.Split('\0').FirstOrDefault(argument => argument.EndsWith(".dll", StringComparison.Ordinal));
+        return app is null ? executable : Path.GetFullPath(app, LinkTarget(ProcDirectory(id) + "/cwd") ?? "/");
+    }
+
+    private static string? LinkTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

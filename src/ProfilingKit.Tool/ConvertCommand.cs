@@ -54,8 +54,8 @@ internal static partial class ConvertCommand
             throw new ToolException($"{tracePath} has no {EventsOf(kind)}, so no {name} profile.{ticks} Record them: {RecordingHint(kind)}");
         }
 
-        var profile = trace.Build(kind, MainBinary(tracePath), note: $"ProfilingKit: converted from {Path.GetFileName(tracePath)} by dotnet pprof convert.");
-        var outputPath = Path.GetFullPath(options.Output ?? Path.Combine(Path.GetDirectoryName(trace.Path)!, MainBinary(tracePath) + "." + name + ".pb.gz"));
+        var profile = trace.Build(kind, trace.MainBinary ?? Path.Combine(Path.GetDirectoryName(trace.Path)!, AppName(tracePath)), note: $"ProfilingKit: converted from {Path.GetFileName(tracePath)} by dotnet pprof convert.");
+        var outputPath = Path.GetFullPath(options.Output ?? Path.Combine(Path.GetDirectoryName(trace.Path)!, AppName(tracePath) + "." + name + ".pb.gz"));
         Write(profile, outputPath);
 
         tool.Status.WriteLine(
@@ -104,8 +104,12 @@ internal static partial class ConvertCommand
         : $" It has {trace.AllocationTicks.ToString("N0", CultureInfo.InvariantCulture)} GCAllocationTick events (keyword GC at Verbose, what dotnet-trace's gc-verbose profile records), " +
             "which attribute allocations to stacks with a bias, so convert does not use them.";
 
-    /// <summary>The name pprof shows as <c>File:</c>: the trace's, without dotnet-trace's <c>_yyyyMMdd_HHmmss</c>.</summary>
-    private static string MainBinary(string tracePath) => DotnetTraceTimestamp().Replace(Path.GetFileNameWithoutExtension(tracePath), "");
+    /// <summary>
+    /// The app's name as the trace's file name gives it, without dotnet-trace's <c>_yyyyMMdd_HHmmss</c>: the output's
+    /// name, and beside the trace the mapping's file (a path, never a bare name a namespace pattern would match) in a
+    /// trace that does not record its process's command line.
+    /// </summary>
+    private static string AppName(string tracePath) => DotnetTraceTimestamp().Replace(Path.GetFileNameWithoutExtension(tracePath), "");
 
     private static string EventsOf(TraceProfileKind kind) => kind switch
     {

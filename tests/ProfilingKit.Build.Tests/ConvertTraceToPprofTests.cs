@@ -83,6 +83,68 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
     }
 
     [Fact]
+    public void The_mapping_is_the_test_assembly_path_so_namespace_patterns_match_frames_only()
+    {
+        // The assembly named like the namespace, as MyCompany.Tests is: pprof matches -focus and -ignore against the
+        // mapping's file too, so a bare name would let '^AllocatingApp\.KnownAllocations\.' hit every sample.
+        var binary = Path.Combine(_trace.Directory, "AllocatingApp.KnownAllocations.dll");
+        var (task, _) = Run(_trace.TraceDirectory, mainBinary: binary);
+
+        var raw = GoPprof.Run("-raw", task.ProfilePath).EnsureSuccess().StandardOutput;
+        Assert.Contains($" {binary}  [FN][FL][LN]", raw, StringComparison.Ordinal);
+        Assert.Contains("File: AllocatingApp.KnownAllocations.dll\n", GoPprof.Run("-top", task.ProfilePath).EnsureSuccess().StandardOutput, StringComparison.Ordinal);
+
+        const string Known = "^AllocatingApp\\.KnownAllocations\\.";
+        var focused = GoPprof.Run("-traces", "-focus=" + Known, task.ProfilePath).EnsureSuccess().StandardOutput;
+        var ignored = GoPprof.Run("-traces", "-ignore=" + Known, task.ProfilePath).EnsureSuccess().StandardOutput;
+
+        Assert.All(GoPprof.Stacks(focused), stack => Assert.Contains(RecordedTrace.KnownMethod, stack, StringComparison.Ordinal));
+        var others = GoPprof.Stacks(ignored);
+        Assert.NotEmpty(others);
+        Assert.All(others, stack => Assert.DoesNotContain(RecordedTrace.KnownMethod, stack, StringComparison.Ordinal));
+        var all = GoPprof.Kept(task.ProfilePath);
+        var ignoredBytes = GoPprof.Kept(task.ProfilePath, "-ignore=" + Known);
+        Assert.True(ignoredBytes > 0, "-ignore keeps the samples without the known method's frame");
+        Assert.InRange(GoPprof.Kept(task.ProfilePath, "-focus=" + Known) + ignoredBytes, 0.99 * all, 1.01 * all);
+    }
+
+    [Fact]
+    public void The_log_lists_the_top_sites_in_the_users_own_code_with_their_lines()
+    {
+        var (task, engine) = Run(_trace.TraceDirectory);
+
+        var log = engine.HighMessages.ToList();
+        var heading = log.FindIndex(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^ProfilingKit: top [1-5] sites in your code \(innermost frame of your code, with what it called\):$"));
+        Assert.True(heading >= 0, string.Join("\n", log));
+        var line = RecordedTrace.AllocatingLine(ProgramSourcePath(task));
+        Assert.Matches($@"^ProfilingKit: +[\d.]+ [kMG]?B +\d+\.\d%  {System.Text.RegularExpressions.Regex.Escape(RecordedTrace.KnownMethod)} \(Program\.cs:{line}\)$", log[heading + 1]);
+        // Only frames of code whose source is on this machine: no framework function is listed there.
+        var sites = log.Skip(heading + 1).TakeWhile(entry => entry.StartsWith("ProfilingKit:   ", StringComparison.Ordinal)).ToList();
+        Assert.All(sites, site => Assert.DoesNotContain("System.", site, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void No_trace_because_the_test_hosts_framework_is_not_installed_is_a_PKB011_warning_that_names_it()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_trace.Directory, "no-host-" + Guid.NewGuid().ToString("N"))).FullName;
+        var runtimeConfig = Path.Combine(empty, "Tests.runtimeconfig.json");
+        File.WriteAllText(runtimeConfig, """{"runtimeOptions":{"tfm":"net8.0","framework":{"name":"Microsoft.NETCore.App","version":"8.0.0"}}}""");
+        var dotnetRoot = Path.Combine(empty, "dotnet");
+        Directory.CreateDirectory(Path.Combine(dotnetRoot, "shared", "Microsoft.NETCore.App", "10.0.12"));
+
+        var (_, engine) = Run(empty, runtimeConfig: runtimeConfig, dotnetRoot: dotnetRoot);
+
+        AssertOneWarning(engine, "PKB011", "the test host cannot have started: Tests.runtimeconfig.json asks for Microsoft.NETCore.App 8.0.0");
+        Assert.Contains("(installed: 10.0.12)", engine.Warnings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("Install the .NET 8 runtime", engine.Warnings[0].Message, StringComparison.Ordinal);
+
+        // A runtime it rolls forward to (a later patch or minor of 8) is there: the cause is another, PKB001's.
+        Directory.CreateDirectory(Path.Combine(dotnetRoot, "shared", "Microsoft.NETCore.App", "8.0.11"));
+        (_, engine) = Run(empty, runtimeConfig: runtimeConfig, dotnetRoot: dotnetRoot);
+        AssertOneWarning(engine, "PKB001", "no trace in");
+    }
+
+    [Fact]
     public void A_missing_trace_is_a_PKB001_warning_not_an_error()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_trace.Directory, "no-trace-" + Guid.NewGuid().ToString("N"))).FullName;
@@ -162,7 +224,7 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
         return row.Split('\t')[1];
     }
 
-    private (ConvertTraceToPprof Task, RecordingBuildEngine Engine) Run(string traceDirectory, string focus = "")
+    private (ConvertTraceToPprof Task, RecordingBuildEngine Engine) Run(string traceDirectory, string focus = "", string? mainBinary = null, string runtimeConfig = "", string dotnetRoot = "")
     {
         var engine = new RecordingBuildEngine();
         var output = Path.Combine(_trace.Directory, "out-" + Guid.NewGuid().ToString("N"), "AllocatingApp.allocs.pb.gz");
@@ -171,8 +233,10 @@ public class ConvertTraceToPprofTests : IClassFixture<RecordedTrace>, IClassFixt
             BuildEngine = engine,
             TraceDirectory = traceDirectory,
             OutputFile = output,
-            ProjectName = "AllocatingApp",
+            MainBinary = mainBinary ?? Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll"),
             Focus = focus,
+            RuntimeConfigFile = runtimeConfig,
+            DotnetRoot = dotnetRoot,
         };
 
         Assert.True(task.Execute(), "the task never fails the build");

@@ -67,9 +67,11 @@ public class PackageTests : IClassFixture<FreshApps>
         Assert.Equal("alloc_space", report.Type);
         Assert.Equal(FreshApps.AllocatingMethod, report.Rows[0].Name);
         Assert.True(report.Rows[0].Flat > 10 * 1024 * 1024, $"the leading method should have allocated more than 10 MB: {result.StandardOutput}");
-        Assert.Contains("File: " + FreshApps.AppName, result.StandardOutput);
+        Assert.Contains("File: " + FreshApps.AppName + ".dll\n", result.StandardOutput);
         Assert.DoesNotContain("Main binary filename not available", result.AllOutput);
         Assert.DoesNotContain("Local symbolization failed", result.AllOutput);
+        // The mapping is the app's assembly by its full path, as Go's is the binary's: no ^-anchored namespace pattern matches it.
+        Assert.Matches($@"(?m)^1: \S+ /\S+/{System.Text.RegularExpressions.Regex.Escape(FreshApps.AppName)}\.dll  \[FN\]", GoPprof.Run("-raw", url + "allocs").EnsureSuccess().StandardOutput);
     }
 
     /// <summary>Every pprof-format profile on the index, as a user of the package gets it, with the sample type go tool pprof shows first.</summary>

@@ -60,7 +60,7 @@ public sealed class ProfiledTestProjects
 
         VSTestDirectory = Package.CreateProject(VSTestProject, new Dictionary<string, string>
         {
-            [VSTestProject + ".csproj"] = ProjectFile(Package, XunitReferences),
+            [VSTestProject + ".csproj"] = VSTestProjectFile(Package.Version),
             ["Allocator.cs"] = AllocatorSource.Replace("NAMESPACE", VSTestProject, StringComparison.Ordinal),
             ["Tests.cs"] = TestsSource.Replace("NAMESPACE", VSTestProject, StringComparison.Ordinal),
         });
@@ -69,30 +69,6 @@ public sealed class ProfiledTestProjects
         (RedExitCode, RedOutput) = CommandLine.DotnetWithExitCode(VSTestDirectory, Package.CommandEnvironment, "test", "--no-build", "--filter", "FullyQualifiedName~Red");
         RedProfile = CopyProfile(VSTestDirectory, VSTestProject, "red");
     }
-
-    /// <summary>xunit 2 on VSTest, as `dotnet new xunit` references it.</summary>
-    public const string XunitReferences = """
-        <PackageReference Include="xunit" Version="2.9.3" />
-            <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
-        """;
-
-    /// <summary>The project file of a fresh VSTest test project with EnableDebugPprof and the package, plus <paramref name="frameworkReferences"/>.</summary>
-    public static string ProjectFile(PackedPackage package, string frameworkReferences, string extraProperties = "") => $"""
-        <Project Sdk="Microsoft.NET.Sdk">
-          <PropertyGroup>
-            <TargetFramework>net10.0</TargetFramework>
-            <Nullable>enable</Nullable>
-            <IsTestProject>true</IsTestProject>
-            <EnableDebugPprof>true</EnableDebugPprof>
-            {extraProperties}
-          </PropertyGroup>
-          <ItemGroup>
-            <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
-            {frameworkReferences}
-            <PackageReference Include="ProfilingKit" Version="{package.Version}" />
-          </ItemGroup>
-        </Project>
-        """;
 
     public PackedPackage Package { get; }
 
@@ -110,6 +86,28 @@ public sealed class ProfiledTestProjects
 
     /// <summary>A copy of the profile the red run wrote, or a path that does not exist.</summary>
     public string RedProfile { get; }
+
+    /// <summary>
+    /// The project file of an xunit test project on VSTest that references the package and has EnableDebugPprof:
+    /// <paramref name="frameworks"/> is its TargetFramework or TargetFrameworks element, <paramref name="items"/> more items.
+    /// </summary>
+    public static string VSTestProjectFile(string packageVersion, string frameworks = "<TargetFramework>net10.0</TargetFramework>", string items = "") => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            {frameworks}
+            <Nullable>enable</Nullable>
+            <IsTestProject>true</IsTestProject>
+            <EnableDebugPprof>true</EnableDebugPprof>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+            <PackageReference Include="xunit" Version="2.9.3" />
+            <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+            <PackageReference Include="ProfilingKit" Version="{packageVersion}" />
+            {items}
+          </ItemGroup>
+        </Project>
+        """;
 
     /// <summary>The default DebugPprofOutput of a project.</summary>
     public static string ProfilePath(string directory, string project) =>

@@ -73,12 +73,15 @@ public sealed class TestLabelsProject
         var package = PackedPackage.Shared;
         Directory = package.CreateProject(Name, new Dictionary<string, string>
         {
-            [Name + ".csproj"] = ProfiledTestProjects.ProjectFile(package, ProfiledTestProjects.XunitReferences + """
-                    <PackageReference Include="NUnit" Version="4.4.0" />
-                    <PackageReference Include="NUnit3TestAdapter" Version="5.2.0" />
-                    <PackageReference Include="MSTest.TestFramework" Version="4.0.2" />
-                    <PackageReference Include="MSTest.TestAdapter" Version="4.0.2" />
-                """, "<ImplicitUsings>enable</ImplicitUsings>"),
+            [Name + ".csproj"] = ProfiledTestProjects.VSTestProjectFile(
+                package.Version,
+                "<TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings>",
+                """
+                <PackageReference Include="NUnit" Version="4.4.0" />
+                <PackageReference Include="NUnit3TestAdapter" Version="5.2.0" />
+                <PackageReference Include="MSTest.TestFramework" Version="4.0.2" />
+                <PackageReference Include="MSTest.TestAdapter" Version="4.0.2" />
+                """),
             ["Work.cs"] = WorkSource,
             ["Tests.cs"] = TestsSource,
         });

@@ -107,5 +107,8 @@ public class TestProfileTests : IClassFixture<ProfiledTestProjects>
         var row = report.Row($"{project}.{ProfiledTestProjects.KnownMethodName}");
         Assert.InRange(row.Flat, ProfiledTestProjects.KnownBytes * 0.85, ProfiledTestProjects.KnownBytes * 1.15);
         Assert.DoesNotContain("Local symbolization failed", result.AllOutput);
+        // The mapping is the test assembly by its full path (the MSBuild task's and the platform extension's alike).
+        Assert.Contains($"File: {project}.dll\n", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches($@"(?m)^1: \S+ /\S+/bin/\S+/{System.Text.RegularExpressions.Regex.Escape(project)}\.dll  \[FN\]", GoPprof.Run("-raw", profile).EnsureSuccess().StandardOutput);
     }
 }

@@ -10,7 +10,7 @@ public sealed class TestHostProfilerTests : IDisposable
 
     private string TraceDirectory => Path.Combine(_directory, "obj", "pprof", "net10.0");
 
-    private TestProfileSettings Settings => new(TraceDirectory, Path.Combine(_directory, "TestResults", "pprof", "P.allocs.pb.gz"), "P", "",
+    private TestProfileSettings Settings => new(TraceDirectory, Path.Combine(_directory, "TestResults", "pprof", "P.allocs.pb.gz"), "",
         [new("DOTNET_EnableEventPipe", "1"), new("DOTNET_EventPipeOutputPath", Path.Combine(TraceDirectory, "testhost_{pid}.nettrace"))]);
 
     [Fact]

@@ -9,7 +9,6 @@ public class TestProfileSettingsTests
         {
             [TestProfileSettings.TraceDirectoryKey] = "/p/obj/pprof/net10.0/",
             [TestProfileSettings.OutputFileKey] = "/p/TestResults/pprof/P.allocs.pb.gz",
-            [TestProfileSettings.ProjectNameKey] = "P",
             [TestProfileSettings.FocusKey] = "^P\\.",
             [TestProfileSettings.EnvironmentVariablesKey] = "DOTNET_EnableEventPipe=1;DOTNET_EventPipeOutputPath=/p/obj/pprof/net10.0/testhost_{pid}.nettrace;DOTNET_EventPipeConfig=Microsoft-Windows-DotNETRuntime:0x80000020018:5",
         }));
@@ -17,7 +16,6 @@ public class TestProfileSettingsTests
         Assert.NotNull(settings);
         Assert.Equal("/p/obj/pprof/net10.0/", settings.TraceDirectory);
         Assert.Equal("/p/TestResults/pprof/P.allocs.pb.gz", settings.OutputFile);
-        Assert.Equal("P", settings.ProjectName);
         Assert.Equal("^P\\.", settings.Focus);
         Assert.Equal(
             [
@@ -39,7 +37,6 @@ public class TestProfileSettingsTests
         }));
 
         Assert.Equal([new("A", "b=c")], settings!.EnvironmentVariables);
-        Assert.Equal("", settings.ProjectName);
         Assert.Equal("", settings.Focus);
     }
 

@@ -61,6 +61,17 @@ public static class GoPprof
     }
 
     /// <summary>
+    /// What the samples <c>go tool pprof</c> keeps under <paramref name="filters"/> (such as <c>-focus=RE</c>) add up to,
+    /// in the default sample type: the flat sum of <c>-top -nodefraction=0</c>, since pprof's total is the whole profile's.
+    /// </summary>
+    public static double Kept(string profile, params string[] filters) =>
+        ParseTop(Run(["-top", "-nodefraction=0", .. filters, profile]).EnsureSuccess().StandardOutput).FlatSum;
+
+    /// <summary>The stacks of a <c>go tool pprof -traces</c> output, each as its text between the separator lines (the header left out).</summary>
+    public static IReadOnlyList<string> Stacks(string tracesOutput) =>
+        tracesOutput.Split("-----------+-------------------------------------------------------").Skip(1).Where(stack => stack.Trim().Length > 0).ToList();
+
+    /// <summary>
     /// Parses the output of <c>go tool pprof -top</c> (Go 1.19 and later): the <c>Type:</c> and total from the
     /// header and one row per line of the table. Lines that are not part of the report are ignored.
     /// </summary>
@@ -185,6 +196,12 @@ public static class GoPprof
         public TopRow Row(string name) => Rows.FirstOrDefault(row => row.Name == name)
             ?? throw new InvalidOperationException(
                 $"pprof -top has no row '{name}'. Rows: {string.Join(", ", Rows.Select(row => row.Name))}");
+
+        /// <summary>
+        /// What the rows' flat values add up to: with <c>-nodefraction=0</c> (no row dropped), the samples that
+        /// <c>-focus</c> and <c>-ignore</c> kept. <see cref="Total"/> stays the whole profile's under them.
+        /// </summary>
+        public double FlatSum => Rows.Sum(row => row.Flat);
 
         /// <summary>The row with the largest cumulative value (the first such row on ties).</summary>
         public TopRow LeaderByCum() => Rows.Count == 0

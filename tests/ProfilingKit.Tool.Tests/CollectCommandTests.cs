@@ -97,6 +97,16 @@ public sealed class CollectCommandTests : IClassFixture<AttachTargetProcess>, ID
     }
 
     [Fact]
+    public void The_mapping_is_the_attached_apps_dll_by_its_full_path()
+    {
+        // `dotnet AttachTargetApp.dll`: the app's .dll, not the host, and a path a namespace pattern cannot match.
+        var file = Path.Combine(_folder, "goroutine-mapping.pb.gz");
+        Assert.True(ToolRun.Of(["collect", "-p", Id, "goroutine", "-o", file]).ExitCode == 0);
+
+        Assert.Contains($" {AttachTargetProcess.Dll}  [FN][FL][LN]", GoPprof.Run("-raw", file).EnsureSuccess().StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Heap_holds_the_retained_arrays_by_type()
     {
         var top = CollectAs("heap", "inuse_space");

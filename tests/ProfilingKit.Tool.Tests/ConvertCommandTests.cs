@@ -101,7 +101,18 @@ public class ConvertCommandTests(DotnetTraceRecordings traces) : IClassFixture<D
         Assert.True(run.ExitCode == 0, run.Status);
         var expected = Path.Combine(Path.GetDirectoryName(trace)!, "myapp.allocs.pb.gz");
         Assert.Equal(expected, run.Output.Trim());
-        Assert.Contains("File: myapp", GoPprof.Run("-top", expected).EnsureSuccess().StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_mapping_is_the_traced_apps_path_from_the_command_line_the_trace_records()
+    {
+        // dotnet-trace ran `dotnet .../AllocatingApp.dll`: the mapping names that file, as the endpoint does in process,
+        // not the trace's name, which a namespace pattern of -focus or -ignore would match.
+        var output = Path.Combine(traces.NewFolder(), "allocs.pb.gz");
+        Assert.Equal(0, ToolRun.Of("convert", traces.Allocations.TracePath, "-o", output).ExitCode);
+
+        Assert.Contains("File: AllocatingApp.dll\n", GoPprof.Run("-top", output).EnsureSuccess().StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($" {Path.Combine(AppContext.BaseDirectory, "AllocatingApp.dll")}  [FN][FL][LN]", GoPprof.Run("-raw", output).EnsureSuccess().StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

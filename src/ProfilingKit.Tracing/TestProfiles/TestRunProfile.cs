@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using ProfilingKit.Pprof;
 using ProfilingKit.Pprof.Proto;
+using ProfilingKit.Symbols;
 
 namespace ProfilingKit.TestProfiles;
 
@@ -39,13 +40,13 @@ internal sealed class TestRunProfile
     /// </summary>
     /// <param name="traceDirectory">The folder the test host wrote its trace into.</param>
     /// <param name="outputFile">The profile to write, such as TestResults/pprof/MyTests.allocs.pb.gz.</param>
-    /// <param name="projectName">The name pprof shows as <c>File:</c>; the output's name when empty.</param>
+    /// <param name="mainBinary">The test assembly's path: the profile's mapping file (<see cref="MainBinary"/>), which pprof shows as <c>File:</c>.</param>
     /// <param name="focus">DebugPprofFocus: a regular expression; only samples with a matching frame are kept. Empty for all.</param>
-    public static TestRunProfile Write(string traceDirectory, string outputFile, string projectName, string focus)
+    public static TestRunProfile Write(string traceDirectory, string outputFile, string mainBinary, string focus)
     {
         var tracePath = NewestTrace(traceDirectory);
         var watch = Stopwatch.StartNew();
-        var profile = AllocationTrace.Read(tracePath, projectName.Length > 0 ? projectName : Path.GetFileNameWithoutExtension(outputFile));
+        var profile = AllocationTrace.Read(tracePath, Path.GetFullPath(mainBinary));
         var traceBytes = new FileInfo(tracePath).Length;
         var lines = new List<string>();
 
@@ -83,7 +84,7 @@ internal sealed class TestRunProfile
             throw new TraceProblem(TraceProblemCodes.WriteFailed, $"could not write {outputPath} or {summaryPath}: {e.Message}", e);
         }
 
-        AddResultLines(lines, profile, outputPath, summaryPath, tracePath, traceBytes, watch.Elapsed);
+        AddResultLines(lines, profile, summary, summaryPath, tracePath, traceBytes, watch.Elapsed);
         return new TestRunProfile(outputPath, summaryPath, lines);
     }
 
@@ -101,21 +102,37 @@ internal sealed class TestRunProfile
         return traces.OrderByDescending(trace => trace.LastWriteTimeUtc).First().FullName;
     }
 
-    private static void AddResultLines(List<string> lines, Profile profile, string profilePath, string summaryPath, string tracePath, long traceBytes, TimeSpan elapsed)
+    /// <summary>
+    /// The lines after the run. The flat top of a real suite is the framework's (string building, array growth), which
+    /// says little of what to change; so the sites of the user's own code follow, as the summary attributes them: each
+    /// sample to its innermost frame of code whose source file is on this machine, with what it called in the framework
+    /// and packages.
+    /// </summary>
+    private static void AddResultLines(List<string> lines, Profile profile, HotSpotSummary summary, string summaryPath, string tracePath, long traceBytes, TimeSpan elapsed)
     {
         var totals = AllocationTotals.Of(profile, TopFunctionCount);
         var seconds = elapsed.TotalSeconds.ToString("0.0#", CultureInfo.InvariantCulture);
-        lines.Add($"ProfilingKit: allocation profile {profilePath}");
+        lines.Add($"ProfilingKit: allocation profile {summary.ProfilePath}");
         lines.Add($"ProfilingKit: estimated {HotSpotSummaryFormat.FormatBytes(totals.TotalBytes)} allocated ({profile.Sample.Count} stacks; trace {HotSpotSummaryFormat.FormatBytes(traceBytes)} converted in {seconds} s)");
         lines.Add($"ProfilingKit: top {totals.TopFunctions.Count} functions by alloc_space (flat):");
         foreach (var (function, bytes) in totals.TopFunctions)
         {
-            var share = totals.TotalBytes == 0 ? 0 : 100.0 * bytes / totals.TotalBytes;
-            var where = function.FileName is null ? "" : $" ({Path.GetFileName(function.FileName)}:{function.Line})";
-            lines.Add($"ProfilingKit:   {HotSpotSummaryFormat.FormatBytes(bytes),10} {share.ToString("0.0", CultureInfo.InvariantCulture),5}%  {function.FunctionName}{where}");
+            lines.Add(RankedLine(bytes, totals.TotalBytes == 0 ? 0 : (double)bytes / totals.TotalBytes, function.FunctionName, function.FileName, function.Line));
         }
 
+        var ownSites = summary.Rows.Take(TopFunctionCount).ToList();
+        lines.Add(ownSites.Count == 0
+            ? $"ProfilingKit: no allocation site in your code (frames with a source file on this machine) reached {HotSpotSummary.MinimumShare.ToString("0.#%", CultureInfo.InvariantCulture)} of the run."
+            : $"ProfilingKit: top {ownSites.Count} sites in your code (innermost frame of your code, with what it called):");
+        foreach (var site in ownSites) lines.Add(RankedLine(site.Bytes, site.Share, site.Function, site.File, site.Line));
+
         lines.Add($"ProfilingKit: hot-spot summary {summaryPath}");
-        lines.Add($"ProfilingKit: explore: go tool pprof -top \"{profilePath}\"  (trace: {tracePath})");
+        lines.Add($"ProfilingKit: explore: go tool pprof -top \"{summary.ProfilePath}\"  (trace: {tracePath})");
+    }
+
+    private static string RankedLine(long bytes, double share, string function, string? file, long line)
+    {
+        var where = file is null ? "" : $" ({Path.GetFileName(file)}:{line})";
+        return $"ProfilingKit:   {HotSpotSummaryFormat.FormatBytes(bytes),10} {(100 * share).ToString("0.0", CultureInfo.InvariantCulture),5}%  {function}{where}";
     }
 }

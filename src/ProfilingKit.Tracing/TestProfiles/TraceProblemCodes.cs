@@ -23,4 +23,7 @@ internal static class TraceProblemCodes
 
     /// <summary>The conversion failed in a way ProfilingKit did not foresee: a bug to report.</summary>
     public const string Unexpected = "PKB007";
+
+    /// <summary>No trace, and the test host cannot have started: a framework its runtimeconfig.json needs is not installed.</summary>
+    public const string FrameworkMissing = "PKB011";
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ProfilingKit.Allocations;
 using ProfilingKit.Contention;
 using ProfilingKit.Cpu;
@@ -65,6 +66,12 @@ internal sealed class TraceFile : IDisposable
     /// <summary>When the trace was finished (the file's last write): the profiles' time.</summary>
     public DateTimeOffset Time { get; }
 
+    /// <summary>
+    /// The traced process's main binary (<see cref="Symbols.MainBinary"/>), from the command line EventPipe
+    /// records at the start of every session; null in a trace without it.
+    /// </summary>
+    public string? MainBinary { get; private init; }
+
     /// <summary>Reads <paramref name="tracePath"/>; throws a <see cref="TraceFileException"/> saying what is wrong with it.</summary>
     /// <param name="budgetBytes">The memory the allocation and contention stacks may use before the rarest merge.</param>
     public static TraceFile Read(string tracePath, long budgetBytes = AllocationSampler.DefaultBudgetBytes)
@@ -102,6 +109,7 @@ internal sealed class TraceFile : IDisposable
             return new TraceFile(file, methods, lines, handler.Allocations.Snapshot(), handler.ThreadResult(), handler.Contentions?.Snapshot() ?? [])
             {
                 AllocationTicks = handler.AllocationTicks,
+                MainBinary = handler.CommandLine is { } commandLine ? Symbols.MainBinary.FromCommandLine(commandLine) : null,
             };
         }
         catch (Exception e)
@@ -181,6 +189,10 @@ internal sealed class TraceFile : IDisposable
     /// </summary>
     private sealed class Aggregators(AllocationSampler allocations, LabelSets labels, long budgetBytes) : INetTraceHandler
     {
+        /// <summary>EventPipe's own provider: its event 1, ProcessInfo, starts with the process's command line (UTF-16, NUL-terminated).</summary>
+        private const string EventPipeProvider = "Microsoft-DotNETCore-EventPipe";
+        private const int ProcessInfoEvent = 1;
+
         private long _firstSample = long.MaxValue;
         private long _lastSample = long.MinValue;
 
@@ -194,8 +206,16 @@ internal sealed class TraceFile : IDisposable
 
         public long AllocationTicks { get; private set; }
 
+        public string? CommandLine { get; private set; }
+
         public void OnEvent(in TraceEventRecord record)
         {
+            if (record.Metadata.EventId == ProcessInfoEvent && record.Metadata.ProviderName == EventPipeProvider)
+            {
+                CommandLine ??= FirstString(record.Payload);
+                return;
+            }
+
             if (Threads is null)
             {
                 var frequency = Reader!.TimestampFrequency > 0 ? Reader.TimestampFrequency : TimeSpan.TicksPerSecond;
@@ -216,6 +236,13 @@ internal sealed class TraceFile : IDisposable
                 if (record.Metadata.Kind == ClrEventKind.GCAllocationTick) AllocationTicks++;
                 Contentions!.OnEvent(record);
             }
+        }
+
+        private static string FirstString(ReadOnlySpan<byte> payload)
+        {
+            var text = MemoryMarshal.Cast<byte, char>(payload);
+            var end = text.IndexOf('\0');
+            return new string(end < 0 ? text : text[..end]);
         }
 
         /// <summary>The thread samples, over the time from the first to the last.</summary>

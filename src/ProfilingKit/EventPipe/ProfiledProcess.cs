@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using Microsoft.Diagnostics.NETCore.Client;
 using ProfilingKit.Threads;
@@ -26,7 +25,7 @@ internal sealed class ProfiledProcess
 
     /// <summary>This process, through its own diagnostic port.</summary>
     public static ProfiledProcess Self() =>
-        new(Environment.ProcessId, isSelf: true, new DiagnosticsClient(Environment.ProcessId), Assembly.GetEntryAssembly()?.GetName().Name ?? "dotnet");
+        new(Environment.ProcessId, isSelf: true, new DiagnosticsClient(Environment.ProcessId), Symbols.MainBinary.OfThisProcess());
 
     /// <summary>Another process of this machine, through <paramref name="client"/> (its diagnostic port, found by id or given by path).</summary>
     public static ProfiledProcess Attached(int processId, DiagnosticsClient client, string mainBinary) => new(processId, isSelf: false, client, mainBinary);
@@ -38,7 +37,7 @@ internal sealed class ProfiledProcess
 
     public DiagnosticsClient Client { get; }
 
-    /// <summary>The name pprof shows as the profile's <c>File:</c>: the entry assembly's, or the attached process's name.</summary>
+    /// <summary>The profiles' mapping file (<see cref="Symbols.MainBinary"/>; pprof shows its name as <c>File:</c>): the entry assembly's path, or the attached process's binary.</summary>
     public string MainBinary { get; }
 
     /// <summary>Its folder in /proc: <c>/proc/self</c> or <c>/proc/PID</c>.</summary>
