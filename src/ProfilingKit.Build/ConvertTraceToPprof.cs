@@ -8,11 +8,13 @@ namespace ProfilingKit.Build;
 /// Turns the newest .nettrace of a test run into a pprof allocation profile and a hot-spot summary
 /// beside it (<see cref="TestRunProfile"/>), and logs where they are, the estimated total and the top allocating functions. Any
 /// problem with the trace is a warning (<see cref="TraceProblemCodes"/>): a profile is a by-product of the tests and
-/// never fails the build.
+/// never fails the build by itself. The gates the project declares do (<see cref="TestGates"/>): an exceeded budget, a
+/// growth beyond the baseline, or a gate that cannot be checked is an error.
 /// </summary>
 public sealed class ConvertTraceToPprof : Task
 {
     private const string DocsLink = "https://github.com/profilingkit/profilingkit/blob/main/docs/test-profiles.md#warnings";
+    private const string GatesLink = "https://github.com/profilingkit/profilingkit/blob/main/docs/test-profiles.md#budgets-and-baselines";
 
     /// <summary>The folder the test host wrote its trace into; the newest *.nettrace in it is converted.</summary>
     [Required]
@@ -35,6 +37,18 @@ public sealed class ConvertTraceToPprof : Task
     /// <summary>The folder of the dotnet that runs the test host (NetCoreRoot), whose shared/ frameworks the runtimeconfig needs.</summary>
     public string DotnetRoot { get; set; } = "";
 
+    /// <summary>
+    /// The DebugPprofBudget items: Include names the budget; metadata <c>MaxBytes</c> is the budget (50MB), optional
+    /// <c>Functions</c> a function pattern and <c>Test</c> a test-name pattern (globs on full names).
+    /// </summary>
+    public ITaskItem[] Budgets { get; set; } = [];
+
+    /// <summary>DebugPprofBaseline: a profile of an earlier run to compare with; empty for none.</summary>
+    public string Baseline { get; set; } = "";
+
+    /// <summary>DebugPprofBaselineTolerance: how much more than the baseline is still fine, "10%" by default.</summary>
+    public string BaselineTolerance { get; set; } = "";
+
     /// <summary>The profile written, or empty when there is none.</summary>
     [Output]
     public string ProfilePath { get; private set; } = "";
@@ -53,6 +67,10 @@ public sealed class ConvertTraceToPprof : Task
         {
             Warn(TraceProblemCodes.FrameworkMissing, $"no trace in {TraceDirectory}: {cause} No profile was written.");
         }
+        catch (TraceProblem problem) when (problem.Code == TraceProblemCodes.BadBaseline)
+        {
+            Error(problem.Code, problem.Message); // a gate asked for and not checked must not pass
+        }
         catch (TraceProblem problem)
         {
             Warn(problem.Code, problem.Message);
@@ -67,11 +85,53 @@ public sealed class ConvertTraceToPprof : Task
 
     private void Convert()
     {
-        var result = TestRunProfile.Write(TraceDirectory, OutputFile, MainBinary, Focus);
+        if (ReadGates() is not { } gates) return;
+
+        var result = TestRunProfile.Write(TraceDirectory, OutputFile, MainBinary, Focus, gates);
         ProfilePath = result.ProfilePath;
         SummaryPath = result.SummaryPath;
         foreach (var line in result.Lines) Log.LogMessage(MessageImportance.High, line);
+        foreach (var (code, message) in result.Failures) Error(code, message);
     }
+
+    /// <summary>The budgets and the baseline; null after logging an error when an item cannot be read, for a gate that cannot be checked must not pass.</summary>
+    private TestGates? ReadGates()
+    {
+        var budgets = new List<AllocationBudget>();
+        foreach (var item in Budgets)
+        {
+            try
+            {
+                budgets.Add(AllocationBudget.Parse(item.ItemSpec, item.GetMetadata("Functions"), item.GetMetadata("Test"), item.GetMetadata("MaxBytes")));
+            }
+            catch (ArgumentException e)
+            {
+                Error(TraceProblemCodes.BadBudget, e.Message + " (a DebugPprofBudget item; docs/test-profiles.md#budgets-and-baselines)");
+            }
+        }
+
+        var tolerance = BaselineComparison.DefaultTolerance;
+        if (BaselineTolerance.Length > 0 && !TryParsePercent(BaselineTolerance, out tolerance))
+        {
+            Error(TraceProblemCodes.BadBudget, $"DebugPprofBaselineTolerance '{BaselineTolerance}' is not a percentage such as 10% or 25%.");
+        }
+
+        if (Log.HasLoggedErrors) return null;
+        return new TestGates(budgets, Baseline.Length == 0 ? null : Baseline, tolerance, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
+    }
+
+    private static bool TryParsePercent(string text, out double fraction)
+    {
+        fraction = 0;
+        var number = text.Trim().TrimEnd('%');
+        if (!double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var percent)) return false;
+        fraction = percent / 100;
+        return true;
+    }
+
+    private void Error(string code, string message) =>
+        Log.LogError(subcategory: null, errorCode: code, helpKeyword: null, helpLink: GatesLink, file: null,
+            lineNumber: 0, columnNumber: 0, endLineNumber: 0, endColumnNumber: 0, message: "ProfilingKit: " + message);
 
     private void Warn(string code, string message) =>
         Log.LogWarning(subcategory: null, warningCode: code, helpKeyword: null, helpLink: DocsLink, file: null,

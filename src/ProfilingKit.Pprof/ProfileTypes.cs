@@ -15,6 +15,9 @@ public static class ProfileTypes
     /// <summary>The period type of memory profiles.</summary>
     public static ValueTypeName MemoryPeriod { get; } = new("space", "bytes");
 
+    /// <summary>The estimated number of objects allocated, the allocs profile's first sample type.</summary>
+    public const string AllocObjects = "alloc_objects";
+
     /// <summary>The default sample type of the allocs profile.</summary>
     public const string AllocSpace = "alloc_space";
 

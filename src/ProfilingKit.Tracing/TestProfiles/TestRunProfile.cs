@@ -18,12 +18,20 @@ internal sealed class TestRunProfile
     /// <summary>How many functions the closing lines list.</summary>
     public const int TopFunctionCount = 5;
 
-    private TestRunProfile(string profilePath, string summaryPath, IReadOnlyList<string> lines)
+    private TestRunProfile(string profilePath, string summaryPath, string markdownPath, IReadOnlyList<string> lines, IReadOnlyList<(string Code, string Message)> failures)
     {
         ProfilePath = profilePath;
         SummaryPath = summaryPath;
+        MarkdownPath = markdownPath;
         Lines = lines;
+        Failures = failures;
     }
+
+    /// <summary>The Markdown summary written beside the profile (and appended to <c>$GITHUB_STEP_SUMMARY</c> when set).</summary>
+    public string MarkdownPath { get; }
+
+    /// <summary>The gates that failed (<see cref="TestGates"/>): one error each, with its code.</summary>
+    public IReadOnlyList<(string Code, string Message)> Failures { get; }
 
     /// <summary>The profile written.</summary>
     public string ProfilePath { get; }
@@ -42,8 +50,10 @@ internal sealed class TestRunProfile
     /// <param name="outputFile">The profile to write, such as TestResults/pprof/MyTests.allocs.pb.gz.</param>
     /// <param name="mainBinary">The test assembly's path: the profile's mapping file (<see cref="MainBinary"/>), which pprof shows as <c>File:</c>.</param>
     /// <param name="focus">DebugPprofFocus: a regular expression; only samples with a matching frame are kept. Empty for all.</param>
-    public static TestRunProfile Write(string traceDirectory, string outputFile, string mainBinary, string focus)
+    /// <param name="gates">Budgets and a baseline to hold the run to; none by default.</param>
+    public static TestRunProfile Write(string traceDirectory, string outputFile, string mainBinary, string focus, TestGates? gates = null)
     {
+        gates ??= TestGates.None;
         var tracePath = NewestTrace(traceDirectory);
         var watch = Stopwatch.StartNew();
         var profile = AllocationTrace.Read(tracePath, Path.GetFullPath(mainBinary));
@@ -69,6 +79,10 @@ internal sealed class TestRunProfile
         var outputPath = Path.GetFullPath(outputFile);
         var summary = HotSpotSummary.Of(profile, outputPath);
         var summaryPath = HotSpotSummary.PathFor(outputPath);
+        var samples = new ProfileSamples(profile);
+        var outcome = GateOutcome.Evaluate(samples, gates);
+        var markdownPath = Path.ChangeExtension(summaryPath, ".md");
+        var markdown = outcome.Markdown(Path.GetFileNameWithoutExtension(mainBinary), samples, outputPath);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
@@ -78,14 +92,18 @@ internal sealed class TestRunProfile
             }
 
             summary.WriteTo(summaryPath);
+            File.WriteAllText(markdownPath, markdown);
+            if (gates.StepSummaryPath is { Length: > 0 } stepSummary) File.AppendAllText(stepSummary, markdown);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TraceProblem(TraceProblemCodes.WriteFailed, $"could not write {outputPath} or {summaryPath}: {e.Message}", e);
+            throw new TraceProblem(TraceProblemCodes.WriteFailed, $"could not write {outputPath}, {summaryPath}, {markdownPath} or the step summary: {e.Message}", e);
         }
 
         AddResultLines(lines, profile, summary, summaryPath, tracePath, traceBytes, watch.Elapsed);
-        return new TestRunProfile(outputPath, summaryPath, lines);
+        lines.AddRange(outcome.Lines);
+        lines.Add($"ProfilingKit: Markdown summary {markdownPath}" + (gates.StepSummaryPath is { Length: > 0 } ? " (also added to $GITHUB_STEP_SUMMARY)" : ""));
+        return new TestRunProfile(outputPath, summaryPath, markdownPath, lines, outcome.Failures.ToList());
     }
 
     private static string NewestTrace(string traceDirectory)

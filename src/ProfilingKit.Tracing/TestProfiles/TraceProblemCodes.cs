@@ -26,4 +26,16 @@ internal static class TraceProblemCodes
 
     /// <summary>No trace, and the test host cannot have started: a framework its runtimeconfig.json needs is not installed.</summary>
     public const string FrameworkMissing = "PKB011";
+
+    /// <summary>An error: the run allocated more than a DebugPprofBudget allows, beyond sampling error.</summary>
+    public const string BudgetExceeded = "PKB020";
+
+    /// <summary>An error: a function or a test allocated more than in DebugPprofBaseline, beyond the tolerance and sampling error.</summary>
+    public const string BaselineGrowth = "PKB021";
+
+    /// <summary>An error: a DebugPprofBudget item or DebugPprofBaselineTolerance cannot be read.</summary>
+    public const string BadBudget = "PKB022";
+
+    /// <summary>An error: DebugPprofBaseline cannot be read as an allocation profile.</summary>
+    public const string BadBaseline = "PKB023";
 }

@@ -1,0 +1,31 @@
+using ProfilingKit.EventPipe;
+using ProfilingKit.Pprof.Proto;
+
+namespace ProfilingKit.TestProfiles;
+
+/// <summary>
+/// An estimate of bytes allocated with its sampling error, summed over profile samples. The runtime
+/// samples an object of <c>s</c> bytes with probability <c>p = 1 - (1 - 1/102400)^s</c> and each sample
+/// stands for <c>1/p</c> objects, so a sample of <c>O</c> estimated objects and <c>B</c> bytes came from about
+/// <c>n = O·p</c> runtime samples and its estimate has variance <c>B²(1 - p)/n</c> (each runtime sample
+/// counted or not, independently). Variances of disjoint samples add.
+/// </summary>
+internal readonly record struct SampledBytes(double Bytes, double Variance)
+{
+    /// <summary>One standard error of <see cref="Bytes"/>.</summary>
+    public double StandardError => Math.Sqrt(Variance);
+
+    public static SampledBytes operator +(SampledBytes a, SampledBytes b) => new(a.Bytes + b.Bytes, a.Variance + b.Variance);
+
+    /// <summary>What one profile sample holds, from its alloc_objects (<paramref name="objectsIndex"/>) and alloc_space (<paramref name="bytesIndex"/>).</summary>
+    public static SampledBytes Of(Sample sample, int objectsIndex, int bytesIndex)
+    {
+        double objects = sample.Value[objectsIndex], bytes = sample.Value[bytesIndex];
+        if (objects <= 0 || bytes <= 0) return new(Math.Max(0, bytes), 0);
+
+        var size = bytes / objects;
+        var p = 1 - Math.Pow(1 - (1.0 / ClrEvents.AllocationSamplingInterval), size);
+        var runtimeSamples = Math.Max(1, objects * p);
+        return new(bytes, bytes * bytes * (1 - p) / runtimeSamples);
+    }
+}

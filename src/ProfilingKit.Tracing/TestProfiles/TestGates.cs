@@ -1,0 +1,125 @@
+using System.Text;
+using ProfilingKit.Pprof;
+
+namespace ProfilingKit.TestProfiles;
+
+/// <summary>
+/// What a test project asks of its run's allocations: budgets (<c>DebugPprofBudget</c> items), a baseline
+/// profile to compare with (<c>DebugPprofBaseline</c>, within <c>DebugPprofBaselineTolerance</c>), and where
+/// the Markdown summary goes (<c>$GITHUB_STEP_SUMMARY</c> when set, else beside the profile).
+/// </summary>
+internal sealed record TestGates(IReadOnlyList<AllocationBudget> Budgets, string? BaselinePath, double Tolerance, string? StepSummaryPath)
+{
+    public static TestGates None { get; } = new([], null, BaselineComparison.DefaultTolerance, null);
+}
+
+/// <summary>What the gates found in one run: each budget's result, what grew against the baseline, and the failures among them.</summary>
+internal sealed class GateOutcome
+{
+    private GateOutcome(IReadOnlyList<BudgetResult> budgets, string? baselinePath, IReadOnlyList<Growth> growths)
+    {
+        Budgets = budgets;
+        BaselinePath = baselinePath;
+        Growths = growths;
+    }
+
+    public IReadOnlyList<BudgetResult> Budgets { get; }
+
+    public string? BaselinePath { get; }
+
+    public IReadOnlyList<Growth> Growths { get; }
+
+    /// <summary>One message per exceeded budget, then one per growth beyond the baseline: each fails the run.</summary>
+    public IEnumerable<(string Code, string Message)> Failures =>
+        Budgets.Where(budget => budget.Exceeded).Select(budget => (TraceProblemCodes.BudgetExceeded, budget.Message))
+            .Concat(Growths.Select(growth => (TraceProblemCodes.BaselineGrowth, growth.Message + $" Baseline: {BaselinePath}.")));
+
+    /// <summary>The lines for a run that passes its gates: how close each budget is, and that the baseline held.</summary>
+    public IEnumerable<string> Lines =>
+        Budgets.Where(budget => !budget.Exceeded).Select(budget => "ProfilingKit: " + budget.Message)
+            .Concat(BaselinePath is not null && Growths.Count == 0 ? [$"ProfilingKit: nothing grew beyond the baseline {BaselinePath} (tolerance and sampling error)."] : []);
+
+    /// <summary>Evaluates <paramref name="gates"/> on <paramref name="profile"/>; a baseline that cannot be read is a <see cref="TraceProblem"/>.</summary>
+    public static GateOutcome Evaluate(ProfileSamples profile, TestGates gates)
+    {
+        var budgets = BudgetCheck.Evaluate(profile, gates.Budgets);
+        if (gates.BaselinePath is null) return new GateOutcome(budgets, null, []);
+
+        var baselinePath = Path.GetFullPath(gates.BaselinePath);
+        ProfileSamples baseline;
+        try
+        {
+            using var stream = File.OpenRead(baselinePath);
+            baseline = new ProfileSamples(ProfileSerializer.Read(stream));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Google.Protobuf.InvalidProtocolBufferException or InvalidDataException)
+        {
+            throw new TraceProblem(TraceProblemCodes.BadBaseline, $"DebugPprofBaseline {baselinePath} could not be read as a pprof allocation profile ({e.GetType().Name}: {e.Message}); nothing was compared.", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new TraceProblem(TraceProblemCodes.BadBaseline, $"DebugPprofBaseline {baselinePath} is not an allocation profile ({e.Message}); nothing was compared.", e);
+        }
+
+        return new GateOutcome(budgets, baselinePath, BaselineComparison.Compare(profile, baseline, gates.Tolerance));
+    }
+
+    /// <summary>The Markdown summary of the run: its total and top allocators, the budgets, and the comparison with the baseline.</summary>
+    public string Markdown(string project, ProfileSamples profile, string profilePath)
+    {
+        var text = new StringBuilder();
+        text.Append("## ProfilingKit: allocations of ").Append(project).Append("\n\n");
+        text.Append("Estimated **").Append(HotSpotSummaryFormat.FormatBytes(profile.Total.Bytes)).Append("** allocated by the test run; profile `").Append(profilePath).Append("`.\n\n");
+
+        AppendTop("top allocators (flat)", sample => sample.Leaf);
+        AppendTop("top tests", sample => sample.Test);
+
+        if (Budgets.Count > 0)
+        {
+            text.Append("| budget | at most | estimated (95%) | of budget | |\n|---|---:|---:|---:|---|\n");
+            foreach (var budget in Budgets)
+            {
+                text.Append("| `").Append(budget.Budget.Name).Append("` | ").Append(HotSpotSummaryFormat.FormatBytes(budget.Budget.MaxBytes)).Append(" | ").Append(budget.Estimate).Append(" | ").Append(budget.OfBudget)
+                    .Append(budget.Exceeded ? " | **exceeded** |\n" : " | ok |\n");
+            }
+
+            text.Append('\n');
+        }
+
+        if (BaselinePath is not null)
+        {
+            text.Append("Compared with the baseline `").Append(BaselinePath).Append("`: ");
+            if (Growths.Count == 0)
+            {
+                text.Append("nothing grew beyond the tolerance and the sampling error.\n");
+            }
+            else
+            {
+                text.Append(Growths.Count).Append(" grew.\n\n| what | baseline | now | change |\n|---|---:|---:|---:|\n");
+                foreach (var growth in Growths)
+                {
+                    text.Append("| ").Append(growth.Kind).Append(" `").Append(growth.Name).Append("` | ").Append(HotSpotSummaryFormat.FormatBytes(growth.Baseline.Bytes)).Append(" | ")
+                        .Append(HotSpotSummaryFormat.FormatBytes(growth.Now.Bytes)).Append(" | +").Append(HotSpotSummaryFormat.FormatBytes(growth.Delta)).Append(" |\n");
+                }
+            }
+        }
+
+        return text.ToString();
+
+        // The heaviest keys (functions, tests) with their bytes and share of the run; nothing when no sample has one.
+        void AppendTop(string title, Func<ProfileSample, string?> key)
+        {
+            var top = profile.By(key).OrderByDescending(pair => pair.Value.Bytes).Take(TestRunProfile.TopFunctionCount).ToList();
+            if (top.Count == 0) return;
+
+            text.Append("| ").Append(title).Append(" | alloc_space | share |\n|---|---:|---:|\n");
+            foreach (var (name, bytes) in top)
+            {
+                text.Append("| `").Append(name).Append("` | ").Append(HotSpotSummaryFormat.FormatBytes(bytes.Bytes)).Append(" | ")
+                    .Append(HotSpotSummaryFormat.FormatShare(bytes.Bytes / Math.Max(1, profile.Total.Bytes))).Append(" |\n");
+            }
+
+            text.Append('\n');
+        }
+    }
+}
