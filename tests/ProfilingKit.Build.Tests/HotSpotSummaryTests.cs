@@ -20,7 +20,7 @@ public sealed class HotSpotSummaryTests : IDisposable
     }
 
     [Fact]
-    public void The_text_is_the_v1_format_with_invariant_numbers_whatever_the_culture()
+    public void The_text_is_the_v2_format_with_invariant_numbers_whatever_the_culture()
     {
         var previous = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = new CultureInfo("de-DE");
@@ -33,18 +33,40 @@ public sealed class HotSpotSummaryTests : IDisposable
             var text = HotSpotSummary.Of(profile, Path.Combine(_directory, "App.allocs.pb.gz")).ToString();
 
             Assert.Equal(
-                "# ProfilingKit hot-spot summary v1\n" +
+                "# ProfilingKit hot-spot summary v2\n" +
                 $"# profile: {Path.Combine(_directory, "App.allocs.pb.gz")}\n" +
                 "# total_alloc_bytes: 4000000\n" +
-                "# function\tfile\tline\tbytes\tshare\n" +
-                $"App.Lexer.Next\t{_otherUserFile}\t40\t3000000\t0.7500\n" +
-                $"App.Parser.Parse\t{_userFile}\t12\t1000000\t0.2500\n",
+                "# function\tfile\tline\tbytes\tshare\tsamples\tbytes_low\ttests\n" +
+                $"App.Lexer.Next\t{_otherUserFile}\t40\t3000000\t0.7500\t0\t3000000\t\n" +
+                $"App.Parser.Parse\t{_userFile}\t12\t1000000\t0.2500\t0\t1000000\t\n",
                 text);
         }
         finally
         {
             CultureInfo.CurrentCulture = previous;
         }
+    }
+
+    [Fact]
+    public void A_site_enters_only_when_its_share_is_above_a_thousandth_beyond_sampling_error_and_names_its_tests()
+    {
+        // Sampled as the runtime samples: 1000-byte objects, p = 1 - (1 - 1/102400)^1000, each sample 1/p objects.
+        var p = 1 - Math.Pow(1 - (1.0 / 102_400), 1_000);
+        var builder = new ProfileBuilder(ProfileTypes.Memory, "App");
+        void Add(int samples, Frame frame, string test) =>
+            builder.AddSample([frame], [(long)Math.Round(samples / p), (long)Math.Round(samples / p * 1_000), 0, 0], [SampleLabel.String("test", test)]);
+        Add(9_000, new Frame("App.Parser.Parse", _userFile, 12), "T.Big");
+        Add(1_000, new Frame("App.Parser.Parse", _userFile, 12), "T.Small");
+        Add(12, new Frame("App.Lexer.Next", _otherUserFile, 40), "T.Small"); // 0.12% of the run, but on 12 samples: ±58% at 95%
+        Add(200, new Frame("App.Lexer.Peek", _otherUserFile, 41), "T.Small"); // 2%, on 200 samples: well above 0.1%
+
+        var summary = HotSpotSummary.Of(builder.Build(), "App.allocs.pb.gz");
+
+        Assert.Equal(["App.Parser.Parse", "App.Lexer.Peek"], summary.Rows.Select(row => row.Function));
+        var parse = summary.Rows[0];
+        Assert.InRange(parse.Samples, 9_990, 10_010);
+        Assert.InRange(parse.LowBytes, 0.97 * parse.Bytes, 0.99 * parse.Bytes); // two standard errors of 10,000 samples: 2%
+        Assert.Equal("T.Big 90%, T.Small 10%", parse.TestsText);
     }
 
     [Fact]
@@ -108,10 +130,11 @@ public sealed class HotSpotSummaryTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    /// <summary>A profile of exact bytes (no objects: no sampling error), for the attribution rules.</summary>
     private static Profile Profile(params (long Bytes, Frame[] Stack)[] samples)
     {
         var builder = new ProfileBuilder(ProfileTypes.Memory, "App");
-        foreach (var (bytes, stack) in samples) builder.AddSample(stack, [1, bytes, 0, 0]);
+        foreach (var (bytes, stack) in samples) builder.AddSample(stack, [0, bytes, 0, 0]);
         return builder.Build();
     }
 }

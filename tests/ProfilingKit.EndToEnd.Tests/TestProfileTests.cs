@@ -43,16 +43,19 @@ public class TestProfileTests : IClassFixture<ProfiledTestProjects>
         Assert.False(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }), "UTF-8 without a byte-order mark");
         var lines = Encoding.UTF8.GetString(bytes).Split('\n');
 
-        Assert.Equal("# ProfilingKit hot-spot summary v1", lines[0]);
+        Assert.Equal("# ProfilingKit hot-spot summary v2", lines[0]);
         Assert.Equal("# profile: " + ProfiledTestProjects.ProfilePath(_projects.VSTestDirectory, ProfiledTestProjects.VSTestProject), lines[1]);
         Assert.StartsWith("# total_alloc_bytes: ", lines[2]);
-        Assert.Equal("# function\tfile\tline\tbytes\tshare", lines[3]);
+        Assert.Equal("# function\tfile\tline\tbytes\tshare\tsamples\tbytes_low\ttests", lines[3]);
         var row = lines[4].Split('\t');
         Assert.Equal($"{ProfiledTestProjects.VSTestProject}.{ProfiledTestProjects.KnownMethodName}", row[0]);
         Assert.Equal(Path.Combine(_projects.VSTestDirectory, "Allocator.cs"), row[1]);
         Assert.Equal(ProfiledTestProjects.AllocatingLine.ToString(System.Globalization.CultureInfo.InvariantCulture), row[2]);
         Assert.InRange(long.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture), ProfiledTestProjects.KnownBytes * 0.85, ProfiledTestProjects.KnownBytes * 1.15);
         Assert.Matches(@"^0\.\d{4}$", row[4]);
+        Assert.InRange(long.Parse(row[5], System.Globalization.CultureInfo.InvariantCulture), 500, 1500); // about one sample per 100 KB of the ~100 MB
+        Assert.InRange(long.Parse(row[6], System.Globalization.CultureInfo.InvariantCulture), 0.8 * long.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture), long.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal($"{ProfiledTestProjects.VSTestProject}.Green.Allocates_the_known_amount 100%", row[7]); // the test label says which test made the line hot
     }
 
     [Fact]

@@ -91,7 +91,7 @@ internal sealed class MeasuredHotSpots
         }
 
         var lines = text.Lines;
-        if (lines.Count == 0 || lines[0].ToString().Trim() != HotSpotSummaryFormat.FormatLine)
+        if (lines.Count == 0 || !HotSpotSummaryFormat.IsFormatLine(lines[0].ToString().Trim()))
         {
             problems.Add(new SummaryProblem(file.Path, 1, $"it does not start with '{HotSpotSummaryFormat.FormatLine}'; is it a hot-spot summary written by ProfilingKit's test profiles?"));
             return;

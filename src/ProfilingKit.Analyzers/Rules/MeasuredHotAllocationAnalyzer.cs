@@ -28,7 +28,7 @@ public sealed class MeasuredHotAllocationAnalyzer : DiagnosticAnalyzer
         "The hot-spot summary '{0}' could not be used at line {1}: {2}",
         RuleCategories.Diagnostics,
         DiagnosticSeverity.Warning,
-        "A file named *.hotspots.txt among the AdditionalFiles is read as a ProfilingKit hot-spot summary (format v1). This warning says which file or row was not, and why, so that measured hot places are not silently lost.");
+        "A file named *.hotspots.txt among the AdditionalFiles is read as a ProfilingKit hot-spot summary (format v2, or v1). This warning says which file or row was not, and why, so that measured hot places are not silently lost.");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, UnreadableSummary);
 

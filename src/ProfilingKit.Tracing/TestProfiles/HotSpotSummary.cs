@@ -10,8 +10,11 @@ namespace ProfilingKit.TestProfiles;
 /// </summary>
 internal sealed class HotSpotSummary
 {
-    /// <summary>Sites below this share of the run are left out.</summary>
+    /// <summary>Sites whose share of the run is not above this beyond their sampling error (at 95%) are left out.</summary>
     public const double MinimumShare = 0.001;
+
+    /// <summary>How many tests a row names.</summary>
+    public const int TestsPerRow = 3;
 
     /// <summary>At most this many rows.</summary>
     public const int MaximumRows = 500;
@@ -46,14 +49,18 @@ internal sealed class HotSpotSummary
     /// (code whose PDB was found) and whose file exists here: user code. Packages' embedded PDBs name
     /// files of their own build machine (often /_/src/...), which no analyzer here can point at, so
     /// their frames pass the sample on to the user code that called them. Keeps the sites of at
-    /// least <see cref="MinimumShare"/> of the run.
+    /// least <see cref="MinimumShare"/> of the run even at the low end of their sampling error: a site that
+    /// rests on a handful of samples does not come and go between runs of the same code. Each row names the
+    /// tests (by their <c>test</c> label) that allocated most there.
     /// </summary>
     public static HotSpotSummary Of(Profile profile, string profilePath)
     {
         var space = ProfileLocations.ValueIndex(profile, ProfileTypes.AllocSpace);
+        var objects = ProfileLocations.ValueIndex(profile, ProfileTypes.AllocObjects);
         var locations = new ProfileLocations(profile);
         var sourceFiles = new ExistingFiles();
-        var bySite = new Dictionary<(string Function, string File, long Line), long>();
+        var testKey = profile.StringTable.IndexOf("test");
+        var bySite = new Dictionary<(string Function, string File, long Line), (SampledBytes Bytes, Dictionary<string, long> Tests)>();
         long total = 0;
         foreach (var sample in profile.Sample)
         {
@@ -65,14 +72,23 @@ internal sealed class HotSpotSummary
                 if (frame.FileName is null || frame.Line <= 0 || !sourceFiles.Exists(frame.FileName)) continue;
 
                 var key = (frame.FunctionName, frame.FileName, frame.Line);
-                bySite[key] = bySite.GetValueOrDefault(key) + bytes;
+                if (!bySite.TryGetValue(key, out var site)) site = (default, new Dictionary<string, long>(StringComparer.Ordinal));
+                var test = testKey < 0 ? null : sample.Label.FirstOrDefault(label => label.Key == testKey && label.Str != 0) is { } label ? profile.StringTable[(int)label.Str] : null;
+                if (test is not null) site.Tests[test] = site.Tests.GetValueOrDefault(test) + bytes;
+                bySite[key] = (site.Bytes + SampledBytes.Of(sample, objects, space), site.Tests);
                 break;
             }
         }
 
         var rows = bySite
-            .Where(site => total > 0 && (double)site.Value / total >= MinimumShare)
-            .Select(site => new HotSpot(site.Key.Function, site.Key.File, site.Key.Line, site.Value, (double)site.Value / total))
+            .Where(site => total > 0 && site.Value.Bytes.LowerBound / total >= MinimumShare)
+            .Select(site => new HotSpot(
+                site.Key.Function, site.Key.File, site.Key.Line, (long)site.Value.Bytes.Bytes, site.Value.Bytes.Bytes / total,
+                (long)Math.Round(site.Value.Bytes.Samples), (long)site.Value.Bytes.LowerBound)
+            {
+                Tests = site.Value.Tests.OrderByDescending(test => test.Value).ThenBy(test => test.Key, StringComparer.Ordinal).Take(TestsPerRow)
+                    .Select(test => (test.Key, test.Value / Math.Max(1, site.Value.Bytes.Bytes))).ToList(),
+            })
             .OrderByDescending(row => row.Bytes)
             .ThenBy(row => row.Function, StringComparer.Ordinal)
             .ThenBy(row => row.File, StringComparer.Ordinal)
@@ -87,7 +103,7 @@ internal sealed class HotSpotSummary
     {
         var text = new StringBuilder();
         HotSpotSummaryFormat.AppendHeader(text, ProfilePath, TotalBytes);
-        foreach (var row in Rows) HotSpotSummaryFormat.AppendRow(text, row.Function, row.File, row.Line, row.Bytes, row.Share);
+        foreach (var row in Rows) HotSpotSummaryFormat.AppendRow(text, row.Function, row.File, row.Line, row.Bytes, row.Share, row.Samples, row.LowBytes, row.TestsText);
 
         return text.ToString();
     }

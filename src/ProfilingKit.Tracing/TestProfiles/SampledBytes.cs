@@ -10,12 +10,15 @@ namespace ProfilingKit.TestProfiles;
 /// <c>n = O·p</c> runtime samples and its estimate has variance <c>B²(1 - p)/n</c> (each runtime sample
 /// counted or not, independently). Variances of disjoint samples add.
 /// </summary>
-internal readonly record struct SampledBytes(double Bytes, double Variance)
+internal readonly record struct SampledBytes(double Bytes, double Variance, double Samples = 0)
 {
     /// <summary>One standard error of <see cref="Bytes"/>.</summary>
     public double StandardError => Math.Sqrt(Variance);
 
-    public static SampledBytes operator +(SampledBytes a, SampledBytes b) => new(a.Bytes + b.Bytes, a.Variance + b.Variance);
+    /// <summary>The estimate's lower bound at about 95% (two standard errors), not below 0.</summary>
+    public double LowerBound => Math.Max(0, Bytes - (2 * StandardError));
+
+    public static SampledBytes operator +(SampledBytes a, SampledBytes b) => new(a.Bytes + b.Bytes, a.Variance + b.Variance, a.Samples + b.Samples);
 
     /// <summary>What one profile sample holds, from its alloc_objects (<paramref name="objectsIndex"/>) and alloc_space (<paramref name="bytesIndex"/>).</summary>
     public static SampledBytes Of(Sample sample, int objectsIndex, int bytesIndex)
@@ -26,6 +29,6 @@ internal readonly record struct SampledBytes(double Bytes, double Variance)
         var size = bytes / objects;
         var p = 1 - Math.Pow(1 - (1.0 / ClrEvents.AllocationSamplingInterval), size);
         var runtimeSamples = Math.Max(1, objects * p);
-        return new(bytes, bytes * bytes * (1 - p) / runtimeSamples);
+        return new(bytes, bytes * bytes * (1 - p) / runtimeSamples, objects * p);
     }
 }

@@ -142,7 +142,10 @@ internal sealed class TestRunProfile
         lines.Add(ownSites.Count == 0
             ? $"ProfilingKit: no allocation site in your code (frames with a source file on this machine) reached {HotSpotSummary.MinimumShare.ToString("0.#%", CultureInfo.InvariantCulture)} of the run."
             : $"ProfilingKit: top {ownSites.Count} sites in your code (innermost frame of your code, with what it called):");
-        foreach (var site in ownSites) lines.Add(RankedLine(site.Bytes, site.Share, site.Function, site.File, site.Line));
+        foreach (var site in ownSites)
+        {
+            lines.Add(RankedLine(site.Bytes, site.Share, site.Function, site.File, site.Line) + (site.Tests.Count == 0 ? "" : "  (tests: " + site.TestsText + ")"));
+        }
 
         lines.Add($"ProfilingKit: hot-spot summary {summaryPath}");
         lines.Add($"ProfilingKit: explore: go tool pprof -top \"{summary.ProfilePath}\"  (trace: {tracePath})");

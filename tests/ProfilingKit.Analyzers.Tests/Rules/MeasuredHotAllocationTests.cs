@@ -5,7 +5,7 @@ using VerifyPK1100 = ProfilingKit.Analyzers.Tests.Verify<ProfilingKit.Analyzers.
 namespace ProfilingKit.Analyzers.Tests;
 
 /// <summary>
-/// PK1100/PK1101 read hot-spot summaries (format v1, docs/test-profiles.md) passed as AdditionalFiles;
+/// PK1100/PK1101 read hot-spot summaries (format v2, and v1 as before: docs/test-profiles.md) passed as AdditionalFiles;
 /// measured hot members also become hot places for the other allocation rules. The test source is
 /// /0/Test0.cs, so summary rows name that path.
 /// </summary>
@@ -29,6 +29,13 @@ public class MeasuredHotAllocationTests
     public Task A_listed_line_is_reported_with_its_bytes_share_and_function() => Run(
         Source,
         Summary("C.Build\t/0/Test0.cs\t5\t1288490189\t0.4100"),
+        Expected(0, "1.2 GB", "41%", "C.Build"));
+
+    [Fact]
+    public Task A_v2_summary_s_rows_with_samples_bounds_and_tests_are_read_the_same() => Run(
+        Source,
+        "# ProfilingKit hot-spot summary v2\n# profile: /0/TestResults/pprof/Tests.allocs.pb.gz\n# total_alloc_bytes: 3142652416\n# function\tfile\tline\tbytes\tshare\tsamples\tbytes_low\ttests\n"
+        + "C.Build\t/0/Test0.cs\t5\t1288490189\t0.4100\t12583\t1265000000\tTests.BuildTests.Joins 97%, Tests.BuildTests.Empty 3%\n",
         Expected(0, "1.2 GB", "41%", "C.Build"));
 
     [Fact]
@@ -57,7 +64,7 @@ public class MeasuredHotAllocationTests
         var test = new AnalyzerTest<MeasuredHotAllocationAnalyzer, EmptyCodeFixProvider>(Source);
         test.TestState.AdditionalFiles.Add((SummaryPath, "function,file,line\nC.Build,/0/Test0.cs,5\n"));
         test.ExpectedDiagnostics.Add(VerifyPK1100.Diagnostic("PK1101").WithNoLocation().WithArguments(
-            SummaryPath, 1, "it does not start with '# ProfilingKit hot-spot summary v1'; is it a hot-spot summary written by ProfilingKit's test profiles?"));
+            SummaryPath, 1, "it does not start with '# ProfilingKit hot-spot summary v2'; is it a hot-spot summary written by ProfilingKit's test profiles?"));
         return test.RunAsync();
     }
 
@@ -67,7 +74,7 @@ public class MeasuredHotAllocationTests
         var test = new AnalyzerTest<MeasuredHotAllocationAnalyzer, EmptyCodeFixProvider>(Source);
         test.TestState.AdditionalFiles.Add((SummaryPath, Summary("C.Build\t/0/Test0.cs\tfive\t1288490189\t0.41", "C.Build\t/0/Test0.cs\t5\t1288490189\t0.4100")));
         test.ExpectedDiagnostics.Add(VerifyPK1100.Diagnostic("PK1101").WithNoLocation().WithArguments(
-            SummaryPath, 5, "the row is not 'function<TAB>file<TAB>line<TAB>bytes<TAB>share'; it was skipped"));
+            SummaryPath, 5, "the row is not 'function<TAB>file<TAB>line<TAB>bytes<TAB>share[<TAB>samples<TAB>bytes_low<TAB>tests]'; it was skipped"));
         test.ExpectedDiagnostics.Add(Expected(0, "1.2 GB", "41%", "C.Build"));
         return test.RunAsync();
     }
