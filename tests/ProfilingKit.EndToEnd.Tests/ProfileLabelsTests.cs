@@ -68,13 +68,14 @@ public sealed class ProfileLabelsTests(ITestOutputHelper log)
         using var app = new RunningProcess(CommandLine.StartInfo(output, new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{webPort}" }, ["E2ELabels.dll"]));
         while (app.ReadLine(TimeSpan.FromSeconds(60)) != "working") { }
 
-        using var http = new HttpClient();
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         var web = $"http://127.0.0.1:{webPort}";
-        var requests = new List<Task>();
-        for (var i = 0; i < 200; i++) requests.Add(http.GetStringAsync($"{web}/small"));
-        for (var i = 0; i < 50; i++) requests.Add(http.GetStringAsync($"{web}/large/{i}"));
-        for (var i = 0; i < 8; i++) requests.Add(http.GetStringAsync($"{web}/contend"));
-        await Task.WhenAll(requests);
+        // All at once on a cold app: the first requests of each route number their label sets while others already
+        // run under them (a burst like this found a deadlock between the label registry and EventSource's lock).
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => http.GetStringAsync(web + "/small"))
+            .Concat(Enumerable.Range(0, 50).Select(i => http.GetStringAsync($"{web}/large/{i}"))));
+        // Then eight at once on the lock, so that they wait for each other.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => http.GetStringAsync(web + "/contend")));
         var measured = (await http.GetStringAsync($"{web}/measured")).Split(' ').Select(text => double.Parse(text, CultureInfo.InvariantCulture)).ToArray();
 
         var allocs = $"http://127.0.0.1:{pprofPort}/debug/pprof/allocs";

@@ -41,7 +41,7 @@ public class DebugPprofEndpointTests : IClassFixture<AllocatingAppFixture>
         Assert.Contains(" M=1 " + AllocatingAppProcess.KnownMethod + " ", raw);
         Assert.Contains("type:[System.Byte[]]", raw);
         // The mapping covers the locations' addresses; the known method's is its JIT code's, a user-space address.
-        var mapping = Regex.Match(raw, @"(?m)^1: 0x([0-9a-f]+)/0x([0-9a-f]+)/0x0 AllocatingApp\s+\[FN\]\[FL\]\[LN\]");
+        var mapping = Regex.Match(raw, @"(?m)^1: 0x([0-9a-f]+)/0x([0-9a-f]+)/0x0 \S*AllocatingApp\.dll\s+\[FN\]\[FL\]\[LN\]");
         Assert.True(mapping.Success, raw);
         var (start, limit) = (Convert.ToUInt64(mapping.Groups[1].Value, 16), Convert.ToUInt64(mapping.Groups[2].Value, 16));
         var known = Convert.ToUInt64(Regex.Match(raw, @"(?m)^\s+\d+: 0x([0-9a-f]+) M=1 " + Regex.Escape(AllocatingAppProcess.KnownMethod) + " ").Groups[1].Value, 16);

@@ -38,6 +38,7 @@ internal static class AllocationProfile
     {
         if (snapshot.Bounds.Describe() is { } bounds) builder.AddComment(bounds);
         var values = new long[4];
+        var typeOnly = new SampleLabel[1]; // reused: the builder copies labels, and most sites have no others
         foreach (var site in snapshot.Sites)
         {
             var frames = symbolize(site.Stack);
@@ -45,7 +46,8 @@ internal static class AllocationProfile
 
             values[0] = (long)Math.Round(site.Objects);
             values[1] = (long)Math.Round(site.Bytes);
-            builder.AddSample(frames, values, [SampleLabel.String("type", site.TypeName), .. site.Labels]);
+            typeOnly[0] = SampleLabel.String("type", site.TypeName);
+            builder.AddSample(frames, values, site.Labels.Count == 0 ? typeOnly : [typeOnly[0], .. site.Labels]);
         }
     }
 }

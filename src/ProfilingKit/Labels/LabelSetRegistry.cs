@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 using ProfilingKit.Diagnostics;
 
@@ -19,9 +18,14 @@ internal static class LabelSetRegistry
     public const int MaxSets = 16_384;
 
     private static readonly AsyncLocal<LabelSet?> CurrentSet = new(OnCurrentChanged);
-    private static readonly ConcurrentDictionary<string, LabelSet> Sets = new(StringComparer.Ordinal);
-    private static readonly object NumberingGate = new();
-    private static int _lastId;
+
+    // A plain dictionary and list under one lock, not a ConcurrentDictionary: counting or listing one takes all its
+    // locks and logs that on the BCL's own EventSource, whose first use takes EventSource's global lock, which
+    // LabelEventSource's OnEventCommand already holds when it lists the sets (a deadlock seen under load). Nothing
+    // here calls out of this class while holding the gate.
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, LabelSet> Sets = new(StringComparer.Ordinal);
+    private static readonly List<LabelSet> Numbered = new();
     private static int _overLimitReported;
 
     public static LabelSet? Current
@@ -31,7 +35,13 @@ internal static class LabelSetRegistry
     }
 
     /// <summary>Every numbered set, for a session that starts listening after they were announced.</summary>
-    public static ICollection<LabelSet> All => Sets.Values;
+    public static LabelSet[] All
+    {
+        get
+        {
+            lock (Gate) return Numbered.ToArray();
+        }
+    }
 
     /// <summary>The set of <paramref name="outer"/>'s labels with <paramref name="added"/>'s added, a key given again taking its new value.</summary>
     public static LabelSet With(LabelSet? outer, IEnumerable<KeyValuePair<string, string>> added)
@@ -52,30 +62,34 @@ internal static class LabelSetRegistry
 
         var pairs = labels.ToArray();
         var encoded = LabelSetEvents.Encode(pairs);
-        return Sets.TryGetValue(encoded, out var known) ? known : Number(pairs, encoded);
-    }
-
-    private static LabelSet Number(KeyValuePair<string, string>[] pairs, string encoded)
-    {
         LabelSet set;
-        lock (NumberingGate)
+        lock (Gate)
         {
             if (Sets.TryGetValue(encoded, out var known)) return known;
-            if (_lastId >= MaxSets)
+            if (Numbered.Count < MaxSets)
             {
-                if (Interlocked.Exchange(ref _overLimitReported, 1) == 0)
-                {
-                    ProfilingKitLog.Warn($"more than {MaxSets} distinct profile label sets: samples under the further ones carry no labels. Label by something of bounded cardinality (a route, not a request id).");
-                }
-
-                return new LabelSet(0, pairs, encoded);
+                set = new LabelSet(Numbered.Count + 1, pairs, encoded);
+                Sets[encoded] = set;
+                Numbered.Add(set);
             }
-
-            set = new LabelSet(++_lastId, pairs, encoded);
-            Sets[encoded] = set;
+            else
+            {
+                set = new LabelSet(0, pairs, encoded);
+            }
         }
 
-        LabelEventSource.Log.Announce(set);
+        if (set.Id == 0)
+        {
+            if (Interlocked.Exchange(ref _overLimitReported, 1) == 0)
+            {
+                ProfilingKitLog.Warn($"more than {MaxSets} distinct profile label sets: samples under the further ones carry no labels. Label by something of bounded cardinality (a route, not a request id).");
+            }
+        }
+        else
+        {
+            LabelEventSource.Log.Announce(set);
+        }
+
         return set;
     }
 

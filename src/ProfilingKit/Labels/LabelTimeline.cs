@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using ProfilingKit.Diagnostics;
 using ProfilingKit.Threads;
@@ -28,7 +27,11 @@ internal sealed class LabelTimeline : ILabelTimeline
     [ThreadStatic]
     private static ThreadRing? _ring;
 
-    private readonly ConcurrentDictionary<long, ThreadRing> _threads = new();
+    // A plain dictionary under a lock, not a ConcurrentDictionary: counting one takes all its locks and logs that on the
+    // BCL's EventSource, whose first use waits for EventSource's global lock, and this runs in every thread's
+    // async-context changes, wherever they happen (LabelSetRegistry says more).
+    private readonly object _gate = new();
+    private readonly Dictionary<long, ThreadRing> _threads = new();
     private readonly ProcTask _tasks = new("/proc/self");
 
     /// <summary>Notes that the calling thread runs under <paramref name="labelSet"/> (0: none) from now on.</summary>
@@ -38,20 +41,28 @@ internal sealed class LabelTimeline : ILabelTimeline
         ring.Append(Stopwatch.GetTimestamp(), labelSet);
     }
 
-    public int LabelSetAt(long threadId, long timestamp) => _threads.TryGetValue(threadId, out var ring) ? ring.At(timestamp) : 0;
-
-    /// <summary>The number of threads with a ring.</summary>
-    public int ThreadCount => _threads.Count;
+    public int LabelSetAt(long threadId, long timestamp)
+    {
+        ThreadRing? ring;
+        lock (_gate) _threads.TryGetValue(threadId, out ring);
+        return ring?.At(timestamp) ?? 0;
+    }
 
     private ThreadRing Register()
     {
-        if (_threads.Count >= PruneAbove && _tasks.ThreadIds() is { } live)
+        var id = ProfilerThreads.CurrentOsThreadId();
+        var live = _threads.Count >= PruneAbove ? _tasks.ThreadIds() : null; // read outside the lock: a file system walk
+        var ring = new ThreadRing();
+        lock (_gate)
         {
-            foreach (var id in _threads.Keys) if (!live.Contains(id)) _threads.TryRemove(id, out _);
+            if (live is not null)
+            {
+                foreach (var ended in _threads.Keys.Where(thread => !live.Contains(thread)).ToList()) _threads.Remove(ended);
+            }
+
+            _threads[id] = ring; // a new thread that got an ended one's id takes its place
         }
 
-        var ring = new ThreadRing();
-        _threads[ProfilerThreads.CurrentOsThreadId()] = ring; // a new thread that got an ended one's id takes its place
         return ring;
     }
 
