@@ -17,15 +17,19 @@ namespace ProfilingKit.EndToEnd.Tests;
 public sealed class BoundedMemoryTests(ITestOutputHelper log)
 {
     private const int Methods = 20;
-    private static readonly TimeSpan ReadEvery = TimeSpan.FromSeconds(5);
+    /// <summary>Twice the readings of the first version: on this machine kind one reading of the recursion workload moves by up to 80 MB from the next, and the medians of the soak's halves need enough of them to hold still.</summary>
+    private static readonly TimeSpan ReadEvery = TimeSpan.FromSeconds(2.5);
 
     [Fact]
     public async Task Allocations_from_ever_new_stacks_keep_the_profilers_memory_flat_and_the_totals_right()
     {
         using var soak = await SoakAsync("E2ERecursion", RecursionSource(), [], warmUp: TimeSpan.FromSeconds(15), soak: TimeSpan.FromSeconds(45), fetchEvery: TimeSpan.FromSeconds(10));
 
-        // Medians of the soak's halves, since a fetch's garbage and the GC's timing move one reading by tens of MB.
-        soak.AssertGrowth(atMost: 32L << 20, overPlainAtMost: 128L << 20);
+        // Medians of the soak's halves, since a fetch's garbage and the GC's timing move one reading by tens of MB (121 to
+        // 236 MB within a minute here, the plain app flat at 46 MB). The unbounded table grew 220-244 MB a minute, about
+        // 80 MB between the halves' medians: 48 MB of growth still fails it. Over the plain app the 30-minute soak bench
+        // measured 74-164 MB (docs/benchmarks/bounded-memory.md), so 192 MB bounds the profiler's footprint, not the GC's timing.
+        soak.AssertGrowth(atMost: 48L << 20, overPlainAtMost: 192L << 20);
         var top = soak.AssertTotals();
         Assert.Contains("[other stacks]", GoPprof.ParseTop(top).Rows.Select(row => row.Name)); // the budget was reached
         Assert.Contains("were merged into [other stacks] to keep the table within 8 MB", soak.RawProfile()); // and the comment says so
