@@ -21,15 +21,6 @@ internal sealed class LabelSets : INetTraceHandler
         lock (_gate) _sets[labelSet] = sampleLabels;
     }
 
-    /// <summary>The number of label sets defined so far.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate) return _sets.Count;
-        }
-    }
-
     /// <summary>The labels of set <paramref name="labelSet"/>; none for 0 or a set not (yet) defined.</summary>
     public IReadOnlyList<SampleLabel> Of(int labelSet)
     {

@@ -59,7 +59,7 @@ internal sealed class HotSpotSummary
         var objects = ProfileLocations.ValueIndex(profile, ProfileTypes.AllocObjects);
         var locations = new ProfileLocations(profile);
         var sourceFiles = new ExistingFiles();
-        var testKey = profile.StringTable.IndexOf("test");
+        var testOf = TestLabel.Reader(profile);
         var bySite = new Dictionary<(string Function, string File, long Line), (SampledBytes Bytes, Dictionary<string, long> Tests)>();
         long total = 0;
         foreach (var sample in profile.Sample)
@@ -73,8 +73,7 @@ internal sealed class HotSpotSummary
 
                 var key = (frame.FunctionName, frame.FileName, frame.Line);
                 if (!bySite.TryGetValue(key, out var site)) site = (default, new Dictionary<string, long>(StringComparer.Ordinal));
-                var test = testKey < 0 ? null : sample.Label.FirstOrDefault(label => label.Key == testKey && label.Str != 0) is { } label ? profile.StringTable[(int)label.Str] : null;
-                if (test is not null) site.Tests[test] = site.Tests.GetValueOrDefault(test) + bytes;
+                if (testOf(sample) is { } test) site.Tests[test] = site.Tests.GetValueOrDefault(test) + bytes;
                 bySite[key] = (site.Bytes + SampledBytes.Of(sample, objects, space), site.Tests);
                 break;
             }

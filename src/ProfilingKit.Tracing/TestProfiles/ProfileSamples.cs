@@ -11,12 +11,11 @@ internal sealed class ProfileSamples
         var objects = ProfileLocations.ValueIndex(profile, ProfileTypes.AllocObjects);
         var space = ProfileLocations.ValueIndex(profile, ProfileTypes.AllocSpace);
         var locations = new ProfileLocations(profile);
-        var testKey = profile.StringTable.IndexOf("test");
+        var testOf = TestLabel.Reader(profile);
         Samples = profile.Sample.Select(sample =>
         {
             var functions = sample.LocationId.Select(id => locations[id].FunctionName).ToArray();
-            var test = testKey < 0 ? null : sample.Label.Where(label => label.Key == testKey && label.Str != 0).Select(label => profile.StringTable[(int)label.Str]).FirstOrDefault();
-            return new ProfileSample(SampledBytes.Of(sample, objects, space), functions.Length == 0 ? "[no stack]" : functions[0], functions, test);
+            return new ProfileSample(SampledBytes.Of(sample, objects, space), functions.Length == 0 ? "[no stack]" : functions[0], functions, testOf(sample));
         }).ToList();
         Total = Samples.Aggregate(default(SampledBytes), (sum, sample) => sum + sample.Bytes);
     }
