@@ -51,12 +51,13 @@ internal sealed class AllocatingAppProcess : IDisposable
         return long.Parse(_process.ReadLine(ReportTimeout).Substring("heap ".Length), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Has the app run <c>LabelledWork.Burn</c> for <paramref name="seconds"/>; its answer, each labelled flow's CPU nanoseconds, is <see cref="ReadBurned"/>'s.</summary>
+    /// <summary>Has the app start <c>LabelledWork</c>'s labelled burn for <paramref name="seconds"/> in the background; <see cref="ReadBurned"/> reads its progress.</summary>
     public void StartBurning(int seconds) => _process.WriteLine("burn " + seconds.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>The CPU nanoseconds the <c>job=a</c> and <c>job=b</c> flows took, measured by their threads' clocks, once <see cref="StartBurning"/>'s run ends.</summary>
+    /// <summary>The CPU nanoseconds the <c>job=a</c> and <c>job=b</c> flows have burned so far, measured by their threads' clocks.</summary>
     public (long A, long B) ReadBurned()
     {
+        _process.WriteLine("burned");
         var values = _process.ReadLine(ReportTimeout).Substring("burned ".Length).Split(' ');
         return (long.Parse(values[0], CultureInfo.InvariantCulture), long.Parse(values[1], CultureInfo.InvariantCulture));
     }

@@ -56,31 +56,33 @@ public static class LabelledWork
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
+    private static long _burnedA;
+    private static long _burnedB;
+
     /// <summary>
-    /// For <paramref name="seconds"/>, two labelled async flows burn CPU in 1 ms chunks: <c>job=a</c>
-    /// sleeps about a millisecond (<c>Task.Delay(1)</c>) after each chunk, <c>job=b</c> only yields. Returns
-    /// the CPU time each flow's chunks took, by the clocks of the threads that ran them.
+    /// Starts, in the background for <paramref name="seconds"/>, two labelled async flows that burn CPU in
+    /// 1 ms chunks: <c>job=a</c> sleeps about a millisecond (<c>Task.Delay(1)</c>) after each chunk,
+    /// <c>job=b</c> only yields. <see cref="Burned"/> says how much CPU each flow's chunks have taken so far.
     /// </summary>
-    public static (long A, long B) Burn(int seconds)
+    public static void StartBurning(int seconds)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
-        var a = Task.Run(() => BurnFlow("a", until, sleep: true));
-        var b = Task.Run(() => BurnFlow("b", until, sleep: false));
-        return (a.GetAwaiter().GetResult(), b.GetAwaiter().GetResult());
+        _ = Task.Run(() => BurnFlow("a", until, sleep: true));
+        _ = Task.Run(() => BurnFlow("b", until, sleep: false));
     }
 
-    private static async Task<long> BurnFlow(string job, DateTime until, bool sleep)
+    /// <summary>The CPU nanoseconds each flow's chunks have taken so far, by the clocks of the threads that ran them.</summary>
+    public static (long A, long B) Burned => (Interlocked.Read(ref _burnedA), Interlocked.Read(ref _burnedB));
+
+    private static async Task BurnFlow(string job, DateTime until, bool sleep)
     {
         using var scope = ProfileLabels.Set("job", job);
-        long cpu = 0;
         while (DateTime.UtcNow < until)
         {
-            cpu += BurnLabelled();
+            Interlocked.Add(ref sleep ? ref _burnedA : ref _burnedB, BurnLabelled());
             if (sleep) await Task.Delay(1);
             else await Task.Yield();
         }
-
-        return cpu;
     }
 
     /// <summary>About a millisecond of arithmetic; the nanoseconds of CPU it took, by this thread's clock.</summary>

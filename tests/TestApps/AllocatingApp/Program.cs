@@ -49,13 +49,15 @@ public static class Program
         if (args.Skip(2).Contains("busy")) BusyWork.Start();
 
         // Each "heap" line on stdin is answered with GC.GetTotalMemory(true): the live heap as the runtime counts it, now;
-        // "burn SECONDS" runs LabelledWork.Burn and answers "burned A B", each labelled flow's CPU nanoseconds.
+        // "burn SECONDS" starts LabelledWork's labelled burn in the background; "burned" answers "burned A B",
+        // the CPU nanoseconds each labelled flow has burned so far.
         while (Console.In.ReadLine() is { } command)
         {
             if (command == "heap") Console.WriteLine($"heap {GC.GetTotalMemory(forceFullCollection: true).ToString(CultureInfo.InvariantCulture)}");
-            if (command.StartsWith("burn ", StringComparison.Ordinal))
+            if (command.StartsWith("burn ", StringComparison.Ordinal)) LabelledWork.StartBurning(int.Parse(command.Substring("burn ".Length), CultureInfo.InvariantCulture));
+            if (command == "burned")
             {
-                var (a, b) = LabelledWork.Burn(int.Parse(command.Substring("burn ".Length), CultureInfo.InvariantCulture));
+                var (a, b) = LabelledWork.Burned;
                 Console.WriteLine($"burned {a.ToString(CultureInfo.InvariantCulture)} {b.ToString(CultureInfo.InvariantCulture)}");
             }
         }
