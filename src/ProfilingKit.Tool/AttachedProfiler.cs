@@ -20,7 +20,7 @@ internal sealed class AttachedProfiler : IDisposable
     {
         _tool = tool;
         Target = target;
-        Profiler = new RuntimeProfiler(target.Process, Threads, RuntimeProfiler.StackMemoryBytes(new DebugPprofOptions()));
+        Profiler = new RuntimeProfiler(target.Process, Threads, RuntimeProfiler.StackMemoryBytes(new DebugPprofOptions()), RuntimeProfiler.FollowsLiveHeap(new DebugPprofOptions()));
 
         // The profiler's log lines (a session that failed, a rundown that timed out) are the tool's to print.
         ProfilingKitLog.SetSink((_, message) => tool.Status.WriteLine("dotnet-pprof: " + message));

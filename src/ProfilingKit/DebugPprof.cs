@@ -151,7 +151,7 @@ public static class DebugPprof
             if (_profiler is not null) return true;
 
             var threads = new ProfilerThreads();
-            var profiler = new RuntimeProfiler(ProfiledProcess.Self(), threads, RuntimeProfiler.StackMemoryBytes(options));
+            var profiler = new RuntimeProfiler(ProfiledProcess.Self(), threads, RuntimeProfiler.StackMemoryBytes(options), RuntimeProfiler.FollowsLiveHeap(options));
             if (address is not null)
             {
                 try
@@ -187,14 +187,5 @@ public static class DebugPprof
     }
 
     /// <summary><see cref="DebugPprofOptions.Listen"/>, unless <see cref="ListenVariable"/> says otherwise.</summary>
-    private static bool Listens(DebugPprofOptions options)
-    {
-        var text = Environment.GetEnvironmentVariable(ListenVariable)?.Trim();
-        if (string.IsNullOrEmpty(text)) return options.Listen;
-        if (text is "1" || text.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
-        if (text is "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
-
-        ProfilingKitLog.Error($"{ListenVariable}='{text}' is neither true nor false; using {(options.Listen ? "true" : "false")}.");
-        return options.Listen;
-    }
+    private static bool Listens(DebugPprofOptions options) => SettingValues.Flag(ListenVariable, options.Listen);
 }

@@ -64,4 +64,13 @@ public sealed class DebugPprofOptions
     /// says how many. Environment: <c>PROFILINGKIT_PPROF_STACK_MEMORY_MB</c>.
     /// </summary>
     public int StackMemoryMegabytes { get; set; } = DefaultStackMemoryMegabytes;
+
+    /// <summary>
+    /// Follows the sampled allocations through every GC (the runtime's GC survival and movement events),
+    /// so that <c>heap</c>'s and <c>allocs</c>' inuse_* are the live heap by allocation stack as of the
+    /// last GC, as in Go, with no pause of its own; <c>heap?by=type</c> still takes the snapshot by type.
+    /// Off by default: it costs the GC the listing of what it keeps (docs/benchmarks/live-heap.md), and
+    /// <c>heap</c> is then the snapshot by type. Environment: <c>PROFILINGKIT_PPROF_LIVE_HEAP</c> (<c>1</c> or <c>true</c>, <c>0</c> or <c>false</c>).
+    /// </summary>
+    public bool FollowLiveHeap { get; set; }
 }

@@ -29,12 +29,22 @@ internal sealed class RuntimeProfiler : IDisposable
 
     public const string StackMemoryVariable = "PROFILINGKIT_PPROF_STACK_MEMORY_MB";
 
-    /// <summary>The profiler of <paramref name="target"/>, whose always-on profiles keep their stacks within <paramref name="stackMemoryBytes"/> each (<see cref="StackMemoryBytes"/>).</summary>
-    public RuntimeProfiler(ProfiledProcess target, ProfilerThreads threads, long stackMemoryBytes = AllocationSampler.DefaultBudgetBytes)
+    /// <summary>The environment variable that says whether the sampled objects are followed through GCs (<see cref="DebugPprofOptions.FollowLiveHeap"/>).</summary>
+    public const string LiveHeapVariable = "PROFILINGKIT_PPROF_LIVE_HEAP";
+
+    private readonly LiveObjectTracker? _live;
+
+    /// <summary>
+    /// The profiler of <paramref name="target"/>, whose always-on profiles keep their stacks within
+    /// <paramref name="stackMemoryBytes"/> each (<see cref="StackMemoryBytes"/>), and which follows the
+    /// sampled objects through GCs for the live heap by allocation stack when <paramref name="followLiveHeap"/> (<see cref="FollowsLiveHeap"/>).
+    /// </summary>
+    public RuntimeProfiler(ProfiledProcess target, ProfilerThreads threads, long stackMemoryBytes = AllocationSampler.DefaultBudgetBytes, bool followLiveHeap = false)
     {
         Sessions = new RuntimeSessions(threads, target);
         var methods = new MethodAddressMap();
-        _allocations = new AllocationSampler(methods, IsOwnThread, _lines, stackMemoryBytes, _labels);
+        _live = followLiveHeap ? new LiveObjectTracker(Stopwatch.Frequency) : null; // the trace is of a process of this machine, so its QPC is ours
+        _allocations = new AllocationSampler(methods, IsOwnThread, _lines, stackMemoryBytes, _labels, _live);
         _contentions = new ContentionSampler(IsOwnThread, Stopwatch.Frequency, stackMemoryBytes, methods, _labels); // the trace is of a process of this machine, so its QPC is ours; the allocation sampler feeds the methods
         _threadCreations = new ThreadCreationSampler(IsOwnThread, () => LiveOsThreads.Ids(target));
         _stacks = new ThreadStackSampler(Sessions, IsOwnThread, _threadCreations);
@@ -59,6 +69,9 @@ internal sealed class RuntimeProfiler : IDisposable
         (long)SettingValues.WholeNumber(
             StackMemoryVariable, nameof(DebugPprofOptions.StackMemoryMegabytes), options.StackMemoryMegabytes, DebugPprofOptions.DefaultStackMemoryMegabytes, 1, 4096, "a whole number of megabytes from 1 to 4096", unit: "MB") << 20;
 
+    /// <summary><see cref="DebugPprofOptions.FollowLiveHeap"/>, unless <see cref="LiveHeapVariable"/> says otherwise.</summary>
+    public static bool FollowsLiveHeap(DebugPprofOptions options) => SettingValues.Flag(LiveHeapVariable, options.FollowLiveHeap);
+
     public ProfileNames Names { get; }
 
     /// <summary>The named profiles: allocs, block, goroutine, heap, mutex, threadcreate.</summary>
@@ -70,6 +83,7 @@ internal sealed class RuntimeProfiler : IDisposable
     /// <summary>Starts sampling on a profiler thread, so the app's start-up is not delayed.</summary>
     public void StartInBackground() => Sessions.Threads.Start("ProfilingKit start", () =>
     {
+        if (_live is not null) Sessions.StartLiveHeap(_live); // first: the samples it follows must not precede the GCs it sees
         Sessions.StartAlwaysOn(new NetTraceHandlers(_labels, _allocations, _contentions, _threadCreations));
         if (Sessions.UnavailableReason is null) RecordThreadsRunningAtStart();
     });

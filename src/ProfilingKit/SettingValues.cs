@@ -32,4 +32,16 @@ internal static class SettingValues
         ProfilingKitLog.Error($"{option}={value} is not {what}; using {fallback}.");
         return fallback;
     }
+
+    /// <summary><paramref name="variable"/> when it says true (<c>1</c>, <c>true</c>) or false (<c>0</c>, <c>false</c>), else <paramref name="value"/>, the option's.</summary>
+    public static bool Flag(string variable, bool value)
+    {
+        var text = Environment.GetEnvironmentVariable(variable)?.Trim();
+        if (string.IsNullOrEmpty(text)) return value;
+        if (text is "1" || text.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
+        if (text is "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
+
+        ProfilingKitLog.Error($"{variable}='{text}' is neither true nor false; using {(value ? "true" : "false")}.");
+        return value;
+    }
 }

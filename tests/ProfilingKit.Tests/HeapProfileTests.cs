@@ -44,6 +44,16 @@ public class HeapProfileTests : IClassFixture<RetainingAppFixture>
     }
 
     [Fact]
+    public async Task By_stack_says_how_to_turn_the_live_heap_on_where_it_is_off()
+    {
+        using var response = await Http.GetAsync(_app.Url("heap?by=stack"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("PROFILINGKIT_PPROF_LIVE_HEAP=1", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(_app.Url("heap?by=type"))).StatusCode);
+    }
+
+    [Fact]
     public void Inuse_objects_counts_the_retained_arrays()
     {
         var report = GoPprof.ParseTop(GoPprof.Run("-top", "-sample_index=inuse_objects", _app.Url("heap")).EnsureSuccess().StandardOutput);

@@ -7,9 +7,14 @@ namespace ProfilingKit.Allocations;
 /// <summary>Builds the Go-compatible <c>allocs</c> profile from sampled allocations.</summary>
 internal static class AllocationProfile
 {
-    public const string Comment =
+    public const string Comment = Sampled + " inuse_* values are zero here; /debug/pprof/heap has them.";
+
+    private const string Sampled =
         "ProfilingKit: allocations sampled by the .NET runtime (AllocationSampled, about one per 100 KB per thread); " +
-        "values are unbiased estimates. inuse_* values are zero here; /debug/pprof/heap has them.";
+        "values are unbiased estimates.";
+
+    /// <summary>The allocs profile's comment for <paramref name="snapshot"/>: <see cref="Comment"/>, or where its objects are followed, what inuse_* are.</summary>
+    public static string CommentFor(AllocationSnapshot snapshot) => snapshot.Live is { } live ? Sampled + " " + LiveComment(live) : Comment;
 
     /// <summary>
     /// The profile of <paramref name="snapshot"/>, its stacks named by <paramref name="symbolize"/>
@@ -31,21 +36,41 @@ internal static class AllocationProfile
             .SetTime(now);
 
     /// <summary>
-    /// Adds the sampled allocations as alloc_objects and alloc_space by stack, with inuse_* zero,
-    /// their stacks named by <paramref name="symbolize"/> (leaf first).
+    /// What <c>inuse_*</c> hold where the sampled objects are followed through GCs (<see cref="AllocationSnapshot.Live"/>),
+    /// and what could not be followed.
+    /// </summary>
+    public static string LiveComment(LiveHeap live) =>
+        string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"ProfilingKit: inuse_* are the sampled allocations still live after the last GC, by allocation stack (followed through {live.AppliedGcs} GCs by the runtime's GC survival and movement events, applied {LiveObjectTracker.SettleDelay.TotalSeconds:0} s after each GC ends); unbiased estimates, as Go's heap profile.")
+        + (live.Late + live.Dropped > 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {live.Late + live.Dropped} samples could not be followed ({live.Late} arrived late, {live.Dropped} over the {LiveObjectTracker.MaxObjects} objects followed at most): inuse values may be low.")
+            : "");
+
+    /// <summary>
+    /// Adds the sampled allocations as alloc_objects and alloc_space by stack, and where the sampled
+    /// objects are followed, what is still live of them as inuse_objects and inuse_space (otherwise
+    /// zero); their stacks named by <paramref name="symbolize"/> (leaf first).
     /// </summary>
     public static void AddSamples(ProfileBuilder builder, AllocationSnapshot snapshot, Func<ulong[], List<Frame>> symbolize)
     {
         if (snapshot.Bounds.Describe() is { } bounds) builder.AddComment(bounds);
+        Add(builder, snapshot.Sites, symbolize, inuse: false);
+        if (snapshot.Live is { } live) Add(builder, live.Sites, symbolize, inuse: true);
+    }
+
+    private static void Add(ProfileBuilder builder, IReadOnlyList<AllocationSite> sites, Func<ulong[], List<Frame>> symbolize, bool inuse)
+    {
         var values = new long[4];
+        var offset = inuse ? 2 : 0;
         var typeOnly = new SampleLabel[1]; // reused: the builder copies labels, and most sites have no others
-        foreach (var site in snapshot.Sites)
+        foreach (var site in sites)
         {
             var frames = symbolize(site.Stack);
             if (frames.Count == 0) frames.Add(new Frame(StackSymbolizer.NativeCodeFrame));
 
-            values[0] = (long)Math.Round(site.Objects);
-            values[1] = (long)Math.Round(site.Bytes);
+            values[offset] = (long)Math.Round(site.Objects);
+            values[offset + 1] = (long)Math.Round(site.Bytes);
             typeOnly[0] = SampleLabel.String("type", site.TypeName);
             builder.AddSample(frames, values, site.Labels.Count == 0 ? typeOnly : [typeOnly[0], .. site.Labels]);
         }

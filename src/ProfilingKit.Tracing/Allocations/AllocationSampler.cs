@@ -24,6 +24,7 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
     private readonly SourceLineMap? _lines;
     private readonly Func<long, bool> _isProfilerThread;
     private readonly LabelSets? _labels;
+    private readonly LiveObjectTracker? _live;
     private readonly BoundedSites<Accumulator> _sites;
     private readonly Dictionary<string, int> _typeIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _typeLookup;
@@ -39,10 +40,12 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
     public static long TypeBudgetBytes(long budgetBytes) => budgetBytes / 4;
 
     /// <param name="labels">What the label sets on the samples stand for, which someone else feeds; null: samples carry no labels.</param>
-    public AllocationSampler(MethodAddressMap methods, Func<long, bool> isProfilerThread, SourceLineMap? lines = null, long budgetBytes = DefaultBudgetBytes, LabelSets? labels = null)
+    /// <param name="live">Follows the sampled objects through GCs, which someone else feeds with the GC events; null: no live heap by stack.</param>
+    public AllocationSampler(MethodAddressMap methods, Func<long, bool> isProfilerThread, SourceLineMap? lines = null, long budgetBytes = DefaultBudgetBytes, LabelSets? labels = null, LiveObjectTracker? live = null)
     {
         _methods = methods;
         _labels = labels;
+        _live = live;
         _lines = lines;
         _isProfilerThread = isProfilerThread;
         _sites = new BoundedSites<Accumulator>(budgetBytes);
@@ -72,7 +75,11 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
     public void AddCodeIds(ISet<int> ids)
     {
         lock (_gate) _sites.AddCodeIds(ids);
+        _live?.AddCodeIds(ids);
     }
+
+    /// <summary>Whether the sampled objects are followed through GCs, so snapshots carry the live heap by stack (<see cref="AllocationSnapshot.Live"/>).</summary>
+    public bool FollowsLiveObjects => _live is not null;
 
     /// <summary>The number of distinct stacks sampled so far.</summary>
     public int StackCount
@@ -93,7 +100,11 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
                 sites.Add(new AllocationSite(stack, _types[type], value.Objects, value.Bytes, value.Samples) { Labels = _labels?.Of(labels) ?? [] });
             }
 
-            return new AllocationSnapshot(sites, _samples, _since) { Bounds = _sites.Bounds with { OtherTypeSamples = _otherTypeSamples, FreedCodeForgotten = _methods.ForgottenCount, FreedCodeKept = _methods.FreedCount } };
+            return new AllocationSnapshot(sites, _samples, _since)
+            {
+                Bounds = _sites.Bounds with { OtherTypeSamples = _otherTypeSamples, FreedCodeForgotten = _methods.ForgottenCount, FreedCodeKept = _methods.FreedCount },
+                Live = _live is null ? null : LiveHeap(_live.Snapshot(System.Diagnostics.Stopwatch.GetTimestamp())),
+            };
         }
     }
 
@@ -108,7 +119,43 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
             _samples++;
             var objects = AllocationWeight.Objects(size);
             var labels = _labels is null ? 0 : LabelActivityIds.LabelSetOf(record.ActivityId);
-            _sites.Add(_methods.ToCodeFrames(record.Stack, ref _frames), TypeIndex(typeName), labels, new Accumulator(objects, objects * size, Samples: 1));
+            var frames = _methods.ToCodeFrames(record.Stack, ref _frames);
+            var type = TypeIndex(typeName);
+            _sites.Add(frames, type, labels, new Accumulator(objects, objects * size, Samples: 1));
+            if (_live is not null && ClrEventPayloads.TryReadAllocationSampledAddress(record.Payload, record.PointerSize, out var address))
+            {
+                _live.Add(address, record.Timestamp, frames.Slice(0, Math.Min(frames.Length, StackTable.MaxDepth)).ToArray(), type, labels, objects, objects * size);
+            }
+        }
+    }
+
+    /// <summary>The live objects by stack, type and label set (under the gate: type names and labels are read).</summary>
+    private LiveHeap LiveHeap(LiveObjects live)
+    {
+        var sites = new Dictionary<(ulong[] Stack, int Type, int Labels), Accumulator>(new SiteComparer());
+        foreach (var tracked in live.Objects)
+        {
+            var key = (tracked.Stack, tracked.Type, tracked.Labels);
+            var value = new Accumulator(tracked.Objects, tracked.Bytes, Samples: 1);
+            sites[key] = sites.TryGetValue(key, out var sum) ? sum.Plus(value) : value;
+        }
+
+        var list = sites.Select(site => new AllocationSite(site.Key.Stack, _types[site.Key.Type], site.Value.Objects, site.Value.Bytes, site.Value.Samples) { Labels = _labels?.Of(site.Key.Labels) ?? [] }).ToList();
+        return new LiveHeap(list, live.AppliedGcs, live.Late, live.Dropped);
+    }
+
+    private sealed class SiteComparer : IEqualityComparer<(ulong[] Stack, int Type, int Labels)>
+    {
+        public bool Equals((ulong[] Stack, int Type, int Labels) x, (ulong[] Stack, int Type, int Labels) y) =>
+            x.Type == y.Type && x.Labels == y.Labels && x.Stack.AsSpan().SequenceEqual(y.Stack);
+
+        public int GetHashCode((ulong[] Stack, int Type, int Labels) site)
+        {
+            var hash = new HashCode();
+            hash.Add(site.Type);
+            hash.Add(site.Labels);
+            foreach (var frame in site.Stack) hash.Add(frame);
+            return hash.ToHashCode();
         }
     }
 

@@ -14,4 +14,16 @@ internal sealed record AllocationSnapshot(IReadOnlyList<AllocationSite> Sites, l
 {
     /// <summary>What keeping the table within its memory budget did to the stacks.</summary>
     public StackBounds Bounds { get; init; }
+
+    /// <summary>The sampled objects still live after the last GC, by allocation stack; null where they are not followed.</summary>
+    public LiveHeap? Live { get; init; }
+
+    /// <summary>Every stack the snapshot's samples name: the allocations', then the live objects'.</summary>
+    public IEnumerable<ulong[]> Stacks => Sites.Select(site => site.Stack).Concat(Live?.Sites.Select(site => site.Stack) ?? []);
 }
+
+/// <summary>The live heap by allocation stack (<see cref="LiveObjectTracker"/>): its sites' values are what is still live.</summary>
+/// <param name="AppliedGcs">How many GCs the sampled objects were followed through.</param>
+/// <param name="Late">Samples left out: they arrived after a later GC had been applied.</param>
+/// <param name="Dropped">Samples left out: <see cref="LiveObjectTracker.MaxObjects"/> objects were followed already.</param>
+internal sealed record LiveHeap(IReadOnlyList<AllocationSite> Sites, long AppliedGcs, long Late, long Dropped);

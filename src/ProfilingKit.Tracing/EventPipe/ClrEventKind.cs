@@ -57,6 +57,15 @@ internal enum ClrEventKind
     /// <summary>GCAllocationTick: one per ~100 KB allocated, the biased sampling before AllocationSampled (not emitted while AllocationSampled is on).</summary>
     GCAllocationTick,
 
+    /// <summary>GCGenerationRange: one region of a generation, listed at each GC's start and end (GCHeapSurvivalAndMovement).</summary>
+    GCGenerationRange,
+
+    /// <summary>GCBulkSurvivingObjectRanges: the address ranges of the objects a GC that did not compact kept.</summary>
+    GCSurvivingRanges,
+
+    /// <summary>GCBulkMovedObjectRanges: the address ranges of the objects a compacting GC kept, old and new.</summary>
+    GCMovedRanges,
+
     /// <summary>ProfilingKit's own LabelSet event: what a label set's number stands for (<see cref="Labels.LabelSetEvents"/>).</summary>
     LabelSet,
 }

@@ -50,6 +50,64 @@ internal static class ClrEventPayloads
         return true;
     }
 
+    /// <summary>AllocationSampled's Address: where the sampled object was allocated (the fields as in <see cref="TryReadAllocationSampled"/>).</summary>
+    public static bool TryReadAllocationSampledAddress(ReadOnlySpan<byte> payload, int pointerSize, out ulong address)
+    {
+        address = 0;
+        var offset = 6 + pointerSize;
+        if (!TryReadUtf16(payload, ref offset, out _) || payload.Length < offset + pointerSize) return false;
+
+        address = ReadPointer(payload.Slice(offset), pointerSize);
+        return true;
+    }
+
+    /// <summary>GCStart (v1, v2): Count, Depth, Reason, Type (u32 each), ...; Type 1 is a background GC.</summary>
+    public static bool TryReadGcStart(ReadOnlySpan<byte> payload, out int depth, out bool background)
+    {
+        depth = 0;
+        background = false;
+        if (payload.Length < 16) return false;
+
+        depth = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(4));
+        background = BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(12)) == 1;
+        return true;
+    }
+
+    /// <summary>GCGenerationRange: Generation (u8), RangeStart (pointer), RangeUsedLength, RangeReservedLength (u64), ClrInstanceID (u16).</summary>
+    public static bool TryReadGenerationRange(ReadOnlySpan<byte> payload, int pointerSize, out int generation, out ulong start, out ulong usedLength)
+    {
+        generation = 0;
+        start = usedLength = 0;
+        if (payload.Length < 1 + pointerSize + 8) return false;
+
+        generation = payload[0];
+        start = ReadPointer(payload.Slice(1), pointerSize);
+        usedLength = BinaryPrimitives.ReadUInt64LittleEndian(payload.Slice(1 + pointerSize));
+        return true;
+    }
+
+    /// <summary>
+    /// GCBulkSurvivingObjectRanges (<paramref name="moved"/> false): Index, Count (u32), ClrInstanceID (u16), then
+    /// Count of RangeBase (pointer), RangeLength (u64). GCBulkMovedObjectRanges (true): the same with
+    /// OldRangeBase, NewRangeBase (pointers), RangeLength (u64). Surviving ranges are read with new = old.
+    /// </summary>
+    public static int ReadObjectRanges(ReadOnlySpan<byte> payload, int pointerSize, bool moved, List<(ulong Old, ulong New, ulong Length)> into)
+    {
+        if (payload.Length < 10) return 0;
+
+        var count = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(4));
+        var size = (moved ? 2 * pointerSize : pointerSize) + 8;
+        var read = 0;
+        for (var offset = 10; read < count && offset + size <= payload.Length; offset += size, read++)
+        {
+            var old = ReadPointer(payload.Slice(offset), pointerSize);
+            var moving = moved ? ReadPointer(payload.Slice(offset + pointerSize), pointerSize) : old;
+            into.Add((old, moving, BinaryPrimitives.ReadUInt64LittleEndian(payload.Slice(offset + size - 8))));
+        }
+
+        return read;
+    }
+
     /// <summary>
     /// MethodILToNativeMap / MethodDC*ILToNativeMap: MethodID, ReJITID (u64 each), MethodExtent (u8),
     /// CountOfMapEntries (u16), then that many IL offsets and as many native offsets (u32 each).
@@ -177,9 +235,12 @@ internal static class ClrEventPayloads
         threadObject = 0;
         if (payload.Length < pointerSize) return false;
 
-        threadObject = pointerSize == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(payload) : BinaryPrimitives.ReadUInt32LittleEndian(payload);
+        threadObject = ReadPointer(payload, pointerSize);
         return true;
     }
+
+    private static ulong ReadPointer(ReadOnlySpan<byte> payload, int pointerSize) =>
+        pointerSize == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(payload) : BinaryPrimitives.ReadUInt32LittleEndian(payload);
 
     private static bool TryReadUtf16(ReadOnlySpan<byte> payload, scoped ref int offset, out ReadOnlySpan<char> text)
     {

@@ -17,6 +17,9 @@ internal static class ClrEvents
 
     public const long GCKeyword = 0x1;
 
+    /// <summary>GCHeapSurvivalAndMovement: each GC lists its generations' regions and the address ranges of the objects it kept (moved, if it compacted).</summary>
+    public const long GCHeapSurvivalAndMovementKeyword = 0x400000;
+
     public const long LoaderKeyword = 0x8;
     public const long JitKeyword = 0x10;
 
@@ -97,6 +100,9 @@ internal static class ClrEvents
     public const int GCRestartEEEndEventId = 3;
     public const int GCSuspendEEBeginEventId = 9;
     public const int BulkTypeEventId = 15;
+    public const int GCBulkSurvivingObjectRangesEventId = 21;
+    public const int GCBulkMovedObjectRangesEventId = 22;
+    public const int GCGenerationRangeEventId = 23;
     public const int GCBulkNodeEventId = 18;
 
     /// <summary>What an event of <paramref name="provider"/> with <paramref name="eventId"/> is; decided once per metadata record.</summary>
@@ -121,6 +127,9 @@ internal static class ClrEvents
             BulkTypeEventId => ClrEventKind.BulkType,
             GCBulkNodeEventId => ClrEventKind.GCBulkNode,
             GCAllocationTickEventId => ClrEventKind.GCAllocationTick,
+            GCGenerationRangeEventId => ClrEventKind.GCGenerationRange,
+            GCBulkSurvivingObjectRangesEventId => ClrEventKind.GCSurvivingRanges,
+            GCBulkMovedObjectRangesEventId => ClrEventKind.GCMovedRanges,
             _ => ClrEventKind.Other,
         },
         RundownProvider => eventId switch

@@ -27,6 +27,7 @@ internal sealed class RuntimeSessions : IDisposable
     private readonly ManualResetEventSlim _started = new();
     private readonly object _heapGate = new();
     private SelfTraceSession? _alwaysOn;
+    private SelfTraceSession? _liveHeap;
     private string? _unavailableReason;
     private int _traceSlotTaken;
 
@@ -67,6 +68,22 @@ internal sealed class RuntimeSessions : IDisposable
         finally
         {
             _started.Set();
+        }
+    }
+
+    /// <summary>
+    /// Starts the session of GC events that follows the sampled objects (<see cref="SessionProviders.LiveHeap"/>),
+    /// read into <paramref name="handler"/>; on failure logs why, and inuse_* then stay empty. Never throws.
+    /// </summary>
+    public void StartLiveHeap(INetTraceHandler handler)
+    {
+        try
+        {
+            _liveHeap = SelfTraceSession.Start(_client, SessionProviders.LiveHeap(), requestRundown: false, AlwaysOnBufferMegabytes, handler, Threads, "ProfilingKit live heap");
+        }
+        catch (Exception e)
+        {
+            ProfilingKitLog.Error("the live heap cannot be followed: " + DescribeFailure(e) + " heap?by=type still takes snapshots.");
         }
     }
 
@@ -140,6 +157,7 @@ internal sealed class RuntimeSessions : IDisposable
     {
         _started.Wait(TimeSpan.FromSeconds(10));
         _alwaysOn?.Dispose();
+        _liveHeap?.Dispose();
     }
 
     private SelfTraceSession Start(IReadOnlyCollection<EventPipeProvider> providers, bool requestRundown, int bufferMegabytes, INetTraceHandler handler, string threadName)

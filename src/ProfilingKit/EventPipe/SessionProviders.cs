@@ -32,6 +32,14 @@ internal static class SessionProviders
         .. InliningProviders(),
     ];
 
+    /// <summary>
+    /// The GC events that follow the sampled objects (<see cref="Allocations.LiveObjectTracker"/>): each GC's
+    /// start and end, its generations' regions and the ranges of what it kept. Informational, so the
+    /// runtime's AllocationTick (Verbose) stays off.
+    /// </summary>
+    public static EventPipeProvider[] LiveHeap() =>
+        [new EventPipeProvider(ClrEvents.RuntimeProvider, EventLevel.Informational, ClrEvents.GCKeyword | ClrEvents.GCHeapSurvivalAndMovementKeyword)];
+
     /// <summary>The runtime's stack sampler alone: CPU and wall-clock profiles, goroutine snapshots.</summary>
     public static EventPipeProvider[] ThreadSampler() => [new EventPipeProvider(ClrEvents.SampleProfilerProvider, EventLevel.Informational)];
 

@@ -36,17 +36,18 @@ internal sealed class ProfileHandler
         // Go reads gc on heap only. It is only checked here: a heap snapshot is a full GC already.
         if (_source.Name == "heap") query.NonNegativeInt("gc");
 
-        return query.HasSeconds ? ServeDelta(query, cancel) : ServeNow(query.Debug);
+        var source = _source.For(query);
+        return query.HasSeconds ? ServeDelta(source, query, cancel) : ServeNow(source, query.Debug);
     }
 
-    private PprofReply ServeNow(int debug)
+    private static PprofReply ServeNow(ProfileSource source, int debug)
     {
         using var body = new MemoryStream();
-        _source.WriteTo(body, debug);
-        return debug == 0 ? PprofReply.Attachment(_source.Name, body.ToArray()) : PprofReply.Content(body.ToArray(), "text/plain; charset=utf-8");
+        source.WriteTo(body, debug);
+        return debug == 0 ? PprofReply.Attachment(source.Name, body.ToArray()) : PprofReply.Content(body.ToArray(), "text/plain; charset=utf-8");
     }
 
-    private PprofReply ServeDelta(PprofQuery query, CancellationToken cancel)
+    private PprofReply ServeDelta(ProfileSource source, PprofQuery query, CancellationToken cancel)
     {
         var window = query.Window(PprofQuery.DefaultSeconds, _maxSeconds, out var note);
         if (query.Debug != 0) throw new PprofRequestException(HttpStatusCode.BadRequest, "seconds and debug params are incompatible");
@@ -61,7 +62,7 @@ internal sealed class ProfileHandler
         Pprof.Proto.Profile delta;
         try
         {
-            delta = _source.Delta(window, cancel);
+            delta = source.Delta(window, cancel);
         }
         finally
         {
@@ -74,6 +75,6 @@ internal sealed class ProfileHandler
             delta.StringTable.Add(note);
         }
 
-        return PprofReply.Attachment(_source.Name + "-delta", ProfileSerializer.ToGzipBytes(delta));
+        return PprofReply.Attachment(source.Name + "-delta", ProfileSerializer.ToGzipBytes(delta));
     }
 }

@@ -27,10 +27,10 @@ internal sealed class AllocsProfileSource : SnapshotProfileSource<AllocationSnap
         return _sampler.Snapshot();
     }
 
-    protected override IEnumerable<ulong[]> StacksOf(AllocationSnapshot snapshot) => snapshot.Sites.Select(site => site.Stack);
+    protected override IEnumerable<ulong[]> StacksOf(AllocationSnapshot snapshot) => snapshot.Stacks;
 
     protected override Profile Build(AllocationSnapshot snapshot, MethodSymbolizer symbolizer, DateTimeOffset time, TimeSpan? window) =>
-        AllocationProfile.Build(snapshot, symbolizer.SymbolizeAllocation, Names.MainBinary, time, AllocationProfile.Comment);
+        AllocationProfile.Build(snapshot, symbolizer.SymbolizeAllocation, Names.MainBinary, time, AllocationProfile.CommentFor(snapshot));
 
     protected override string Text(AllocationSnapshot snapshot, MethodSymbolizer symbolizer, int debug) =>
         GoLegacyText.HeapProfile(Build(snapshot, symbolizer, DateTimeOffset.UtcNow, window: null));

@@ -31,4 +31,8 @@ internal abstract class ProfileSource
     /// <summary>What accumulated during the next <paramref name="window"/> (or until <paramref name="cancel"/>).</summary>
     /// <exception cref="ProfilingUnavailableException">The data cannot be had now; the message says why.</exception>
     public abstract Profile Delta(TimeSpan window, CancellationToken cancel);
+
+    /// <summary>The source that serves a request with <paramref name="query"/>: this one, unless the profile has variants (heap's <c>by=</c>).</summary>
+    /// <exception cref="Http.PprofRequestException">The query names no variant of this profile.</exception>
+    public virtual ProfileSource For(Http.PprofQuery query) => this;
 }

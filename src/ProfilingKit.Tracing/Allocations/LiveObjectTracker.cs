@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using ProfilingKit.EventPipe;
+using ProfilingKit.Symbols;
+
+namespace ProfilingKit.Allocations;
+
+/// <summary>
+/// Go's <c>heap</c> by allocation stack: follows each sampled allocation (AllocationSampled carries
+/// its address) through the GCs that come after it, from the runtime's GCHeapSurvivalAndMovement
+/// events: at each GC's start the regions of every generation (GCGenerationRange), then the address
+/// ranges of the objects it kept (GCBulkSurvivingObjectRanges when it swept, GCBulkMovedObjectRanges,
+/// old and new, when it compacted). An object the GC condemned (its region's generation at most the
+/// GC's depth; gen2, LOH and POH for a background GC) that no range holds has died; one in a moved
+/// range has moved with it. What is live is then an unbiased estimate of the live heap by stack, as of
+/// the last GC, as Go's heap profile is; nothing is paused beyond what the GC does anyway.
+/// </summary>
+/// <remarks>
+/// The samples and the GC events come from two sessions (the GC events at Informational, where the
+/// always-on session's Verbose would add the runtime's AllocationTick to every sample), so they arrive
+/// out of step: a GC is applied <see cref="SettleDelay"/> after it ended, once the samples taken before
+/// it have arrived, and only to objects sampled before it started. A sample that arrives after a later
+/// GC was applied cannot be followed and is counted as late.
+/// </remarks>
+internal sealed class LiveObjectTracker : INetTraceHandler
+{
+    /// <summary>The most objects followed at once: about 20 GB of live heap at one sample per 100 KB.</summary>
+    public const int MaxObjects = 200_000;
+
+    /// <summary>How long after its end a GC is applied: the other session's samples of the same time must have been read by then.</summary>
+    public static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(1);
+
+    private readonly object _gate = new();
+    private readonly long _settleTicks;
+    private readonly List<GcSurvival> _open = new(); // started, not ended: a background GC holds the foreground ones that run during it
+    private readonly Queue<GcSurvival> _ended = new();
+    private List<TrackedObject> _pending = new(); // sampled, not yet through an applied GC
+    private Dictionary<ulong, TrackedObject> _live = new();
+    private long _asOf = long.MinValue; // the start of the latest applied GC: what was sampled before it and kept is live
+    private long _appliedGcs;
+    private long _late;
+    private long _dropped;
+
+    /// <param name="ticksPerSecond">The frequency of the events' timestamps, which <see cref="Stopwatch.GetTimestamp"/> shares (a process of this machine).</param>
+    public LiveObjectTracker(long ticksPerSecond) => _settleTicks = (long)(SettleDelay.TotalSeconds * ticksPerSecond);
+
+    /// <summary>Follows an object sampled at <paramref name="address"/> at <paramref name="timestamp"/>, standing for <paramref name="objects"/> objects and <paramref name="bytes"/> bytes.</summary>
+    public void Add(ulong address, long timestamp, ulong[] stack, int type, int labels, double objects, double bytes)
+    {
+        lock (_gate)
+        {
+            if (timestamp < _asOf)
+            {
+                _late++;
+                return;
+            }
+
+            if (_pending.Count + _live.Count >= MaxObjects)
+            {
+                _dropped++;
+                return;
+            }
+
+            _pending.Add(new TrackedObject(address, timestamp, stack, type, labels, objects, bytes));
+        }
+    }
+
+    public void OnEvent(in TraceEventRecord record)
+    {
+        switch (record.Metadata.Kind)
+        {
+            case ClrEventKind.GCStart when ClrEventPayloads.TryReadGcStart(record.Payload, out var depth, out var background):
+                lock (_gate) _open.Add(new GcSurvival(depth, background, record.Timestamp));
+                break;
+            case ClrEventKind.GCGenerationRange when ClrEventPayloads.TryReadGenerationRange(record.Payload, record.PointerSize, out var generation, out var start, out var used):
+                lock (_gate) Innermost()?.AddRegion(generation, start, used);
+                break;
+            case ClrEventKind.GCSurvivingRanges:
+            case ClrEventKind.GCMovedRanges:
+                lock (_gate) Innermost()?.AddRanges(record.Payload, record.PointerSize, moved: record.Metadata.Kind == ClrEventKind.GCMovedRanges);
+                break;
+            case ClrEventKind.GCEnd:
+                lock (_gate)
+                {
+                    if (_open.Count == 0) break; // the session started during this GC
+                    _open[^1].Ended = record.Timestamp;
+                    _ended.Enqueue(_open[^1]);
+                    _open.RemoveAt(_open.Count - 1);
+                    Settle(record.Timestamp);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The objects sampled before the last applied GC and still live after it, as of <paramref name="now"/> (applying the GCs that have settled).</summary>
+    public LiveObjects Snapshot(long now)
+    {
+        lock (_gate)
+        {
+            Settle(now);
+            var live = _live.Values.Where(o => o.Timestamp < _asOf).ToList();
+            return new LiveObjects(live, _appliedGcs, _late, _dropped);
+        }
+    }
+
+    /// <summary>Adds the id of every code body the followed objects' stacks name.</summary>
+    public void AddCodeIds(ISet<int> ids)
+    {
+        lock (_gate)
+        {
+            foreach (var tracked in _pending.Concat(_live.Values))
+            {
+                foreach (var frame in tracked.Stack)
+                {
+                    if (CodeFrames.TryDecode(frame, out var id, out _)) ids.Add(id);
+                }
+            }
+        }
+    }
+
+    private GcSurvival? Innermost() => _open.Count == 0 ? null : _open[^1];
+
+    private void Settle(long now)
+    {
+        while (_ended.TryPeek(out var gc) && gc.Ended <= now - _settleTicks)
+        {
+            _ended.Dequeue();
+            Apply(gc);
+        }
+    }
+
+    private void Apply(GcSurvival gc)
+    {
+        var pending = new List<TrackedObject>();
+        foreach (var tracked in _pending)
+        {
+            if (tracked.Timestamp < gc.Start) _live[tracked.Address] = tracked;
+            else pending.Add(tracked);
+        }
+
+        _pending = pending;
+        var next = new Dictionary<ulong, TrackedObject>(_live.Count);
+        foreach (var tracked in _live.Values)
+        {
+            if (tracked.Timestamp >= gc.Start)
+            {
+                next[tracked.Address] = tracked; // sampled during a background GC, which keeps what is allocated while it runs
+                continue;
+            }
+
+            if (gc.Follow(tracked.Address) is { } address) next[address] = tracked with { Address = address };
+        }
+
+        _live = next;
+        _asOf = Math.Max(_asOf, gc.Start);
+        _appliedGcs++;
+    }
+}
+
+/// <summary>One sampled object followed through GCs: where it is now, when it was sampled, and what it stands for.</summary>
+internal readonly record struct TrackedObject(ulong Address, long Timestamp, ulong[] Stack, int Type, int Labels, double Objects, double Bytes);
+
+/// <summary>The followed objects live as of the last applied GC, and what could not be followed.</summary>
+/// <param name="AppliedGcs">How many GCs the objects were followed through.</param>
+/// <param name="Late">Samples that arrived after a later GC was applied, left out.</param>
+/// <param name="Dropped">Samples left out because <see cref="LiveObjectTracker.MaxObjects"/> were followed.</param>
+internal sealed record LiveObjects(IReadOnlyList<TrackedObject> Objects, long AppliedGcs, long Late, long Dropped);
