@@ -8,6 +8,9 @@ using ProfilingKit.Testing;
 
 // Usage: HeapPause SHAPE MEGABYTES REQUESTS. Builds a live heap of MEGABYTES in the given shape, then
 // fetches /debug/pprof/heap REQUESTS times and prints one Markdown row per request.
+// HeapPause cost MODE MEGABYTES SECONDS RATE: what following the live heap costs (LiveHeapCost).
+if (args[0] == "cost") return await LiveHeapCost.RunAsync(args[1..]);
+
 var shape = HeapShape.Parse(args[0]);
 var megabytes = int.Parse(args[1], CultureInfo.InvariantCulture);
 var requests = int.Parse(args[2], CultureInfo.InvariantCulture);

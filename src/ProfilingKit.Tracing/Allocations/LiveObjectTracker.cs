@@ -74,9 +74,17 @@ internal sealed class LiveObjectTracker : INetTraceHandler
             case ClrEventKind.GCGenerationRange when ClrEventPayloads.TryReadGenerationRange(record.Payload, record.PointerSize, out var generation, out var start, out var used):
                 lock (_gate) Innermost()?.AddRegion(generation, start, used);
                 break;
-            case ClrEventKind.GCSurvivingRanges:
             case ClrEventKind.GCMovedRanges:
-                lock (_gate) Innermost()?.AddRanges(record.Payload, record.PointerSize, moved: record.Metadata.Kind == ClrEventKind.GCMovedRanges);
+                lock (_gate) Innermost()?.AddRanges(record.Payload, record.PointerSize, moved: true);
+                break;
+            case ClrEventKind.GCSurvivingRanges:
+                // A background GC lists what it kept while foreground GCs come and go, from its own thread: the
+                // ranges go to every open GC. Where they are not that GC's, they lie in regions it did not condemn.
+                lock (_gate)
+                {
+                    foreach (var gc in _open) gc.AddRanges(record.Payload, record.PointerSize, moved: false);
+                }
+
                 break;
             case ClrEventKind.GCEnd:
                 lock (_gate)
