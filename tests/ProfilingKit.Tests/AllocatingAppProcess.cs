@@ -51,6 +51,15 @@ internal sealed class AllocatingAppProcess : IDisposable
         return long.Parse(_process.ReadLine(ReportTimeout).Substring("heap ".Length), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Has the app run a background gen2 GC, after dropping its retained arrays when <paramref name="release"/>; returns once it has started.</summary>
+    public void BackgroundGc(bool release)
+    {
+        var command = release ? "release" : "background-gc";
+        _process.WriteLine(command);
+        var answer = _process.ReadLine(ReportTimeout);
+        if (answer != command + " done") throw new InvalidOperationException($"the app answered '{answer}' to '{command}'");
+    }
+
     /// <summary>Has the app start <c>LabelledWork</c>'s labelled burn for <paramref name="seconds"/> in the background; <see cref="ReadBurned"/> reads its progress.</summary>
     public void StartBurning(int seconds) => _process.WriteLine("burn " + seconds.ToString(CultureInfo.InvariantCulture));
 

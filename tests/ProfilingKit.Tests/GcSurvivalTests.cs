@@ -37,7 +37,7 @@ public class GcSurvivalTests
     }
 
     [Fact]
-    public void A_full_gc_condemns_the_large_object_heap_and_a_background_one_nothing()
+    public void A_full_gc_condemns_the_large_object_heap_and_a_background_one_only_gen2_and_above()
     {
         var full = GcOf(depth: 2, background: false);
         full.AddRanges(Surviving(), pointerSize: 8, moved: false);
@@ -47,14 +47,15 @@ public class GcSurvivalTests
         var background = GcOf(depth: 2, background: true);
         background.AddRanges(Surviving((Loh, 0x10)), pointerSize: 8, moved: false);
         Assert.Equal(Gen0 + 0x10, background.Follow(Gen0 + 0x10));
-        Assert.Equal(Loh + 0x80, background.Follow(Loh + 0x80));
-        Assert.Equal(Gen2 + 0x10, background.Follow(Gen2 + 0x10));
+        Assert.Equal(Loh + 0x8, background.Follow(Loh + 0x8));
+        Assert.Null(background.Follow(Loh + 0x80));
+        Assert.Null(background.Follow(Gen2 + 0x10));
     }
 
     [Fact]
     public void Only_the_regions_listed_at_the_gc_s_start_decide_what_it_condemned()
     {
-        var gc = new GcSurvival(depth: 0, background: false, start: 1);
+        var gc = new GcSurvival(number: 1, depth: 0, background: false, start: 1, threadId: 1);
         gc.AddRegion(1, Gen1, 0x1000);
         gc.AddRegion(0, Gen0, 0x1000);
         gc.AddRegion(1, Gen0, 0x1000); // the end's list: gen0's region is gen1's now
@@ -66,7 +67,7 @@ public class GcSurvivalTests
 
     private static GcSurvival GcOf(int depth, bool background)
     {
-        var gc = new GcSurvival(depth, background, start: 1);
+        var gc = new GcSurvival(number: 1, depth, background, start: 1, threadId: 1);
         gc.AddRegion(3, Loh, 0x1000);
         gc.AddRegion(2, Gen2, 0x1000);
         gc.AddRegion(1, Gen1, 0x1000);

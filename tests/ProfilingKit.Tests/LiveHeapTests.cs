@@ -12,6 +12,36 @@ public sealed class LiveHeapAppFixture : AppFixture
     }
 }
 
+/// <summary>The same app as <see cref="LiveHeapAppFixture"/>, for the test that lets the retained arrays go.</summary>
+public sealed class ReleasingLiveHeapAppFixture : AppFixture
+{
+    public ReleasingLiveHeapAppFixture()
+        : base(megabytes: 1, busy: true, new Dictionary<string, string> { ["PROFILINGKIT_PPROF_LIVE_HEAP"] = "1" }, retainedMegabytes: 100)
+    {
+    }
+}
+
+/// <summary>Objects followed through background GCs: kept while live, gone once they die in one.</summary>
+public sealed class LiveHeapBackgroundGcTests(ReleasingLiveHeapAppFixture app) : IClassFixture<ReleasingLiveHeapAppFixture>
+{
+    [Fact]
+    public void What_survives_a_background_gc_stays_and_what_dies_in_one_leaves()
+    {
+        var retained = app.App.RetainedBytes;
+        app.App.BackgroundGc(release: false);
+        Assert.InRange(LiveHeapTests.RetainedInuse(app) / retained, 0.9, 1.1);
+
+        app.App.BackgroundGc(release: true);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        double left;
+        while ((left = LiveHeapTests.RetainedInuse(app)) > 0.05 * retained && DateTime.UtcNow < deadline) Thread.Sleep(1000);
+
+        Assert.True(left <= 0.05 * retained, $"{left} B of the released {retained} B still counted live");
+        var snapshot = GoPprof.ParseTop(GoPprof.Run("-top", "-sample_index=inuse_space", app.Url("heap?by=type")).EnsureSuccess().StandardOutput);
+        Assert.DoesNotContain(snapshot.Rows, row => row.Name == RetainingAppFixture.RetainedType && row.Flat > 0.05 * retained); // the truth agrees
+    }
+}
+
 /// <summary>
 /// The live heap by allocation stack (Go's heap semantics), read through the real <c>go tool pprof</c>:
 /// the sampled objects followed through GCs say which code allocated what is still live, against the
@@ -20,6 +50,14 @@ public sealed class LiveHeapAppFixture : AppFixture
 public sealed class LiveHeapTests(LiveHeapAppFixture app) : IClassFixture<LiveHeapAppFixture>
 {
     private const string RetainingMethod = "AllocatingApp.RetainedHeap.Retain";
+
+    /// <summary>The inuse_space <c>heap</c> gives <see cref="RetainingMethod"/>, once the GCs of the last moments have settled.</summary>
+    internal static double RetainedInuse(AppFixture app)
+    {
+        Thread.Sleep(LiveObjectTrackerSettle);
+        var report = GoPprof.ParseTop(GoPprof.Run("-top", "-nodecount=1000", "-sample_index=inuse_space", app.Url("heap")).EnsureSuccess().StandardOutput);
+        return report.Rows.Where(row => row.Name == RetainingMethod).Sum(row => row.Flat);
+    }
 
     [Fact]
     public void Heap_s_inuse_space_names_the_stack_that_allocated_what_is_live_and_leaves_out_what_died()

@@ -15,12 +15,20 @@ internal sealed class GcSurvival
     private bool _startRegionsDone;
     private bool _sorted;
 
-    public GcSurvival(int depth, bool background, long start)
+    public GcSurvival(long number, int depth, bool background, long start, long threadId)
     {
+        Number = number;
         Depth = depth;
         Background = background;
         Start = start;
+        ThreadId = threadId;
     }
+
+    /// <summary>GCStart's Count: the GC's number, which its GCEnd repeats.</summary>
+    public long Number { get; }
+
+    /// <summary>The thread that started the GC, which lists its regions.</summary>
+    public long ThreadId { get; }
 
     /// <summary>The condemned generation (GCStart's Depth).</summary>
     public int Depth { get; }
@@ -30,9 +38,6 @@ internal sealed class GcSurvival
 
     /// <summary>GCStart's timestamp.</summary>
     public long Start { get; }
-
-    /// <summary>GCEnd's timestamp.</summary>
-    public long Ended { get; set; }
 
     /// <summary>
     /// A region of <paramref name="generation"/>. The runtime lists the regions at the GC's start and
@@ -76,13 +81,10 @@ internal sealed class GcSurvival
         return Condemned(_regions[region].Generation) ? null : address;
     }
 
-    /// <remarks>
-    /// A background GC condemns nothing here: the ranges it lists while foreground GCs run did not hold
-    /// most of what it kept (a 200 MB heap of small objects "died" in one, bench/HeapPause cost), so what
-    /// dies in gen2 leaves the profile at the next blocking gen2 GC.
-    /// </remarks>
     private bool Condemned(int generation) =>
-        !Background && (generation <= Depth || (Depth == 2 && generation >= LargeObjectHeap));
+        Background
+            ? generation >= 2
+            : generation <= Depth || (Depth == 2 && generation >= LargeObjectHeap);
 
     /// <summary>The index of the range of <paramref name="ranges"/> (sorted by start) that holds <paramref name="address"/>, or -1.</summary>
     private static int Find<T>(List<T> ranges, ulong address, Func<T, ulong> start, Func<T, ulong> end)

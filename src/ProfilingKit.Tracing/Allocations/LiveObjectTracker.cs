@@ -17,8 +17,9 @@ namespace ProfilingKit.Allocations;
 /// <remarks>
 /// The samples and the GC events come from two sessions (the GC events at Informational, where the
 /// always-on session's Verbose would add the runtime's AllocationTick to every sample), so they arrive
-/// out of step: a GC is applied <see cref="SettleDelay"/> after it ended, once the samples taken before
-/// it have arrived, and only to objects sampled before it started. A sample that arrives after a later
+/// out of step, and within a session each thread's events in turn: the GC events are read in timestamp
+/// order <see cref="SettleDelay"/> after they happened, once the samples taken before them have arrived,
+/// and a GC applies only to objects sampled before it started. A sample that arrives after a later
 /// GC was applied cannot be followed and is counted as late.
 /// </remarks>
 internal sealed class LiveObjectTracker : INetTraceHandler
@@ -31,8 +32,9 @@ internal sealed class LiveObjectTracker : INetTraceHandler
 
     private readonly object _gate = new();
     private readonly long _settleTicks;
+    private readonly PriorityQueue<GcEvent, (long Timestamp, long Received)> _events = new(); // read, not yet settled
     private readonly List<GcSurvival> _open = new(); // started, not ended: a background GC holds the foreground ones that run during it
-    private readonly Queue<GcSurvival> _ended = new();
+    private long _received;
     private List<TrackedObject> _pending = new(); // sampled, not yet through an applied GC
     private Dictionary<ulong, TrackedObject> _live = new();
     private long _asOf = long.MinValue; // the start of the latest applied GC: what was sampled before it and kept is live
@@ -68,32 +70,15 @@ internal sealed class LiveObjectTracker : INetTraceHandler
     {
         switch (record.Metadata.Kind)
         {
-            case ClrEventKind.GCStart when ClrEventPayloads.TryReadGcStart(record.Payload, out var depth, out var background):
-                lock (_gate) _open.Add(new GcSurvival(depth, background, record.Timestamp));
-                break;
-            case ClrEventKind.GCGenerationRange when ClrEventPayloads.TryReadGenerationRange(record.Payload, record.PointerSize, out var generation, out var start, out var used):
-                lock (_gate) Innermost()?.AddRegion(generation, start, used);
-                break;
-            case ClrEventKind.GCMovedRanges:
-                lock (_gate) Innermost()?.AddRanges(record.Payload, record.PointerSize, moved: true);
-                break;
-            case ClrEventKind.GCSurvivingRanges:
-                // A background GC lists what it kept while foreground GCs come and go, from its own thread: the
-                // ranges go to every open GC. Where they are not that GC's, they lie in regions it did not condemn.
-                lock (_gate)
-                {
-                    foreach (var gc in _open) gc.AddRanges(record.Payload, record.PointerSize, moved: false);
-                }
-
-                break;
+            case ClrEventKind.GCStart:
             case ClrEventKind.GCEnd:
+            case ClrEventKind.GCGenerationRange:
+            case ClrEventKind.GCSurvivingRanges:
+            case ClrEventKind.GCMovedRanges:
                 lock (_gate)
                 {
-                    if (_open.Count == 0) break; // the session started during this GC
-                    _open[^1].Ended = record.Timestamp;
-                    _ended.Enqueue(_open[^1]);
-                    _open.RemoveAt(_open.Count - 1);
-                    Settle(record.Timestamp);
+                    _events.Enqueue(new GcEvent(record.Metadata.Kind, record.ThreadId, record.PointerSize, record.Payload.ToArray()), (record.Timestamp, _received++));
+                    Settle(System.Diagnostics.Stopwatch.GetTimestamp());
                 }
 
                 break;
@@ -126,14 +111,45 @@ internal sealed class LiveObjectTracker : INetTraceHandler
         }
     }
 
-    private GcSurvival? Innermost() => _open.Count == 0 ? null : _open[^1];
-
+    /// <summary>
+    /// Reads the GC events up to <see cref="SettleDelay"/> before <paramref name="now"/>, in timestamp
+    /// order (the reader hands out each thread's events in turn, and a background GC's come from its
+    /// own thread), and applies each GC as its end is read.
+    /// </summary>
     private void Settle(long now)
     {
-        while (_ended.TryPeek(out var gc) && gc.Ended <= now - _settleTicks)
+        while (_events.TryPeek(out var e, out var order) && order.Timestamp <= now - _settleTicks)
         {
-            _ended.Dequeue();
-            Apply(gc);
+            _events.Dequeue();
+            Read(e, order.Timestamp);
+        }
+    }
+
+    private void Read(GcEvent e, long timestamp)
+    {
+        switch (e.Kind)
+        {
+            case ClrEventKind.GCStart when ClrEventPayloads.TryReadGcStart(e.Payload, out var number, out var depth, out var background):
+                _open.Add(new GcSurvival(number, depth, background, timestamp, e.ThreadId));
+                break;
+            case ClrEventKind.GCGenerationRange when ClrEventPayloads.TryReadGenerationRange(e.Payload, e.PointerSize, out var generation, out var start, out var used):
+                _open.LastOrDefault(gc => gc.ThreadId == e.ThreadId)?.AddRegion(generation, start, used); // listed by the thread that started the GC
+                break;
+            case ClrEventKind.GCMovedRanges:
+                _open.LastOrDefault(gc => !gc.Background)?.AddRanges(e.Payload, e.PointerSize, moved: true); // only a blocking GC compacts
+                break;
+            case ClrEventKind.GCSurvivingRanges:
+                // A background GC lists what it kept from its own thread, while foreground GCs may run: the ranges go
+                // to every open GC. Where they are not a GC's own, they lie in regions it did not condemn.
+                foreach (var gc in _open) gc.AddRanges(e.Payload, e.PointerSize, moved: false);
+                break;
+            case ClrEventKind.GCEnd when ClrEventPayloads.TryReadGcEnd(e.Payload, out var ended):
+                var index = _open.FindLastIndex(gc => gc.Number == ended);
+                if (index < 0) break; // the session started during this GC
+                var survival = _open[index];
+                _open.RemoveAt(index);
+                Apply(survival);
+                break;
         }
     }
 
@@ -164,6 +180,9 @@ internal sealed class LiveObjectTracker : INetTraceHandler
         _appliedGcs++;
     }
 }
+
+/// <summary>A GC event kept until it has settled: its payload copied out of the reader's buffer.</summary>
+internal sealed record GcEvent(ClrEventKind Kind, long ThreadId, int PointerSize, byte[] Payload);
 
 /// <summary>One sampled object followed through GCs: where it is now, when it was sampled, and what it stands for.</summary>
 internal readonly record struct TrackedObject(ulong Address, long Timestamp, ulong[] Stack, int Type, int Labels, double Objects, double Bytes);

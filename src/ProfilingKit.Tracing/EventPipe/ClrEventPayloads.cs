@@ -62,15 +62,24 @@ internal static class ClrEventPayloads
     }
 
     /// <summary>GCStart (v1, v2): Count, Depth, Reason, Type (u32 each), ...; Type 1 is a background GC.</summary>
-    public static bool TryReadGcStart(ReadOnlySpan<byte> payload, out int depth, out bool background)
+    public static bool TryReadGcStart(ReadOnlySpan<byte> payload, out long number, out int depth, out bool background)
     {
+        number = 0;
         depth = 0;
         background = false;
         if (payload.Length < 16) return false;
 
+        number = BinaryPrimitives.ReadUInt32LittleEndian(payload);
         depth = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(4));
         background = BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(12)) == 1;
         return true;
+    }
+
+    /// <summary>GCEnd (v1): Count, Depth (u32 each), ClrInstanceID.</summary>
+    public static bool TryReadGcEnd(ReadOnlySpan<byte> payload, out long number)
+    {
+        number = payload.Length < 4 ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(payload);
+        return payload.Length >= 4;
     }
 
     /// <summary>GCGenerationRange: Generation (u8), RangeStart (pointer), RangeUsedLength, RangeReservedLength (u64), ClrInstanceID (u16).</summary>

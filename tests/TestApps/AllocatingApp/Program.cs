@@ -49,12 +49,20 @@ public static class Program
         if (args.Skip(2).Contains("busy")) BusyWork.Start();
 
         // Each "heap" line on stdin is answered with GC.GetTotalMemory(true): the live heap as the runtime counts it, now;
+        // "background-gc" runs a background gen2 GC, "release" drops the retained arrays first; each answers "<command> done".
         // "burn SECONDS" starts LabelledWork's labelled burn in the background; "burned" answers "burned A B",
         // the CPU nanoseconds each labelled flow has burned so far.
         while (Console.In.ReadLine() is { } command)
         {
             if (command == "heap") Console.WriteLine($"heap {GC.GetTotalMemory(forceFullCollection: true).ToString(CultureInfo.InvariantCulture)}");
             if (command.StartsWith("burn ", StringComparison.Ordinal)) LabelledWork.StartBurning(int.Parse(command.Substring("burn ".Length), CultureInfo.InvariantCulture));
+            if (command is "background-gc" or "release")
+            {
+                if (command == "release") RetainedHeap.Release();
+                GC.Collect(2, GCCollectionMode.Forced, blocking: false); // a background GC where the GC is concurrent, as by default
+                Console.WriteLine($"{command} done");
+            }
+
             if (command == "burned")
             {
                 var (a, b) = LabelledWork.Burned;
@@ -95,6 +103,9 @@ public static class RetainedHeap
     private const int RecordsPerArray = 1024; // 64 KB arrays: below the LOH threshold, so gen0-gen2 like most data
 
     private static readonly List<RetainedRecord[]> Kept = new();
+
+    /// <summary>Lets the retained arrays go.</summary>
+    public static void Release() => Kept.Clear();
 
     /// <summary>Keeps about <paramref name="megabytes"/> MB of RetainedRecord arrays alive; returns their exact size.</summary>
     public static long Retain(int megabytes)
