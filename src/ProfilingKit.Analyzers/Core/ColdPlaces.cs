@@ -21,6 +21,7 @@ namespace ProfilingKit.Analyzers;
 /// ReportError, AddError...) and then
 /// leaves or goes on; and the arguments of calls the compiler removes outside Debug builds
 /// ([Conditional], such as Debug.Assert);</item>
+/// <item>what a logging call logs, its arguments (<see cref="LoggingCalls"/>): CA1848 is their fix;</item>
 /// <item>loops that wait (<see cref="WaitingLoops"/>): paced by a delay, a timer, I/O or a channel,
 /// they run a handful of times per second.</item>
 /// </list>
@@ -59,7 +60,7 @@ internal static class ColdPlaces
                     cold = true;
                     return null;
 
-                case IInvocationOperation invocation when child is IArgumentOperation && IsRemovedOutsideDebug(invocation.TargetMethod):
+                case IInvocationOperation invocation when child is IArgumentOperation argument && IsColdArgument(invocation, argument, options):
                     cold = true;
                     return null;
 
@@ -204,6 +205,11 @@ internal static class ColdPlaces
                 return IsRemovedOutsideDebug(method);
         }
     }
+
+    /// <summary>An argument of a Debug-only call, or what a logging call logs (unless logging calls are hot).</summary>
+    private static bool IsColdArgument(IInvocationOperation invocation, IArgumentOperation argument, AnalyzerOptions options) =>
+        IsRemovedOutsideDebug(invocation.TargetMethod)
+        || LoggingCalls.IsLoggedArgument(invocation, argument) && !LoggingCalls.AreHot(options, invocation.Syntax.SyntaxTree);
 
     /// <summary>[Conditional("DEBUG")] methods (Debug.Assert, Debug.WriteLine...): Release builds do not call them or evaluate their arguments.</summary>
     private static bool IsRemovedOutsideDebug(IMethodSymbol method)
