@@ -22,6 +22,7 @@ namespace ProfilingKit.Analyzers;
 /// leaves or goes on; and the arguments of calls the compiler removes outside Debug builds
 /// ([Conditional], such as Debug.Assert);</item>
 /// <item>what a logging call logs, its arguments (<see cref="LoggingCalls"/>): CA1848 is their fix;</item>
+/// <item>code marked [Obsolete] (<see cref="ObsoleteCode"/>): the member or a containing type;</item>
 /// <item>loops that wait (<see cref="WaitingLoops"/>): paced by a delay, a timer, I/O or a channel,
 /// they run a handful of times per second.</item>
 /// </list>
@@ -32,10 +33,13 @@ internal static class ColdPlaces
     /// <summary>
     /// The innermost loop that runs <paramref name="operation"/> on every iteration, or null; and
     /// whether the operation is on a cold path of its member (then there is no such loop either).
+    /// <paramref name="owningSymbol"/> is the member whose code it is (the analysis context's ContainingSymbol).
     /// </summary>
-    public static ILoopOperation? HotLoop(IOperation operation, AnalyzerOptions options, out bool cold)
+    public static ILoopOperation? HotLoop(IOperation operation, ISymbol? owningSymbol, AnalyzerOptions options, out bool cold)
     {
-        cold = false;
+        cold = ObsoleteCode.IsCold(owningSymbol, options, operation.Syntax.SyntaxTree);
+        if (cold) return null;
+
         ILabelSymbol? leavesUpTo = null; // the iteration surely leaves the loops up to this one's exit
         var leavesAll = false;           // ... or every loop (return, throw)
         var child = operation;
