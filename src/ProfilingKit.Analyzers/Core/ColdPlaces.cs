@@ -24,7 +24,9 @@ namespace ProfilingKit.Analyzers;
 /// <item>what a logging call logs, its arguments (<see cref="LoggingCalls"/>): CA1848 is their fix;</item>
 /// <item>code marked [Obsolete] (<see cref="ObsoleteCode"/>): the member or a containing type;</item>
 /// <item>loops that wait (<see cref="WaitingLoops"/>): paced by a delay, a timer, I/O or a channel,
-/// they run a handful of times per second.</item>
+/// they run a handful of times per second;</item>
+/// <item>loops over reflection metadata (<see cref="ReflectionLoops"/>): reflection costs more per
+/// iteration than what the rules would remove, and its results are cached per type.</item>
 /// </list>
 /// The walk stops at a lambda or local function: its body runs when it is called, not where it is written.
 /// </summary>
@@ -98,7 +100,7 @@ internal static class ColdPlaces
                         continue;
                     }
 
-                    if (WaitingLoops.Waits(loop) && !WaitingLoops.AreHot(options, loop.Syntax.SyntaxTree))
+                    if (IsColdLoop(loop, options))
                     {
                         cold = true;
                         return null;
@@ -110,6 +112,11 @@ internal static class ColdPlaces
 
         return null;
     }
+
+    /// <summary>A loop that waits or goes over reflection metadata, unless the project counts those as hot.</summary>
+    private static bool IsColdLoop(ILoopOperation loop, AnalyzerOptions options) =>
+        WaitingLoops.Waits(loop) && !WaitingLoops.AreHot(options, loop.Syntax.SyntaxTree)
+        || ReflectionLoops.AreOverMetadata(loop) && !ReflectionLoops.AreHot(options, loop.Syntax.SyntaxTree);
 
     /// <summary>
     /// After <paramref name="child"/>, do these statements surely leave the iteration before anything
