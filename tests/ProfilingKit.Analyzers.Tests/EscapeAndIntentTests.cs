@@ -82,6 +82,27 @@ public class EscapeAndIntentTests
         """);
 
     [Fact]
+    public Task An_ILookup_element_is_the_lookups_type_an_element_the_code_typed_is_reported() => VerifyPK1009.Analyzer("""
+        using System.Collections.Generic;
+        using System.Linq;
+
+        class C
+        {
+            int Run(int[] keys, ILookup<int, int> lookup, IReadOnlyList<IEnumerable<int>> rows)
+            {
+                var total = 0;
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    foreach (var n in lookup[keys[i]]) total += n;
+                    foreach (var n in {|PK1009:rows[i]|}) total += n;
+                }
+
+                return total;
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_local_is_reported_only_when_it_holds_a_concrete_collection() => VerifyPK1009.Analyzer("""
         using System;
         using System.Collections.Generic;
@@ -93,12 +114,12 @@ public class EscapeAndIntentTests
             int Run(Type type, int n)
             {
                 var total = 0;
+                IEnumerable<Type> interfaces = type.GetInterfaces();          // out of the loop: a loop that reflects is cold
                 for (var i = 0; i < n; i++)
                 {
                     IEnumerable<int> produced = Numbers();
                     foreach (var x in produced) total += x;                   // an iterator's result: no concrete type
 
-                    IEnumerable<Type> interfaces = type.GetInterfaces();
                     foreach (var t in {|PK1009:interfaces|}) total += t.Name.Length; // a Type[] behind the interface
                 }
 

@@ -21,8 +21,12 @@ namespace ProfilingKit.Analyzers;
 /// ReportError, AddError...) and then
 /// leaves or goes on; and the arguments of calls the compiler removes outside Debug builds
 /// ([Conditional], such as Debug.Assert);</item>
+/// <item>what a logging call logs, its arguments (<see cref="LoggingCalls"/>): CA1848 is their fix;</item>
+/// <item>code marked [Obsolete] (<see cref="ObsoleteCode"/>): the member or a containing type;</item>
 /// <item>loops that wait (<see cref="WaitingLoops"/>): paced by a delay, a timer, I/O or a channel,
-/// they run a handful of times per second.</item>
+/// they run a handful of times per second;</item>
+/// <item>loops over reflection metadata (<see cref="ReflectionLoops"/>): reflection costs more per
+/// iteration than what the rules would remove, and its results are cached per type.</item>
 /// </list>
 /// The walk stops at a lambda or local function: its body runs when it is called, not where it is written.
 /// </summary>
@@ -31,10 +35,13 @@ internal static class ColdPlaces
     /// <summary>
     /// The innermost loop that runs <paramref name="operation"/> on every iteration, or null; and
     /// whether the operation is on a cold path of its member (then there is no such loop either).
+    /// <paramref name="owningSymbol"/> is the member whose code it is (the analysis context's ContainingSymbol).
     /// </summary>
-    public static ILoopOperation? HotLoop(IOperation operation, AnalyzerOptions options, out bool cold)
+    public static ILoopOperation? HotLoop(IOperation operation, ISymbol? owningSymbol, AnalyzerOptions options, out bool cold)
     {
-        cold = false;
+        cold = ObsoleteCode.IsCold(owningSymbol, options, operation.Syntax.SyntaxTree);
+        if (cold) return null;
+
         ILabelSymbol? leavesUpTo = null; // the iteration surely leaves the loops up to this one's exit
         var leavesAll = false;           // ... or every loop (return, throw)
         var child = operation;
@@ -59,7 +66,7 @@ internal static class ColdPlaces
                     cold = true;
                     return null;
 
-                case IInvocationOperation invocation when child is IArgumentOperation && IsRemovedOutsideDebug(invocation.TargetMethod):
+                case IInvocationOperation invocation when child is IArgumentOperation argument && IsColdArgument(invocation, argument, options):
                     cold = true;
                     return null;
 
@@ -93,7 +100,7 @@ internal static class ColdPlaces
                         continue;
                     }
 
-                    if (WaitingLoops.Waits(loop) && !WaitingLoops.AreHot(options, loop.Syntax.SyntaxTree))
+                    if (IsColdLoop(loop, options))
                     {
                         cold = true;
                         return null;
@@ -105,6 +112,11 @@ internal static class ColdPlaces
 
         return null;
     }
+
+    /// <summary>A loop that waits or goes over reflection metadata, unless the project counts those as hot.</summary>
+    private static bool IsColdLoop(ILoopOperation loop, AnalyzerOptions options) =>
+        WaitingLoops.Waits(loop) && !WaitingLoops.AreHot(options, loop.Syntax.SyntaxTree)
+        || ReflectionLoops.AreOverMetadata(loop) && !ReflectionLoops.AreHot(options, loop.Syntax.SyntaxTree);
 
     /// <summary>
     /// After <paramref name="child"/>, do these statements surely leave the iteration before anything
@@ -204,6 +216,11 @@ internal static class ColdPlaces
                 return IsRemovedOutsideDebug(method);
         }
     }
+
+    /// <summary>An argument of a Debug-only call, or what a logging call logs (unless logging calls are hot).</summary>
+    private static bool IsColdArgument(IInvocationOperation invocation, IArgumentOperation argument, AnalyzerOptions options) =>
+        IsRemovedOutsideDebug(invocation.TargetMethod)
+        || LoggingCalls.IsLoggedArgument(invocation, argument) && !LoggingCalls.AreHot(options, invocation.Syntax.SyntaxTree);
 
     /// <summary>[Conditional("DEBUG")] methods (Debug.Assert, Debug.WriteLine...): Release builds do not call them or evaluate their arguments.</summary>
     private static bool IsRemovedOutsideDebug(IMethodSymbol method)

@@ -50,7 +50,5 @@ internal static class HotPlaceReporter
     public static bool IsMeasuredHot(IOperation operation, AnalyzerOptions options, HotPlace place) =>
         place.Kind == HotPlaceKind.MeasuredHot || HotPlaces.MeasuredHotSpot(operation, options) is not null;
 
-    public static bool ReportsOutsideHotPlaces(AnalyzerOptions options, SyntaxTree tree) =>
-        options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(ReportOutsideHotPlacesKey, out var value)
-        && string.Equals(value?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase);
+    public static bool ReportsOutsideHotPlaces(AnalyzerOptions options, SyntaxTree tree) => ConfigOptions.IsOn(options, tree, ReportOutsideHotPlacesKey);
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -16,7 +17,7 @@ internal static class HotPlaces
 
     public static HotPlace Classify(IOperation operation, ISymbol? owningSymbol, AnalyzerOptions options)
     {
-        if (ColdPlaces.HotLoop(operation, options, out var cold) is not null) return new HotPlace(HotPlaceKind.Loop, "in a loop");
+        if (ColdPlaces.HotLoop(operation, owningSymbol, options, out var cold) is not null) return new HotPlace(HotPlaceKind.Loop, "in a loop");
         if (cold) return HotPlace.None;
 
         var hotMember = HotPathMember(owningSymbol);
@@ -51,31 +52,36 @@ internal static class HotPlaces
     /// initializers run once; the body of a lambda or local function declared in the loop runs
     /// elsewhere, so the walk stops there.
     /// </summary>
-    public static ILoopOperation? EnclosingLoop(IOperation operation, AnalyzerOptions options) => ColdPlaces.HotLoop(operation, options, out _);
+    public static ILoopOperation? EnclosingLoop(IOperation operation, ISymbol? owningSymbol, AnalyzerOptions options) => ColdPlaces.HotLoop(operation, owningSymbol, options, out _);
 
     /// <summary>True when <paramref name="operation"/> is on a cold path of its member: it is hot neither in a loop nor in a hot member.</summary>
-    public static bool IsCold(IOperation operation, AnalyzerOptions options) =>
-        ColdPlaces.HotLoop(operation, options, out var cold) is null && cold;
+    public static bool IsCold(IOperation operation, ISymbol? owningSymbol, AnalyzerOptions options) =>
+        ColdPlaces.HotLoop(operation, owningSymbol, options, out var cold) is null && cold;
 
     /// <summary>The symbol carrying an attribute named HotPath (any namespace): the member, its property, or a containing type.</summary>
-    public static ISymbol? HotPathMember(ISymbol? symbol)
+    public static ISymbol? HotPathMember(ISymbol? symbol) => MarkedSymbol(symbol, IsHotPathAttribute);
+
+    /// <summary>The first of the member, its property or event, and its containing types that carries an attribute <paramref name="isMark"/> accepts.</summary>
+    public static ISymbol? MarkedSymbol(ISymbol? symbol, Func<AttributeData, bool> isMark)
     {
         for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
         {
-            if (HasHotPathAttribute(current)) return current;
-            if (current is IMethodSymbol { AssociatedSymbol: { } property } && HasHotPathAttribute(property)) return property;
+            if (HasAttribute(current, isMark)) return current;
+            if (current is IMethodSymbol { AssociatedSymbol: { } property } && HasAttribute(property, isMark)) return property;
         }
 
         return null;
     }
 
-    private static bool HasHotPathAttribute(ISymbol symbol)
+    private static bool HasAttribute(ISymbol symbol, Func<AttributeData, bool> isMark)
     {
         foreach (var attribute in symbol.GetAttributes())
         {
-            if (attribute.AttributeClass?.Name is HotPathAttributeName or "HotPath") return true;
+            if (isMark(attribute)) return true;
         }
 
         return false;
     }
+
+    private static bool IsHotPathAttribute(AttributeData attribute) => attribute.AttributeClass?.Name is HotPathAttributeName or "HotPath";
 }

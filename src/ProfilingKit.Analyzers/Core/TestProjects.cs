@@ -1,4 +1,3 @@
-using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -16,13 +15,9 @@ internal static class TestProjects
 
     /// <summary>The project is a test project: read once per compilation, from the build properties.</summary>
     public static bool IsTestProject(AnalyzerOptions options) =>
-        IsTrue(options.AnalyzerConfigOptionsProvider.GlobalOptions, "build_property.IsTestProject")
-        || IsTrue(options.AnalyzerConfigOptionsProvider.GlobalOptions, "build_property.IsTestingPlatformApplication");
+        ConfigOptions.IsTrue(options.AnalyzerConfigOptionsProvider.GlobalOptions, "build_property.IsTestProject")
+        || ConfigOptions.IsTrue(options.AnalyzerConfigOptionsProvider.GlobalOptions, "build_property.IsTestingPlatformApplication");
 
     /// <summary>In a test project, whether <paramref name="tree"/> asks for the allocation rules.</summary>
-    public static bool AsksForRules(AnalyzerOptions options, SyntaxTree tree) =>
-        IsTrue(options.AnalyzerConfigOptionsProvider.GetOptions(tree), AnalyzeTestProjectsKey);
-
-    private static bool IsTrue(AnalyzerConfigOptions options, string key) =>
-        options.TryGetValue(key, out var value) && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool AsksForRules(AnalyzerOptions options, SyntaxTree tree) => ConfigOptions.IsOn(options, tree, AnalyzeTestProjectsKey);
 }

@@ -13,77 +13,28 @@ namespace ProfilingKit.Analyzers;
 /// default, hot again with <c>profilingkit.waiting_loops_are_hot = true</c>.
 /// </summary>
 /// <remarks>
-/// A loop waits when its condition, or a statement of its body that runs on every iteration (not
-/// inside a branch, a nested loop or a lambda; try, using and lock blocks are looked into), awaits a
-/// waiting call or calls Thread.Sleep. Waiting calls: Task.Delay, PeriodicTimer.WaitForNextTickAsync,
-/// ChannelReader's ReadAsync, WaitToReadAsync and ReadAllAsync, and the *Async methods of types in
+/// A loop waits when its condition, or a statement of its body that runs on every iteration
+/// (<see cref="EveryIteration"/>), awaits a waiting call or calls Thread.Sleep. Waiting calls:
+/// Task.Delay, PeriodicTimer.WaitForNextTickAsync, ChannelReader's ReadAsync, WaitToReadAsync and ReadAllAsync, and the *Async methods of types in
 /// System.IO and System.Net (streams, readers, pipes, sockets, HTTP).
 /// </remarks>
 internal static class WaitingLoops
 {
     public const string WaitingLoopsAreHotKey = "profilingkit.waiting_loops_are_hot";
 
-    public static bool AreHot(AnalyzerOptions options, SyntaxTree tree) =>
-        options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(WaitingLoopsAreHotKey, out var value)
-        && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool AreHot(AnalyzerOptions options, SyntaxTree tree) => ConfigOptions.IsOn(options, tree, WaitingLoopsAreHotKey);
 
-    public static bool Waits(ILoopOperation loop)
+    public static bool Waits(ILoopOperation loop) =>
+        loop is IForEachLoopOperation { IsAsynchronous: true } forEach && IsWaitingCall(StringConcatenation.WithoutImplicitConversions(forEach.Collection))
+        || EveryIteration.Does(loop, IsWait);
+
+    /// <summary>An await of a waiting call, or Thread.Sleep.</summary>
+    private static bool IsWait(IOperation operation) => operation switch
     {
-        switch (loop)
-        {
-            case IForEachLoopOperation { IsAsynchronous: true } forEach when IsWaitingCall(StringConcatenation.WithoutImplicitConversions(forEach.Collection)):
-                return true;
-            case IWhileLoopOperation { Condition: { } condition } when WaitsUnconditionally(condition):
-                return true;
-            case IForLoopOperation { Condition: { } condition } when WaitsUnconditionally(condition):
-                return true;
-        }
-
-        return StatementsWait(loop.Body);
-    }
-
-    private static bool StatementsWait(IOperation statement)
-    {
-        switch (statement)
-        {
-            case IBlockOperation block:
-                foreach (var inner in block.Operations)
-                {
-                    if (StatementsWait(inner)) return true;
-                }
-
-                return false;
-            case ITryOperation @try:
-                return StatementsWait(@try.Body);
-            case IUsingOperation @using:
-                return WaitsUnconditionally(@using.Resources) || StatementsWait(@using.Body);
-            case ILockOperation @lock:
-                return StatementsWait(@lock.Body);
-            case IConditionalOperation conditional:
-                return WaitsUnconditionally(conditional.Condition);
-            case ILoopOperation or ISwitchOperation or ILocalFunctionOperation:
-                return false;
-            default:
-                return WaitsUnconditionally(statement);
-        }
-    }
-
-    /// <summary>An await of a waiting call (or Thread.Sleep) in <paramref name="operation"/> that runs whenever it runs.</summary>
-    private static bool WaitsUnconditionally(IOperation operation)
-    {
-        foreach (var descendant in operation.DescendantsAndSelf())
-        {
-            var waits = descendant switch
-            {
-                IAwaitOperation await => IsWaitingCall(Awaited(await.Operation)),
-                IInvocationOperation { TargetMethod: { Name: "Sleep", ContainingType: { Name: "Thread", ContainingNamespace.Name: "Threading" } } } => true,
-                _ => false,
-            };
-            if (waits && !IsConditionallyRun(descendant, operation)) return true;
-        }
-
-        return false;
-    }
+        IAwaitOperation await => IsWaitingCall(Awaited(await.Operation)),
+        IInvocationOperation { TargetMethod: { Name: "Sleep", ContainingType: { Name: "Thread", ContainingNamespace.Name: "Threading" } } } => true,
+        _ => false,
+    };
 
     /// <summary>The awaited call, through ConfigureAwait and implicit conversions.</summary>
     private static IOperation Awaited(IOperation operation)
@@ -119,26 +70,6 @@ internal static class WaitingLoops
         for (; ns is not null && !ns.IsGlobalNamespace; ns = ns.ContainingNamespace)
         {
             if (ns.Name is "IO" or "Net" && ns.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true }) return true;
-        }
-
-        return false;
-    }
-
-    /// <summary>Between <paramref name="operation"/> and <paramref name="root"/>: a branch, a ?. or ??, a nested loop or a lambda.</summary>
-    private static bool IsConditionallyRun(IOperation operation, IOperation root)
-    {
-        var child = operation;
-        for (var parent = operation.Parent; parent is not null && child != root; child = parent, parent = parent.Parent)
-        {
-            switch (parent)
-            {
-                case IConditionalOperation conditional when conditional.Condition != child:
-                case IConditionalAccessOperation access when access.WhenNotNull == child:
-                case ICoalesceOperation coalesce when coalesce.WhenNull == child:
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary when binary.RightOperand == child:
-                case ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation:
-                    return true;
-            }
         }
 
         return false;

@@ -84,7 +84,7 @@ internal sealed class CollectionPerIterationRule : HotMemberRule
 
             // Cheap checks first: most creations are not initializers of a local inside a loop.
             if (creation.Parent is not (IVariableInitializerOperation or IConversionOperation)) return;
-            if (HotPlaces.EnclosingLoop(creation, context.Options) is not { } loop) return;
+            if (HotPlaces.EnclosingLoop(creation, context.ContainingSymbol, context.Options) is not { } loop) return;
             if (_escape.ContainedLoopLocal(creation, loop) is null) return;
 
             var isArray = type.TypeKind == TypeKind.Array;

@@ -128,7 +128,7 @@ internal sealed class CopyPerIterationRule : HotMemberRule
 
         private void AnalyzeCopy(OperationAnalysisContext context, IInvocationOperation invocation)
         {
-            if (HotPlaces.EnclosingLoop(invocation, context.Options) is not { } loop) return;
+            if (HotPlaces.EnclosingLoop(invocation, context.ContainingSymbol, context.Options) is not { } loop) return;
 
             var name = invocation.TargetMethod.Name + "()";
             var copied = WhatIsCopied(invocation);
@@ -168,7 +168,7 @@ internal sealed class CopyPerIterationRule : HotMemberRule
         {
             if (substring.Instance is null or IConditionalAccessInstanceOperation) return;
             if (substring.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax }) return;
-            if (HotPlaces.EnclosingLoop(substring, context.Options) is null) return;
+            if (HotPlaces.EnclosingLoop(substring, context.ContainingSymbol, context.Options) is null) return;
 
             switch (substring.Parent)
             {
@@ -190,7 +190,7 @@ internal sealed class CopyPerIterationRule : HotMemberRule
         private void AnalyzeSplit(OperationAnalysisContext context, IInvocationOperation split)
         {
             if (split.Instance is null or IConditionalAccessInstanceOperation) return;
-            if (HotPlaces.EnclosingLoop(split, context.Options) is not { } loop) return;
+            if (HotPlaces.EnclosingLoop(split, context.ContainingSymbol, context.Options) is not { } loop) return;
             if (!_escape.StaysInIteration(split, loop)) return; // the parts are the iteration's output
 
             Report(context, split, null, "Split", "allocates an array and a string per part on every iteration; split a span instead (MemoryExtensions.Split into a Span<Range>, or IndexOf)");

@@ -72,8 +72,8 @@ internal sealed class DelegateAllocationInHotPlaceRule : HotMemberRule
             if (lambda.Symbol.IsStatic && uncachedReason is null) return; // static lambdas are cached
 
             // Cheap gate first: is there any hot place at all? Only then walk the body for captures.
-            var loops = EnclosingLoops(creation, context.Options);
-            if (loops.Count == 0 && HotPlaces.IsCold(creation, context.Options)) return;
+            var loops = EnclosingLoops(creation, context.ContainingSymbol, context.Options);
+            if (loops.Count == 0 && HotPlaces.IsCold(creation, context.ContainingSymbol, context.Options)) return;
             var hotMember = HotPlaces.HotPathMember(context.ContainingSymbol);
             if (loops.Count == 0 && hotMember is null
                 && !HotPlaceReporter.ReportsOutsideHotPlaces(context.Options, creation.Syntax.SyntaxTree)
@@ -254,10 +254,10 @@ internal sealed class DelegateAllocationInHotPlaceRule : HotMemberRule
     };
 
     /// <summary>The loops that run <paramref name="operation"/> on every iteration, innermost first.</summary>
-    private static List<ILoopOperation> EnclosingLoops(IOperation operation, AnalyzerOptions options)
+    private static List<ILoopOperation> EnclosingLoops(IOperation operation, ISymbol owningSymbol, AnalyzerOptions options)
     {
         var loops = new List<ILoopOperation>();
-        for (var loop = HotPlaces.EnclosingLoop(operation, options); loop is not null; loop = HotPlaces.EnclosingLoop(loop, options)) loops.Add(loop);
+        for (var loop = HotPlaces.EnclosingLoop(operation, owningSymbol, options); loop is not null; loop = HotPlaces.EnclosingLoop(loop, owningSymbol, options)) loops.Add(loop);
         return loops;
     }
 

@@ -47,8 +47,9 @@ internal sealed class InterfaceEnumerationInHotPlaceRule : HotMemberRule
     }
 
     /// <summary>
-    /// A local or parameter, an element of a collection (an indexer), or a private field or property
-    /// declared in this code: its declared type could be the concrete one.
+    /// A local or parameter, an element of a collection whose element type the code wrote (an
+    /// indexer), or a private field or property declared in this code: its declared type could be the
+    /// concrete one.
     /// </summary>
     private static bool CodeChoosesType(IOperation collection, ITypeSymbol collectionType)
     {
@@ -58,7 +59,7 @@ internal sealed class InterfaceEnumerationInHotPlaceRule : HotMemberRule
         {
             ILocalReferenceOperation local => HoldsOnlyConcreteValues(local),
             IParameterReferenceOperation => true,
-            IPropertyReferenceOperation { Property.IsIndexer: true } => true,
+            IPropertyReferenceOperation { Property: { IsIndexer: true } indexer } => IsElementTheCodeTyped(indexer),
             IPropertyReferenceOperation property => IsPrivateInSource(property.Property),
             IFieldReferenceOperation field => IsPrivateInSource(field.Field),
             _ => false,
@@ -98,6 +99,14 @@ internal sealed class InterfaceEnumerationInHotPlaceRule : HotMemberRule
 
         return values > 0;
     }
+
+    /// <summary>
+    /// An indexer that returns the element type the code wrote (<c>List&lt;IEnumerable&lt;int&gt;&gt;</c>'s
+    /// T, a dictionary's TValue), or one declared in this code; not one whose interface its type
+    /// fixes (an ILookup's <c>lookup[key]</c>, groups the lookup makes).
+    /// </summary>
+    private static bool IsElementTheCodeTyped(IPropertySymbol indexer) =>
+        indexer.OriginalDefinition.Type is ITypeParameterSymbol || !indexer.OriginalDefinition.DeclaringSyntaxReferences.IsEmpty;
 
     private static bool IsPrivateInSource(ISymbol member) =>
         member.DeclaredAccessibility == Accessibility.Private && !member.DeclaringSyntaxReferences.IsEmpty;

@@ -39,7 +39,7 @@ internal sealed class StringConcatenationInLoopRule : HotMemberRule
         if (!IsTrackedVariable(assignment.Target)) return;
         if (!ConcatenatesOntoTarget(assignment)) return;
 
-        var loop = HotPlaces.EnclosingLoop(assignment, context.Options);
+        var loop = HotPlaces.EnclosingLoop(assignment, context.ContainingSymbol, context.Options);
         if (loop is null) return;
         if (!LivesAcrossIterations(assignment.Target, loop)) return;
         if (!NewValueReachesNextIteration(assignment, loop)) return;
