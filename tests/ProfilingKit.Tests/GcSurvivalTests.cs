@@ -55,19 +55,24 @@ public class GcSurvivalTests
     [Fact]
     public void Only_the_regions_listed_at_the_gc_s_start_decide_what_it_condemned()
     {
-        var gc = new GcSurvival(number: 1, depth: 0, background: false, start: 1, threadId: 1);
+        var gc = new GcSurvival(number: 1, depth: 0, background: false, start: 1);
         gc.AddRegion(1, Gen1, 0x1000);
         gc.AddRegion(0, Gen0, 0x1000);
-        gc.AddRegion(1, Gen0, 0x1000); // the end's list: gen0's region is gen1's now
+        gc.AddRegion(1, Gen1 + 0x1000, 0x1000); // Server GC: the next heap's list starts again from the top
+        gc.AddRegion(0, Gen1 + 0x2000, 0x1000);
         gc.AddRanges(Surviving(), pointerSize: 8, moved: false);
+        gc.AddRegion(1, Gen0, 0x1000); // the end's list: gen0's region is gen1's now
 
         Assert.Null(gc.Follow(Gen0 + 0x10));
-        Assert.Equal(0x90_0000ul, gc.Follow(0x90_0000)); // in no listed region: nothing says it died
+        Assert.Null(gc.Follow(Gen1 + 0x2010)); // the second heap's gen0
+        Assert.Equal(Gen1 + 0x1010, gc.Follow(Gen1 + 0x1010));
+        Assert.Null(gc.Follow(0x90_0000)); // in no region of the heap: its region was freed
+        Assert.Equal(0x90_0000ul, gc.Follow(0x90_0000, condemn: false)); // unless the GC was seen only in part
     }
 
     private static GcSurvival GcOf(int depth, bool background)
     {
-        var gc = new GcSurvival(number: 1, depth, background, start: 1, threadId: 1);
+        var gc = new GcSurvival(number: 1, depth, background, start: 1);
         gc.AddRegion(3, Loh, 0x1000);
         gc.AddRegion(2, Gen2, 0x1000);
         gc.AddRegion(1, Gen1, 0x1000);
@@ -76,7 +81,7 @@ public class GcSurvivalTests
     }
 
     /// <summary>A GCBulkSurvivingObjectRanges payload: Index, Count, ClrInstanceID, then each range's base and length.</summary>
-    private static byte[] Surviving(params (ulong Base, ulong Length)[] ranges) =>
+    internal static byte[] Surviving(params (ulong Base, ulong Length)[] ranges) =>
         Payload(ranges.Length, 16, (range, i) =>
         {
             BinaryPrimitives.WriteUInt64LittleEndian(range, ranges[i].Base);
@@ -84,7 +89,7 @@ public class GcSurvivalTests
         });
 
     /// <summary>A GCBulkMovedObjectRanges payload: Index, Count, ClrInstanceID, then each range's old base, new base and length.</summary>
-    private static byte[] Moved(params (ulong Old, ulong New, ulong Length)[] ranges) =>
+    internal static byte[] Moved(params (ulong Old, ulong New, ulong Length)[] ranges) =>
         Payload(ranges.Length, 24, (range, i) =>
         {
             BinaryPrimitives.WriteUInt64LittleEndian(range, ranges[i].Old);

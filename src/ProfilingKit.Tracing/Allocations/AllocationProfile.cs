@@ -42,9 +42,15 @@ internal static class AllocationProfile
     public static string LiveComment(LiveHeap live) =>
         string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
-            $"ProfilingKit: inuse_* are the sampled allocations still live after the last GC, by allocation stack (followed through {live.AppliedGcs} GCs by the runtime's GC survival and movement events, applied {LiveObjectTracker.SettleDelay.TotalSeconds:0} s after each GC ends); unbiased estimates, as Go's heap profile.")
+            $"ProfilingKit: inuse_* are the sampled allocations still live after the last GC, by allocation stack (followed through {live.AppliedGcs} GCs by the runtime's GC survival and movement events, each once both sessions had handed out what came before it); unbiased estimates, as Go's heap profile.")
         + (live.Late + live.Dropped > 0
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {live.Late + live.Dropped} samples could not be followed ({live.Late} arrived late, {live.Dropped} over the {LiveObjectTracker.MaxObjects} objects followed at most): inuse values may be low.")
+            : "")
+        + (live.IncompleteGcs > 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" The events of {live.IncompleteGcs} GCs were lost in part (the runtime drops events when they come faster than they are read): their deaths were not applied, so inuse values may be high.")
+            : "")
+        + (live.Forced > 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {live.Forced} GC events were read before their stream had caught up (over {LiveObjectTracker.MaxWaitingEvents} waiting): inuse values may be off.")
             : "");
 
     /// <summary>

@@ -72,6 +72,9 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
         }
     }
 
+    /// <summary>The samples before <paramref name="timestamp"/> have all arrived: the live objects' GCs may be applied up to it.</summary>
+    public void OnFlushed(long timestamp) => _live?.SamplesFlushed(timestamp);
+
     public void AddCodeIds(ISet<int> ids)
     {
         lock (_gate) _sites.AddCodeIds(ids);
@@ -141,7 +144,7 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
         }
 
         var list = sites.Select(site => new AllocationSite(site.Key.Stack, _types[site.Key.Type], site.Value.Objects, site.Value.Bytes, site.Value.Samples) { Labels = _labels?.Of(site.Key.Labels) ?? [] }).ToList();
-        return new LiveHeap(list, live.AppliedGcs, live.Late, live.Dropped);
+        return new LiveHeap(list, live.AppliedGcs, live.Late, live.Dropped, live.Forced, live.IncompleteGcs);
     }
 
     private sealed class SiteComparer : IEqualityComparer<(ulong[] Stack, int Type, int Labels)>

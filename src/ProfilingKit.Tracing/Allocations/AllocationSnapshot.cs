@@ -26,4 +26,6 @@ internal sealed record AllocationSnapshot(IReadOnlyList<AllocationSite> Sites, l
 /// <param name="AppliedGcs">How many GCs the sampled objects were followed through.</param>
 /// <param name="Late">Samples left out: they arrived after a later GC had been applied.</param>
 /// <param name="Dropped">Samples left out: <see cref="LiveObjectTracker.MaxObjects"/> objects were followed already.</param>
-internal sealed record LiveHeap(IReadOnlyList<AllocationSite> Sites, long AppliedGcs, long Late, long Dropped);
+/// <param name="Forced">GC events read before their streams had caught up.</param>
+/// <param name="IncompleteGcs">GCs seen in part (events lost): their moves were applied, their deaths not.</param>
+internal sealed record LiveHeap(IReadOnlyList<AllocationSite> Sites, long AppliedGcs, long Late, long Dropped, long Forced, long IncompleteGcs);

@@ -12,23 +12,18 @@ internal sealed class GcSurvival
 
     private readonly List<(ulong Start, ulong End, int Generation)> _regions = new();
     private readonly List<(ulong Old, ulong New, ulong Length)> _kept = new();
-    private bool _startRegionsDone;
     private bool _sorted;
 
-    public GcSurvival(long number, int depth, bool background, long start, long threadId)
+    public GcSurvival(long number, int depth, bool background, long start)
     {
         Number = number;
         Depth = depth;
         Background = background;
         Start = start;
-        ThreadId = threadId;
     }
 
     /// <summary>GCStart's Count: the GC's number, which its GCEnd repeats.</summary>
     public long Number { get; }
-
-    /// <summary>The thread that started the GC, which lists its regions.</summary>
-    public long ThreadId { get; }
 
     /// <summary>The condemned generation (GCStart's Depth).</summary>
     public int Depth { get; }
@@ -40,31 +35,31 @@ internal sealed class GcSurvival
     public long Start { get; }
 
     /// <summary>
-    /// A region of <paramref name="generation"/>. The runtime lists the regions at the GC's start and
-    /// again at its end, each list from the highest generation down; only the first list is kept.
+    /// A region of <paramref name="generation"/>. The runtime lists the regions at the GC's start, before
+    /// the ranges of what it kept, and again at its end, after them; only the first list is kept. (With
+    /// Server GC each heap lists its own regions, so there is no one order of generations to go by.)
     /// </summary>
     public void AddRegion(int generation, ulong start, ulong used)
     {
-        if (_startRegionsDone) return;
-        if (_regions.Count > 0 && generation > _regions[^1].Generation)
-        {
-            _startRegionsDone = true;
-            return;
-        }
-
-        _regions.Add((start, start + used, generation));
+        if (!ListsRanges) _regions.Add((start, start + used, generation));
     }
+
+    /// <summary>Whether the ranges of what the GC kept have begun: regions listed from then on are its end's.</summary>
+    public bool ListsRanges { get; private set; }
 
     /// <summary>A batch of surviving or moved object ranges.</summary>
     public void AddRanges(ReadOnlySpan<byte> payload, int pointerSize, bool moved)
     {
-        _startRegionsDone = true;
+        ListsRanges = true;
         _sorted = false;
         ClrEventPayloads.ReadObjectRanges(payload, pointerSize, moved, _kept);
     }
 
-    /// <summary>Where the object at <paramref name="address"/> is after this GC, or null if the GC collected it.</summary>
-    public ulong? Follow(ulong address)
+    /// <summary>
+    /// Where the object at <paramref name="address"/> is after this GC, or null if the GC collected it;
+    /// with <paramref name="condemn"/> false (what the GC said is incomplete), moves only.
+    /// </summary>
+    public ulong? Follow(ulong address, bool condemn = true)
     {
         if (!_sorted)
         {
@@ -76,8 +71,10 @@ internal sealed class GcSurvival
         var kept = Find(_kept, address, range => range.Old, range => range.Old + range.Length);
         if (kept >= 0) return address - _kept[kept].Old + _kept[kept].New;
 
+        if (!condemn) return address;
+
         var region = Find(_regions, address, r => r.Start, r => r.End);
-        if (region < 0) return address; // in no region the GC listed: nothing says it died
+        if (region < 0) return null; // in no region of the heap at the GC's start: what was there has gone (its region freed)
         return Condemned(_regions[region].Generation) ? null : address;
     }
 

@@ -17,24 +17,34 @@ namespace ProfilingKit.Allocations;
 /// <remarks>
 /// The samples and the GC events come from two sessions (the GC events at Informational, where the
 /// always-on session's Verbose would add the runtime's AllocationTick to every sample), so they arrive
-/// out of step, and within a session each thread's events in turn: the GC events are read in timestamp
-/// order <see cref="SettleDelay"/> after they happened, once the samples taken before them have arrived,
-/// and a GC applies only to objects sampled before it started. A sample that arrives after a later
-/// GC was applied cannot be followed and is counted as late.
+/// out of step; and within a session the writer hands out each thread's events in runs, seconds apart
+/// when the app is busy (a background GC's survivors and end come from its own thread, Server GC's from
+/// several). So the GC events wait in timestamp order until both streams say that everything before
+/// them has arrived (a sorted event or a sequence point, <see cref="INetTraceHandler.OnFlushed"/>; a
+/// stream quiet for <see cref="QuietDelay"/> has nothing more in flight), and a GC applies only to
+/// objects sampled before it started. A sample that arrives after a later GC was applied cannot be
+/// followed and is counted as late.
 /// </remarks>
 internal sealed class LiveObjectTracker : INetTraceHandler
 {
     /// <summary>The most objects followed at once: about 20 GB of live heap at one sample per 100 KB.</summary>
     public const int MaxObjects = 200_000;
 
-    /// <summary>How long after its end a GC is applied: the other session's samples of the same time must have been read by then.</summary>
-    public static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(1);
+    /// <summary>How long a stream must have been quiet for what it handed out last to count as all there is up to now.</summary>
+    public static readonly TimeSpan QuietDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most GC events kept waiting; past it the oldest are read anyway (and the comment says so).</summary>
+    public const int MaxWaitingEvents = 500_000;
 
     private readonly object _gate = new();
-    private readonly long _settleTicks;
+    private readonly long _quietTicks;
     private readonly PriorityQueue<GcEvent, (long Timestamp, long Received)> _events = new(); // read, not yet settled
     private readonly List<GcSurvival> _open = new(); // started, not ended: a background GC holds the foreground ones that run during it
+    private readonly StreamProgress _gcs = new();
+    private readonly StreamProgress _samples = new();
     private long _received;
+    private long _forced;
+    private long _incompleteGcs;
     private List<TrackedObject> _pending = new(); // sampled, not yet through an applied GC
     private Dictionary<ulong, TrackedObject> _live = new();
     private long _asOf = long.MinValue; // the start of the latest applied GC: what was sampled before it and kept is live
@@ -43,7 +53,7 @@ internal sealed class LiveObjectTracker : INetTraceHandler
     private long _dropped;
 
     /// <param name="ticksPerSecond">The frequency of the events' timestamps, which <see cref="Stopwatch.GetTimestamp"/> shares (a process of this machine).</param>
-    public LiveObjectTracker(long ticksPerSecond) => _settleTicks = (long)(SettleDelay.TotalSeconds * ticksPerSecond);
+    public LiveObjectTracker(long ticksPerSecond) => _quietTicks = (long)(QuietDelay.TotalSeconds * ticksPerSecond);
 
     /// <summary>Follows an object sampled at <paramref name="address"/> at <paramref name="timestamp"/>, standing for <paramref name="objects"/> objects and <paramref name="bytes"/> bytes.</summary>
     public void Add(ulong address, long timestamp, ulong[] stack, int type, int labels, double objects, double bytes)
@@ -56,6 +66,7 @@ internal sealed class LiveObjectTracker : INetTraceHandler
                 return;
             }
 
+            _samples.Arrived(Stopwatch.GetTimestamp());
             if (_pending.Count + _live.Count >= MaxObjects)
             {
                 _dropped++;
@@ -77,12 +88,26 @@ internal sealed class LiveObjectTracker : INetTraceHandler
             case ClrEventKind.GCMovedRanges:
                 lock (_gate)
                 {
-                    _events.Enqueue(new GcEvent(record.Metadata.Kind, record.ThreadId, record.PointerSize, record.Payload.ToArray()), (record.Timestamp, _received++));
-                    Settle(System.Diagnostics.Stopwatch.GetTimestamp());
+                    var now = Stopwatch.GetTimestamp();
+                    _gcs.Arrived(now);
+                    _events.Enqueue(new GcEvent(record.Metadata.Kind, record.PointerSize, record.Payload.ToArray()), (record.Timestamp, _received++));
+                    Settle(now);
                 }
 
                 break;
         }
+    }
+
+    /// <summary>The GC session has handed out every event before <paramref name="timestamp"/>.</summary>
+    public void OnFlushed(long timestamp)
+    {
+        lock (_gate) _gcs.Flushed(timestamp);
+    }
+
+    /// <summary>The samples' session has handed out every event before <paramref name="timestamp"/>.</summary>
+    public void SamplesFlushed(long timestamp)
+    {
+        lock (_gate) _samples.Flushed(timestamp);
     }
 
     /// <summary>The objects sampled before the last applied GC and still live after it, as of <paramref name="now"/> (applying the GCs that have settled).</summary>
@@ -92,7 +117,7 @@ internal sealed class LiveObjectTracker : INetTraceHandler
         {
             Settle(now);
             var live = _live.Values.Where(o => o.Timestamp < _asOf).ToList();
-            return new LiveObjects(live, _appliedGcs, _late, _dropped);
+            return new LiveObjects(live, _appliedGcs, _late, _dropped, _forced, _incompleteGcs);
         }
     }
 
@@ -112,14 +137,16 @@ internal sealed class LiveObjectTracker : INetTraceHandler
     }
 
     /// <summary>
-    /// Reads the GC events up to <see cref="SettleDelay"/> before <paramref name="now"/>, in timestamp
-    /// order (the reader hands out each thread's events in turn, and a background GC's come from its
-    /// own thread), and applies each GC as its end is read.
+    /// Reads the waiting GC events, in timestamp order, up to where both streams have handed out
+    /// everything, and applies each GC as its end is read. Past <see cref="MaxWaitingEvents"/>, the
+    /// oldest are read anyway, counted as forced.
     /// </summary>
     private void Settle(long now)
     {
-        while (_events.TryPeek(out var e, out var order) && order.Timestamp <= now - _settleTicks)
+        var upTo = Math.Min(_gcs.Complete(now, _quietTicks), _samples.Complete(now, _quietTicks));
+        while (_events.TryPeek(out var e, out var order) && (order.Timestamp < upTo || _events.Count > MaxWaitingEvents))
         {
+            if (order.Timestamp >= upTo) _forced++;
             _events.Dequeue();
             Read(e, order.Timestamp);
         }
@@ -130,10 +157,11 @@ internal sealed class LiveObjectTracker : INetTraceHandler
         switch (e.Kind)
         {
             case ClrEventKind.GCStart when ClrEventPayloads.TryReadGcStart(e.Payload, out var number, out var depth, out var background):
-                _open.Add(new GcSurvival(number, depth, background, timestamp, e.ThreadId));
+                CloseUnended(number, background);
+                _open.Add(new GcSurvival(number, depth, background, timestamp));
                 break;
             case ClrEventKind.GCGenerationRange when ClrEventPayloads.TryReadGenerationRange(e.Payload, e.PointerSize, out var generation, out var start, out var used):
-                _open.LastOrDefault(gc => gc.ThreadId == e.ThreadId)?.AddRegion(generation, start, used); // listed by the thread that started the GC
+                _open.LastOrDefault(gc => !gc.ListsRanges)?.AddRegion(generation, start, used); // the GC whose start lists them
                 break;
             case ClrEventKind.GCMovedRanges:
                 _open.LastOrDefault(gc => !gc.Background)?.AddRanges(e.Payload, e.PointerSize, moved: true); // only a blocking GC compacts
@@ -153,7 +181,26 @@ internal sealed class LiveObjectTracker : INetTraceHandler
         }
     }
 
-    private void Apply(GcSurvival gc)
+    /// <summary>
+    /// Before GC <paramref name="number"/> starts, closes the GCs whose end was lost (the runtime drops
+    /// events when the reader falls behind): blocking GCs never overlap, and a background GC does not
+    /// overlap another. What they said of moves is applied, and no death: without all their ranges a
+    /// missing one is no proof.
+    /// </summary>
+    private void CloseUnended(long number, bool background)
+    {
+        for (var i = _open.Count - 1; i >= 0; i--)
+        {
+            var gc = _open[i];
+            if (gc.Background != background || gc.Number >= number) continue;
+
+            _open.RemoveAt(i);
+            _incompleteGcs++;
+            Apply(gc, complete: false);
+        }
+    }
+
+    private void Apply(GcSurvival gc, bool complete = true)
     {
         var pending = new List<TrackedObject>();
         foreach (var tracked in _pending)
@@ -172,7 +219,7 @@ internal sealed class LiveObjectTracker : INetTraceHandler
                 continue;
             }
 
-            if (gc.Follow(tracked.Address) is { } address) next[address] = tracked with { Address = address };
+            if (gc.Follow(tracked.Address, condemn: complete) is { } address) next[address] = tracked with { Address = address };
         }
 
         _live = next;
@@ -181,8 +228,22 @@ internal sealed class LiveObjectTracker : INetTraceHandler
     }
 }
 
+/// <summary>How far a session's stream has surely been handed out: what its sorted events and sequence points say, or, once it has been quiet a while, up to then.</summary>
+internal sealed class StreamProgress
+{
+    private long _flushed = long.MinValue;
+    private long _lastArrival = long.MinValue;
+
+    public void Arrived(long now) => _lastArrival = now;
+
+    public void Flushed(long timestamp) => _flushed = Math.Max(_flushed, timestamp);
+
+    /// <summary>The time before which every event of the stream has arrived.</summary>
+    public long Complete(long now, long quietTicks) => now - _lastArrival >= quietTicks ? Math.Max(_flushed, now - quietTicks) : _flushed;
+}
+
 /// <summary>A GC event kept until it has settled: its payload copied out of the reader's buffer.</summary>
-internal sealed record GcEvent(ClrEventKind Kind, long ThreadId, int PointerSize, byte[] Payload);
+internal sealed record GcEvent(ClrEventKind Kind, int PointerSize, byte[] Payload);
 
 /// <summary>One sampled object followed through GCs: where it is now, when it was sampled, and what it stands for.</summary>
 internal readonly record struct TrackedObject(ulong Address, long Timestamp, ulong[] Stack, int Type, int Labels, double Objects, double Bytes);
@@ -191,4 +252,6 @@ internal readonly record struct TrackedObject(ulong Address, long Timestamp, ulo
 /// <param name="AppliedGcs">How many GCs the objects were followed through.</param>
 /// <param name="Late">Samples that arrived after a later GC was applied, left out.</param>
 /// <param name="Dropped">Samples left out because <see cref="LiveObjectTracker.MaxObjects"/> were followed.</param>
-internal sealed record LiveObjects(IReadOnlyList<TrackedObject> Objects, long AppliedGcs, long Late, long Dropped);
+/// <param name="Forced">GC events read before their streams said all before them had arrived (<see cref="LiveObjectTracker.MaxWaitingEvents"/>).</param>
+/// <param name="IncompleteGcs">GCs whose end never came (events lost): their moves were applied, their deaths not.</param>
+internal sealed record LiveObjects(IReadOnlyList<TrackedObject> Objects, long AppliedGcs, long Late, long Dropped, long Forced, long IncompleteGcs);

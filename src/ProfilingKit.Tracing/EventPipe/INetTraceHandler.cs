@@ -5,4 +5,12 @@ internal interface INetTraceHandler
 {
     /// <summary>Called for every event, in stream order (not time order).</summary>
     void OnEvent(in TraceEventRecord record);
+
+    /// <summary>
+    /// Called when the stream says every event before <paramref name="timestamp"/> has been handed out
+    /// (a sorted event, before that event; a sequence point): what comes later is later in time.
+    /// </summary>
+    void OnFlushed(long timestamp)
+    {
+    }
 }

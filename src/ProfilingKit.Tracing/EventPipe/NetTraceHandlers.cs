@@ -14,4 +14,12 @@ internal sealed class NetTraceHandlers : INetTraceHandler
             handler.OnEvent(record);
         }
     }
+
+    public void OnFlushed(long timestamp)
+    {
+        foreach (var handler in _handlers)
+        {
+            handler.OnFlushed(timestamp);
+        }
+    }
 }

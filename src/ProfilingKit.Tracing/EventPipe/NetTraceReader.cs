@@ -68,7 +68,8 @@ internal sealed class NetTraceReader
                     ReadStackBlock();
                     break;
                 case "SPBlock":
-                    SkipBlock();
+                    // A sequence point: every event before its timestamp has been written.
+                    _handler.OnFlushed(BinaryPrimitives.ReadInt64LittleEndian(ReadBlockBytes()));
                     _stacks.Clear();
                     _stackPoolUsed = 0;
                     break;
@@ -135,8 +136,6 @@ internal sealed class NetTraceReader
         ReadExactly(block);
         return block;
     }
-
-    private void SkipBlock() => ReadBlockBytes();
 
     private void ReadStackBlock()
     {
@@ -216,6 +215,8 @@ internal sealed class NetTraceReader
             stack = _stackPool.AsSpan(range.Start, range.Length);
         }
 
+        // A sorted event: the writer has written every event of every thread that came before it.
+        if (header.IsSorted) _handler.OnFlushed(header.Timestamp);
         _handler.OnEvent(new TraceEventRecord(metadata, PointerSize, header.ThreadId, header.Timestamp, stack, payload, header.ActivityId));
     }
 
@@ -263,6 +264,7 @@ internal sealed class NetTraceReader
         }
 
         if ((flags & 32) != 0) offset += 16; // related activity id
+        header.IsSorted = (flags & 64) != 0;
         if ((flags & 128) != 0) header.PayloadSize = (int)ReadVarUInt32(block, ref offset);
     }
 
@@ -329,6 +331,9 @@ internal sealed class NetTraceReader
         public int StackId;
         public long Timestamp;
         public int PayloadSize;
+
+        /// <summary>The header's Sorted flag: no event of any thread with an earlier timestamp comes after this one.</summary>
+        public bool IsSorted;
 
         /// <summary>The writing thread's activity id: ProfilingKit's labels travel in it (<see cref="Labels.LabelActivityIds"/>).</summary>
         public Guid ActivityId;

@@ -13,6 +13,7 @@ internal sealed class RuntimeSessions : IDisposable
 {
     private const int AlwaysOnBufferMegabytes = 16;
     private const int SamplerBufferMegabytes = 32;
+    private const int LiveHeapBufferMegabytes = 128;
     private const int RundownBufferMegabytes = 64;
 
     /// <summary>How long a session's reader may take to see the end of its stream once the session is stopped.</summary>
@@ -79,7 +80,7 @@ internal sealed class RuntimeSessions : IDisposable
     {
         try
         {
-            _liveHeap = SelfTraceSession.Start(_client, SessionProviders.LiveHeap(), requestRundown: false, AlwaysOnBufferMegabytes, handler, Threads, "ProfilingKit live heap");
+            _liveHeap = SelfTraceSession.Start(_client, SessionProviders.LiveHeap(), requestRundown: false, LiveHeapBufferMegabytes, handler, Threads, "ProfilingKit live heap");
         }
         catch (Exception e)
         {
