@@ -14,7 +14,8 @@ internal static class LegacyTextRoundTrip
     /// <summary>
     /// Fetches the binary profile at <paramref name="url"/>, its debug=1 text, and the binary again. The text
     /// was made between the two binaries, so pprof must read its total between theirs: equal when nothing
-    /// moved (goroutine, threadcreate, heap), between the two when the counts grow (block, mutex, allocs).
+    /// moved (threadcreate, heap), between the two when the counts grow (block, mutex, allocs), and within a
+    /// thread of them for goroutine, whose threads may start or end in between.
     /// A rescaled text (the bug) misses by orders of magnitude.
     /// </summary>
     public static async Task AssertSameTotalsAsync(string url, string sampleIndex)
@@ -28,8 +29,10 @@ internal static class LegacyTextRoundTrip
             var text = Total(path, sampleIndex);
 
             Assert.True(before > 0, $"{url}: nothing to compare, the binary profile's {sampleIndex} total is 0");
-            // pprof prints three significant digits (1.48MB): compare within its rounding.
-            Assert.InRange(text, Math.Min(before, after) * 0.99, Math.Max(before, after) * 1.01);
+            // pprof prints three significant digits (1.48MB): compare within its rounding. Goroutines are the
+            // threads now, which come and go between fetches: one either way is the app, not the text.
+            var slack = sampleIndex == "goroutine" ? 1 : 0;
+            Assert.InRange(text, Math.Min(before, after) * 0.99 - slack, Math.Max(before, after) * 1.01 + slack);
         }
         finally
         {

@@ -96,6 +96,28 @@ public class MethodAddressMapTests
     }
 
     [Fact]
+    public void New_code_in_a_reused_method_desc_at_the_same_address_is_new_code_and_the_old_one_s_late_unload_leaves_it()
+    {
+        // The runtime reuses a collected dynamic method's MethodDesc, and identical lambdas compile to the same
+        // size at the same address; the old one's unload, from the finalizer's thread, may come after the new load.
+        var map = new MethodAddressMap();
+        var sampler = new AllocationSampler(map, _ => false);
+        var sampled = new EventMetadata(1, ClrEvents.RuntimeProvider, ClrEvents.AllocationSampledEventId, 0);
+        var identity = new MethodIdentity(100, 2, 0);
+        map.Add(0x1000, 0x100, "dynamicClass", "lambda_method1", identity, rundown: false);
+        sampler.OnEvent(new TraceEventRecord(sampled, 8, 1, 0, [0x1010], BoundedStacksTests.AllocationSampledPayload("System.Byte[]", 1000)));
+        map.Add(0x1000, 0x100, "dynamicClass", "lambda_method2", identity, rundown: false);
+        Assert.False(map.TryRemove(0x1000, identity, "dynamicClass.lambda_method1")); // lambda_method1's unload, late
+        for (var i = 0; i < 2; i++) sampler.OnEvent(new TraceEventRecord(sampled, 8, 1, 0, [0x1010], BoundedStacksTests.AllocationSampledPayload("System.Byte[]", 1000)));
+        map.Add(0x1000, 0x100, "dynamicClass", "lambda_method2", identity); // a rundown lists the live one again
+
+        var symbolizer = new StackSymbolizer(map);
+        var samplesByLeaf = sampler.Snapshot().Sites.GroupBy(site => symbolizer.Symbolize(site.Stack)[0].FunctionName).ToDictionary(group => group.Key, group => group.Sum(site => site.Samples));
+        Assert.Equal(new Dictionary<string, long> { ["dynamicClass.lambda_method1"] = 1, ["dynamicClass.lambda_method2"] = 2 }, samplesByLeaf);
+        Assert.Equal("dynamicClass.lambda_method2", map.Resolve(0x1010));
+    }
+
+    [Fact]
     public void A_wait_keeps_the_name_of_the_code_that_waited_though_its_address_is_reused()
     {
         var map = new MethodAddressMap();

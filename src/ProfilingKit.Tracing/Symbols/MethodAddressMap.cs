@@ -125,7 +125,8 @@ internal sealed class MethodAddressMap
     }
 
     /// <summary>Records that the method <paramref name="typeName"/>.<paramref name="methodName"/> occupies [start, start+size).</summary>
-    public void Add(ulong start, uint size, ReadOnlySpan<char> typeName, ReadOnlySpan<char> methodName, MethodIdentity identity = default)
+    /// <param name="rundown">The event is a rundown's listing of code already there, which may repeat a load event; otherwise the code is new, even where its range and identity repeat freed code's (the runtime reuses a dynamic method's MethodDesc, and identical lambdas compile to the same size at the same address).</param>
+    public void Add(ulong start, uint size, ReadOnlySpan<char> typeName, ReadOnlySpan<char> methodName, MethodIdentity identity = default, bool rundown = true)
     {
         if (size == 0) return;
 
@@ -133,7 +134,7 @@ internal sealed class MethodAddressMap
         lock (_gate)
         {
             var index = FindIndex(start);
-            if (index >= 0 && _ranges[index].Start == start && _ranges[index].End == range.End && _ranges[index].Identity == identity)
+            if (index >= 0 && _ranges[index].Start == start && _ranges[index].End == range.End && _ranges[index].Identity == identity && (rundown || _ranges[index].Name == range.Name))
             {
                 var same = range with { Id = _ranges[index].Id }; // the same code reported twice (load, then rundown)
                 _ranges[index] = same;
@@ -165,18 +166,24 @@ internal sealed class MethodAddressMap
             return false;
         }
 
-        if (unload) TryRemove(start, identity);
-        else Add(start, size, type, method, identity);
+        if (unload) TryRemove(start, identity, Interned(type, ".", method));
+        else Add(start, size, type, method, identity, rundown: record.Metadata.ProviderName == ClrEvents.RundownProvider);
         return true;
     }
 
-    /// <summary>Forgets the live code of <paramref name="identity"/> at <paramref name="start"/>: its range is free. Samples that encoded it keep its name.</summary>
-    public bool TryRemove(ulong start, MethodIdentity identity)
+    /// <summary>
+    /// Forgets the live code of <paramref name="identity"/> at <paramref name="start"/> (named
+    /// <paramref name="name"/>, when given): its range is free. Samples that encoded it keep its name.
+    /// An unload that comes after newer code took the same range and MethodDesc (the finalizer's thread
+    /// reports it, in its own run of events) names the old code, and leaves the new one alone.
+    /// </summary>
+    public bool TryRemove(ulong start, MethodIdentity identity, string? name = null)
     {
         lock (_gate)
         {
             var index = FindIndex(start);
             if (index < 0 || _ranges[index].Start != start || _ranges[index].Identity.MethodId != identity.MethodId) return false;
+            if (name is not null && _ranges[index].Name != name) return false;
             _freed.Add(_ranges[index].Id);
             _ranges.RemoveAt(index);
             return true;
