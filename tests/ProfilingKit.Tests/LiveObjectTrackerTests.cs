@@ -44,12 +44,7 @@ public class LiveObjectTrackerTests
     [Fact]
     public void A_gc_whose_end_was_lost_applies_its_moves_and_no_deaths()
     {
-        _tracker.Add(Gen0 + 0x10, _t0, [1], type: 0, labels: 0, objects: 1, bytes: 100);
-        _tracker.Add(Gen0 + 0x20, _t0, [2], type: 0, labels: 0, objects: 1, bytes: 100);
-
-        Event(Start, 1, GcStart(1, depth: 0));
-        Event(Region, 2, GenerationRange(0, Gen0, 0x1000));
-        Event(Moved, 3, GcSurvivalTests.Moved((Gen0 + 0x10, Gen2, 0x10))); // and its GCEnd lost
+        TwoObjectsAndAGcThatMovesOne(); // and its GCEnd lost
         Event(Start, 10, GcStart(2, depth: 0));
         Event(Region, 11, GenerationRange(2, Gen2, 0x1000));
         Event(Region, 12, GenerationRange(0, Gen0, 0x1000));
@@ -59,6 +54,19 @@ public class LiveObjectTrackerTests
 
         var live = _tracker.Snapshot(Stopwatch.GetTimestamp());
         Assert.Equal([Gen0 + 0x20, Gen2], live.Objects.Select(o => o.Address).Order()); // moved by the first, kept by the second
+        Assert.Equal(1, live.IncompleteGcs);
+    }
+
+    [Fact]
+    public void A_gc_during_which_the_runtime_dropped_events_applies_its_moves_and_no_deaths()
+    {
+        TwoObjectsAndAGcThatMovesOne();
+        _tracker.OnLost(5, _t0 + 3, _t0 + 5); // the batch that held the other survivor, say
+        Event(End, 5, GcEnd(1));
+        Flush();
+
+        var live = _tracker.Snapshot(Stopwatch.GetTimestamp());
+        Assert.Equal([Gen0 + 0x20, Gen2], live.Objects.Select(o => o.Address).Order());
         Assert.Equal(1, live.IncompleteGcs);
     }
 
@@ -78,6 +86,17 @@ public class LiveObjectTrackerTests
         var live = _tracker.Snapshot(Stopwatch.GetTimestamp());
         Assert.Equal(1, live.AppliedGcs);
         Assert.Empty(live.Objects); // condemned in gen0, held by no range
+    }
+
+    /// <summary>Two objects in gen0, and the start of a gen0 GC that moves the first to gen2 (what it says of the second is to come, or lost).</summary>
+    private void TwoObjectsAndAGcThatMovesOne()
+    {
+        _tracker.Add(Gen0 + 0x10, _t0, [1], type: 0, labels: 0, objects: 1, bytes: 100);
+        _tracker.Add(Gen0 + 0x20, _t0, [2], type: 0, labels: 0, objects: 1, bytes: 100);
+
+        Event(Start, 1, GcStart(1, depth: 0));
+        Event(Region, 2, GenerationRange(0, Gen0, 0x1000));
+        Event(Moved, 3, GcSurvivalTests.Moved((Gen0 + 0x10, Gen2, 0x10)));
     }
 
     /// <summary>Both streams say all before has arrived.</summary>

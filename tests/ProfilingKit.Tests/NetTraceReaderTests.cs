@@ -37,6 +37,40 @@ public class NetTraceReaderTests
     }
 
     [Fact]
+    public void Counts_the_events_the_runtime_dropped_as_TraceEvent_does()
+    {
+        var trace = SelfTrace.Record(() => Allocator.Run(200_000, 2_000), readLate: true); // 400 MB of samples into a 1 MB buffer nobody reads
+        var lost = new List<(long Count, long From, long To)>();
+        var reader = new NetTraceReader(new MemoryStream(trace), new LostHandler(lost));
+        reader.Read();
+
+        long theirs;
+        using (var source = new EventPipeEventSource(new MemoryStream(trace)))
+        {
+            source.Process();
+            theirs = source.EventsLost;
+        }
+
+        Assert.True(theirs > 0, "the runtime should have dropped events");
+        Assert.Equal(theirs, reader.LostEvents);
+        Assert.Equal(theirs, lost.Sum(gap => gap.Count));
+        Assert.All(lost, gap => Assert.True(gap.From <= gap.To, $"a gap from {gap.From} to {gap.To}"));
+
+        var complete = new NetTraceReader(new MemoryStream(AllocationTrace.Value), new RecordHandler((in TraceEventRecord _) => { }));
+        complete.Read();
+        Assert.Equal(0, complete.LostEvents);
+    }
+
+    private sealed class LostHandler(List<(long Count, long From, long To)> lost) : INetTraceHandler
+    {
+        public void OnEvent(in TraceEventRecord record)
+        {
+        }
+
+        public void OnLost(long count, long from, long to) => lost.Add((count, from, to));
+    }
+
+    [Fact]
     public void Method_load_events_name_the_code_that_allocated()
     {
         var map = new Symbols.MethodAddressMap();

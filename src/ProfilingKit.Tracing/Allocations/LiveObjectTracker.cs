@@ -45,6 +45,7 @@ internal sealed class LiveObjectTracker : INetTraceHandler
     private long _received;
     private long _forced;
     private long _incompleteGcs;
+    private readonly List<(long From, long To)> _lost = new(); // when the GC session lost events
     private List<TrackedObject> _pending = new(); // sampled, not yet through an applied GC
     private Dictionary<ulong, TrackedObject> _live = new();
     private long _asOf = long.MinValue; // the start of the latest applied GC: what was sampled before it and kept is live
@@ -60,13 +61,13 @@ internal sealed class LiveObjectTracker : INetTraceHandler
     {
         lock (_gate)
         {
+            _samples.Arrived(Stopwatch.GetTimestamp());
             if (timestamp < _asOf)
             {
                 _late++;
                 return;
             }
 
-            _samples.Arrived(Stopwatch.GetTimestamp());
             if (_pending.Count + _live.Count >= MaxObjects)
             {
                 _dropped++;
@@ -102,6 +103,12 @@ internal sealed class LiveObjectTracker : INetTraceHandler
     public void OnFlushed(long timestamp)
     {
         lock (_gate) _gcs.Flushed(timestamp);
+    }
+
+    /// <summary>The runtime dropped GC events written between <paramref name="from"/> and <paramref name="to"/>: a GC in that time is seen only in part.</summary>
+    public void OnLost(long count, long from, long to)
+    {
+        lock (_gate) _lost.Add((from, to));
     }
 
     /// <summary>The samples' session has handed out every event before <paramref name="timestamp"/>.</summary>
@@ -176,7 +183,10 @@ internal sealed class LiveObjectTracker : INetTraceHandler
                 if (index < 0) break; // the session started during this GC
                 var survival = _open[index];
                 _open.RemoveAt(index);
-                Apply(survival);
+                var complete = !_lost.Exists(lost => lost.From <= timestamp && lost.To >= survival.Start);
+                if (!complete) _incompleteGcs++;
+                Apply(survival, complete);
+                _lost.RemoveAll(lost => lost.To < _asOf); // before the GCs still to come
                 break;
         }
     }

@@ -13,4 +13,12 @@ internal interface INetTraceHandler
     void OnFlushed(long timestamp)
     {
     }
+
+    /// <summary>
+    /// Called when the runtime dropped <paramref name="count"/> events of one thread (its session buffer
+    /// was full), written between <paramref name="from"/> and <paramref name="to"/>.
+    /// </summary>
+    void OnLost(long count, long from, long to)
+    {
+    }
 }

@@ -22,4 +22,12 @@ internal sealed class NetTraceHandlers : INetTraceHandler
             handler.OnFlushed(timestamp);
         }
     }
+
+    public void OnLost(long count, long from, long to)
+    {
+        foreach (var handler in _handlers)
+        {
+            handler.OnLost(count, from, to);
+        }
+    }
 }

@@ -24,6 +24,7 @@ internal sealed class NetTraceReader
     private readonly INetTraceHandler _handler;
     private readonly Dictionary<int, EventMetadata> _metadata = new();
     private readonly Dictionary<int, (int Start, int Length)> _stacks = new();
+    private readonly Dictionary<long, (int Sequence, long Timestamp)> _threads = new(); // each writing thread's last event
     private ulong[] _stackPool = new ulong[4096];
     private int _stackPoolUsed;
     private byte[] _block = new byte[64 * 1024];
@@ -43,6 +44,9 @@ internal sealed class NetTraceReader
 
     /// <summary>QPC ticks per second of event timestamps.</summary>
     public long TimestampFrequency { get; private set; }
+
+    /// <summary>The events the runtime dropped (its session buffer was full), by the gaps in each thread's sequence numbers.</summary>
+    public long LostEvents { get; private set; }
 
     /// <summary>Reads the whole stream, calling the handler for each event, until the end-of-stream tag.</summary>
     /// <exception cref="NetTraceFormatException">The stream is malformed, of an unknown version, or cut short.</exception>
@@ -68,8 +72,7 @@ internal sealed class NetTraceReader
                     ReadStackBlock();
                     break;
                 case "SPBlock":
-                    // A sequence point: every event before its timestamp has been written.
-                    _handler.OnFlushed(BinaryPrimitives.ReadInt64LittleEndian(ReadBlockBytes()));
+                    ReadSequencePoint();
                     _stacks.Clear();
                     _stackPoolUsed = 0;
                     break;
@@ -200,9 +203,43 @@ internal sealed class NetTraceReader
             }
             else
             {
+                CountLost(header.CaptureThreadId, header.SequenceNumber - 1, header.Timestamp);
+                _threads[header.CaptureThreadId] = (header.SequenceNumber, header.Timestamp);
                 Dispatch(header, payload);
             }
         }
+    }
+
+    /// <summary>
+    /// A sequence point (Timestamp, then each thread's id and last sequence number): every event before its
+    /// timestamp has been written, and a thread whose number is past its last event's lost the ones between.
+    /// </summary>
+    private void ReadSequencePoint()
+    {
+        var block = ReadBlockBytes();
+        var timestamp = BinaryPrimitives.ReadInt64LittleEndian(block);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(block.Slice(8));
+        for (var i = 0; i < count && 12 + (i * 12) + 12 <= block.Length; i++)
+        {
+            var thread = BinaryPrimitives.ReadInt64LittleEndian(block.Slice(12 + (i * 12)));
+            var sequence = BinaryPrimitives.ReadInt32LittleEndian(block.Slice(20 + (i * 12)));
+            CountLost(thread, sequence, timestamp);
+            _threads[thread] = (sequence, _threads.TryGetValue(thread, out var last) ? last.Timestamp : timestamp);
+        }
+
+        _handler.OnFlushed(timestamp);
+    }
+
+    /// <summary>A thread's events up to <paramref name="lastSequence"/> have come; those after its last one were lost, between its timestamp and <paramref name="timestamp"/>.</summary>
+    private void CountLost(long thread, int lastSequence, long timestamp)
+    {
+        if (!_threads.TryGetValue(thread, out var last)) return;
+
+        var lost = lastSequence - last.Sequence;
+        if (lost <= 0) return; // none, or a recycled thread id that starts again
+
+        LostEvents += lost;
+        _handler.OnLost(lost, last.Timestamp, timestamp);
     }
 
     private void Dispatch(in EventHeader header, ReadOnlySpan<byte> payload)
