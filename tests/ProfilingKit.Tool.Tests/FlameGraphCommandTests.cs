@@ -104,8 +104,9 @@ public class FlameGraphCommandTests
         var tool = new Tool(new StringWriter(), TextWriter.Synchronized(status), interactive: false) { Stop = stop.Token };
         var running = Task.Run(() => tool.Run(["-http", $"127.0.0.1:{port}", Fixtures.WriteFile(Fixtures.SmallAllocsGzip())]));
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var page = await Eventually(() => http.GetStringAsync($"http://127.0.0.1:{port}/"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        await ServingAsync(status, running); // the tool says so once it serves: a request before that waits in the listen queue
+        var page = await http.GetStringAsync($"http://127.0.0.1:{port}/");
         var raw = await http.GetByteArrayAsync($"http://127.0.0.1:{port}/profile.pb.gz");
         var missing = await http.GetAsync($"http://127.0.0.1:{port}/nothing");
         stop.Cancel();
@@ -143,18 +144,15 @@ public class FlameGraphCommandTests
         Assert.Equal($"-http takes host:port, such as localhost:8080 or :8080, not \"{address}\"", run.Error);
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> attempt)
+    /// <summary>Waits until the tool's status says it serves, or fails with what it said instead.</summary>
+    private static async Task ServingAsync(StringWriter status, Task<int> running)
     {
-        for (var i = 0; ; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!status.ToString().Contains("Serving web UI on", StringComparison.Ordinal))
         {
-            try
-            {
-                return await attempt();
-            }
-            catch (HttpRequestException) when (i < 100)
-            {
-                await Task.Delay(100);
-            }
+            Assert.False(running.IsCompleted, $"the tool stopped before it served: {status}");
+            Assert.True(DateTime.UtcNow < deadline, $"the tool did not serve within 60 s: {status}");
+            await Task.Delay(100);
         }
     }
 }
