@@ -37,7 +37,7 @@ public class LiveObjectTrackerTests
         Flush();
 
         var live = _tracker.Snapshot(Stopwatch.GetTimestamp());
-        Assert.Equal(1, live.AppliedGcs);
+        Assert.Equal(1, live.Counts.AppliedGcs);
         Assert.Equal([Gen0 + 0x10], live.Objects.Select(o => o.Address));
     }
 
@@ -54,7 +54,7 @@ public class LiveObjectTrackerTests
 
         var live = _tracker.Snapshot(Stopwatch.GetTimestamp());
         Assert.Equal([Gen0 + 0x20, Gen2], live.Objects.Select(o => o.Address).Order()); // moved by the first, kept by the second
-        Assert.Equal(1, live.IncompleteGcs);
+        Assert.Equal(1, live.Counts.IncompleteGcs);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class LiveObjectTrackerTests
 
         var live = _tracker.Snapshot(Stopwatch.GetTimestamp());
         Assert.Equal([Gen0 + 0x20, Gen2], live.Objects.Select(o => o.Address).Order());
-        Assert.Equal(1, live.IncompleteGcs);
+        Assert.Equal(1, live.Counts.IncompleteGcs);
     }
 
     [Fact]
@@ -79,12 +79,12 @@ public class LiveObjectTrackerTests
         _tracker.OnEvent(new TraceEventRecord(Region, 8, 1, recent + 2, [], GenerationRange(0, Gen0, 0x1000)));
         _tracker.OnEvent(new TraceEventRecord(End, 8, 1, recent + 3, [], GcEnd(1)));
 
-        Assert.Equal(0, _tracker.Snapshot(Stopwatch.GetTimestamp()).AppliedGcs); // both streams are busy and said nothing yet
+        Assert.Equal(0, _tracker.Snapshot(Stopwatch.GetTimestamp()).Counts.AppliedGcs); // both streams are busy and said nothing yet
 
         _tracker.OnFlushed(recent + 4);
         _tracker.SamplesFlushed(recent + 4);
         var live = _tracker.Snapshot(Stopwatch.GetTimestamp());
-        Assert.Equal(1, live.AppliedGcs);
+        Assert.Equal(1, live.Counts.AppliedGcs);
         Assert.Empty(live.Objects); // condemned in gen0, held by no range
     }
 

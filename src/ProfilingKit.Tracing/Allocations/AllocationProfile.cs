@@ -39,19 +39,30 @@ internal static class AllocationProfile
     /// What <c>inuse_*</c> hold where the sampled objects are followed through GCs (<see cref="AllocationSnapshot.Live"/>),
     /// and what could not be followed.
     /// </summary>
-    public static string LiveComment(LiveHeap live) =>
-        string.Create(
+    public static string LiveComment(LiveHeap live)
+    {
+        var counts = live.Counts;
+        var comment = new System.Text.StringBuilder(string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
-            $"ProfilingKit: inuse_* are the sampled allocations still live after the last GC, by allocation stack (followed through {live.AppliedGcs} GCs by the runtime's GC survival and movement events, each once both sessions had handed out what came before it); unbiased estimates, as Go's heap profile.")
-        + (live.Late + live.Dropped > 0
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {live.Late + live.Dropped} samples could not be followed ({live.Late} arrived late, {live.Dropped} over the {LiveObjectTracker.MaxObjects} objects followed at most): inuse values may be low.")
-            : "")
-        + (live.IncompleteGcs > 0
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" The events of {live.IncompleteGcs} GCs were lost in part (the runtime drops events when they come faster than they are read): their deaths were not applied, so inuse values may be high.")
-            : "")
-        + (live.Forced > 0
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {live.Forced} GC events were read before their stream had caught up (over {LiveObjectTracker.MaxWaitingEvents} waiting): inuse values may be off.")
-            : "");
+            $"ProfilingKit: inuse_* are the sampled allocations still live after the last GC, by allocation stack (followed through {counts.AppliedGcs} GCs by the runtime's GC survival and movement events, each once both sessions had handed out what came before it); unbiased estimates, as Go's heap profile."));
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (counts.Late + counts.Dropped > 0)
+        {
+            comment.Append(culture, $" {counts.Late + counts.Dropped} samples could not be followed ({counts.Late} arrived late, {counts.Dropped} over the {LiveObjectTracker.MaxObjects} objects followed at most): inuse values may be low.");
+        }
+
+        if (counts.IncompleteGcs > 0)
+        {
+            comment.Append(culture, $" The events of {counts.IncompleteGcs} GCs were lost in part (the runtime drops events when they come faster than they are read): their deaths were not applied, so inuse values may be high.");
+        }
+
+        if (counts.Forced > 0)
+        {
+            comment.Append(culture, $" {counts.Forced} GC events were read before their stream had caught up (over {LiveObjectTracker.MaxWaitingEvents} waiting): inuse values may be off.");
+        }
+
+        return comment.ToString();
+    }
 
     /// <summary>
     /// Adds the sampled allocations as alloc_objects and alloc_space by stack, and where the sampled

@@ -113,7 +113,7 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
 
     private void AddSample(in TraceEventRecord record)
     {
-        if (!ClrEventPayloads.TryReadAllocationSampled(record.Payload, record.PointerSize, out var typeName, out var size)) return;
+        if (!ClrEventPayloads.TryReadAllocationSampled(record.Payload, record.PointerSize, out var typeName, out var size, out var address)) return;
 
         lock (_gate)
         {
@@ -125,10 +125,7 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
             var frames = _methods.ToCodeFrames(record.Stack, ref _frames);
             var type = TypeIndex(typeName);
             _sites.Add(frames, type, labels, new Accumulator(objects, objects * size, Samples: 1));
-            if (_live is not null && ClrEventPayloads.TryReadAllocationSampledAddress(record.Payload, record.PointerSize, out var address))
-            {
-                _live.Add(address, record.Timestamp, frames.Slice(0, Math.Min(frames.Length, StackTable.MaxDepth)).ToArray(), type, labels, objects, objects * size);
-            }
+            _live?.Add(address, record.Timestamp, frames.Slice(0, Math.Min(frames.Length, StackTable.MaxDepth)).ToArray(), type, labels, objects, objects * size);
         }
     }
 
@@ -144,7 +141,7 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
         }
 
         var list = sites.Select(site => new AllocationSite(site.Key.Stack, _types[site.Key.Type], site.Value.Objects, site.Value.Bytes, site.Value.Samples) { Labels = _labels?.Of(site.Key.Labels) ?? [] }).ToList();
-        return new LiveHeap(list, live.AppliedGcs, live.Late, live.Dropped, live.Forced, live.IncompleteGcs);
+        return new LiveHeap(list, live.Counts);
     }
 
     private sealed class SiteComparer : IEqualityComparer<(ulong[] Stack, int Type, int Labels)>

@@ -23,9 +23,4 @@ internal sealed record AllocationSnapshot(IReadOnlyList<AllocationSite> Sites, l
 }
 
 /// <summary>The live heap by allocation stack (<see cref="LiveObjectTracker"/>): its sites' values are what is still live.</summary>
-/// <param name="AppliedGcs">How many GCs the sampled objects were followed through.</param>
-/// <param name="Late">Samples left out: they arrived after a later GC had been applied.</param>
-/// <param name="Dropped">Samples left out: <see cref="LiveObjectTracker.MaxObjects"/> objects were followed already.</param>
-/// <param name="Forced">GC events read before their streams had caught up.</param>
-/// <param name="IncompleteGcs">GCs seen in part (events lost): their moves were applied, their deaths not.</param>
-internal sealed record LiveHeap(IReadOnlyList<AllocationSite> Sites, long AppliedGcs, long Late, long Dropped, long Forced, long IncompleteGcs);
+internal sealed record LiveHeap(IReadOnlyList<AllocationSite> Sites, LiveHeapCounts Counts);

@@ -124,7 +124,7 @@ internal sealed class LiveObjectTracker : INetTraceHandler
         {
             Settle(now);
             var live = _live.Values.Where(o => o.Timestamp < _asOf).ToList();
-            return new LiveObjects(live, _appliedGcs, _late, _dropped, _forced, _incompleteGcs);
+            return new LiveObjects(live, new LiveHeapCounts(_appliedGcs, _late, _dropped, _forced, _incompleteGcs));
         }
     }
 
@@ -259,9 +259,12 @@ internal sealed record GcEvent(ClrEventKind Kind, int PointerSize, byte[] Payloa
 internal readonly record struct TrackedObject(ulong Address, long Timestamp, ulong[] Stack, int Type, int Labels, double Objects, double Bytes);
 
 /// <summary>The followed objects live as of the last applied GC, and what could not be followed.</summary>
+internal sealed record LiveObjects(IReadOnlyList<TrackedObject> Objects, LiveHeapCounts Counts);
+
+/// <summary>How far the sampled objects were followed, and what could not be.</summary>
 /// <param name="AppliedGcs">How many GCs the objects were followed through.</param>
 /// <param name="Late">Samples that arrived after a later GC was applied, left out.</param>
 /// <param name="Dropped">Samples left out because <see cref="LiveObjectTracker.MaxObjects"/> were followed.</param>
 /// <param name="Forced">GC events read before their streams said all before them had arrived (<see cref="LiveObjectTracker.MaxWaitingEvents"/>).</param>
-/// <param name="IncompleteGcs">GCs whose end never came (events lost): their moves were applied, their deaths not.</param>
-internal sealed record LiveObjects(IReadOnlyList<TrackedObject> Objects, long AppliedGcs, long Late, long Dropped, long Forced, long IncompleteGcs);
+/// <param name="IncompleteGcs">GCs seen in part (their end, or other events, lost): their moves were applied, their deaths not.</param>
+internal sealed record LiveHeapCounts(long AppliedGcs, long Late, long Dropped, long Forced, long IncompleteGcs);

@@ -38,26 +38,20 @@ internal static class ClrEventPayloads
     /// (u16), TypeID (pointer), TypeName (UTF-16), Address (pointer), ObjectSize (u64),
     /// SampledByteOffset (u64).
     /// </summary>
-    public static bool TryReadAllocationSampled(ReadOnlySpan<byte> payload, int pointerSize, out ReadOnlySpan<char> typeName, out long objectSize)
+    public static bool TryReadAllocationSampled(ReadOnlySpan<byte> payload, int pointerSize, out ReadOnlySpan<char> typeName, out long objectSize) =>
+        TryReadAllocationSampled(payload, pointerSize, out typeName, out objectSize, out _);
+
+    /// <summary>As the overload without <paramref name="address"/>, plus where the sampled object was allocated.</summary>
+    public static bool TryReadAllocationSampled(ReadOnlySpan<byte> payload, int pointerSize, out ReadOnlySpan<char> typeName, out long objectSize, out ulong address)
     {
         objectSize = 0;
-        var offset = 6 + pointerSize;
-        if (!TryReadUtf16(payload, ref offset, out typeName)) return false;
-
-        offset += pointerSize;
-        if (payload.Length < offset + 8) return false;
-        objectSize = BinaryPrimitives.ReadInt64LittleEndian(payload.Slice(offset));
-        return true;
-    }
-
-    /// <summary>AllocationSampled's Address: where the sampled object was allocated (the fields as in <see cref="TryReadAllocationSampled"/>).</summary>
-    public static bool TryReadAllocationSampledAddress(ReadOnlySpan<byte> payload, int pointerSize, out ulong address)
-    {
         address = 0;
         var offset = 6 + pointerSize;
-        if (!TryReadUtf16(payload, ref offset, out _) || payload.Length < offset + pointerSize) return false;
+        if (!TryReadUtf16(payload, ref offset, out typeName)) return false;
+        if (payload.Length < offset + pointerSize + 8) return false;
 
         address = ReadPointer(payload.Slice(offset), pointerSize);
+        objectSize = BinaryPrimitives.ReadInt64LittleEndian(payload.Slice(offset + pointerSize));
         return true;
     }
 
@@ -100,21 +94,18 @@ internal static class ClrEventPayloads
     /// Count of RangeBase (pointer), RangeLength (u64). GCBulkMovedObjectRanges (true): the same with
     /// OldRangeBase, NewRangeBase (pointers), RangeLength (u64). Surviving ranges are read with new = old.
     /// </summary>
-    public static int ReadObjectRanges(ReadOnlySpan<byte> payload, int pointerSize, bool moved, List<(ulong Old, ulong New, ulong Length)> into)
+    public static void ReadObjectRanges(ReadOnlySpan<byte> payload, int pointerSize, bool moved, List<(ulong Old, ulong New, ulong Length)> into)
     {
-        if (payload.Length < 10) return 0;
+        if (payload.Length < 10) return;
 
         var count = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(4));
         var size = (moved ? 2 * pointerSize : pointerSize) + 8;
-        var read = 0;
-        for (var offset = 10; read < count && offset + size <= payload.Length; offset += size, read++)
+        for (var (offset, read) = (10, 0); read < count && offset + size <= payload.Length; offset += size, read++)
         {
             var old = ReadPointer(payload.Slice(offset), pointerSize);
             var moving = moved ? ReadPointer(payload.Slice(offset + pointerSize), pointerSize) : old;
             into.Add((old, moving, BinaryPrimitives.ReadUInt64LittleEndian(payload.Slice(offset + size - 8))));
         }
-
-        return read;
     }
 
     /// <summary>
