@@ -38,7 +38,8 @@ public sealed class ConvertTraceToPprof : Task
     public string DotnetRoot { get; set; } = "";
 
     /// <summary>
-    /// The DebugPprofBudget items: Include names the budget; metadata <c>MaxBytes</c> is the budget (50MB), optional
+    /// The DebugPprofBudget items: Include names the budget; metadata <c>MaxBytes</c> (50MB) and/or <c>MaxObjects</c> (a count)
+    /// are its limits, of the run or, with <c>Calls</c>, per call; optional
     /// <c>Functions</c> a function pattern and <c>Test</c> a test-name pattern (globs on full names).
     /// </summary>
     public ITaskItem[] Budgets { get; set; } = [];
@@ -85,9 +86,8 @@ public sealed class ConvertTraceToPprof : Task
 
     private void Convert()
     {
-        if (ReadGates() is not { } gates) return;
-
-        var result = TestRunProfile.Write(TraceDirectory, OutputFile, MainBinary, Focus, gates);
+        // Gates that cannot be read are errors already; the profile is still written.
+        var result = TestRunProfile.Write(TraceDirectory, OutputFile, MainBinary, Focus, ReadGates() ?? TestGates.None);
         ProfilePath = result.ProfilePath;
         SummaryPath = result.SummaryPath;
         foreach (var line in result.Lines) Log.LogMessage(MessageImportance.High, line);
@@ -97,36 +97,12 @@ public sealed class ConvertTraceToPprof : Task
     /// <summary>The budgets and the baseline; null after logging an error when an item cannot be read, for a gate that cannot be checked must not pass.</summary>
     private TestGates? ReadGates()
     {
-        var budgets = new List<AllocationBudget>();
-        foreach (var item in Budgets)
-        {
-            try
-            {
-                budgets.Add(AllocationBudget.Parse(item.ItemSpec, item.GetMetadata("Functions"), item.GetMetadata("Test"), item.GetMetadata("MaxBytes")));
-            }
-            catch (ArgumentException e)
-            {
-                Error(TraceProblemCodes.BadBudget, e.Message + " (a DebugPprofBudget item; docs/test-profiles.md#budgets-and-baselines)");
-            }
-        }
-
-        var tolerance = BaselineComparison.DefaultTolerance;
-        if (BaselineTolerance.Length > 0 && !TryParsePercent(BaselineTolerance, out tolerance))
-        {
-            Error(TraceProblemCodes.BadBudget, $"DebugPprofBaselineTolerance '{BaselineTolerance}' is not a percentage such as 10% or 25%.");
-        }
-
-        if (Log.HasLoggedErrors) return null;
-        return new TestGates(budgets, Baseline.Length == 0 ? null : Baseline, tolerance, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
-    }
-
-    private static bool TryParsePercent(string text, out double fraction)
-    {
-        fraction = 0;
-        var number = text.Trim().TrimEnd('%');
-        if (!double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var percent)) return false;
-        fraction = percent / 100;
-        return true;
+        var errors = new List<string>();
+        var gates = TestGates.Read(
+            Budgets.Select(item => new BudgetItem(item.ItemSpec, item.GetMetadata("Functions"), item.GetMetadata("Test"), item.GetMetadata("MaxBytes"), item.GetMetadata("MaxObjects"), item.GetMetadata("Calls"))),
+            Baseline, BaselineTolerance, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"), errors);
+        foreach (var error in errors) Error(TraceProblemCodes.BadBudget, error);
+        return gates;
     }
 
     private void Error(string code, string message) =>

@@ -28,14 +28,17 @@ internal sealed class PlatformOutput
 {
     private readonly Func<IOutputDeviceDataProducer, IOutputDeviceData, CancellationToken, Task> _display;
     private readonly TextWriter? _dotnetTestOutput;
+    private readonly TextWriter? _dotnetTestError;
 
     /// <param name="device">The platform's output device.</param>
     /// <param name="dotnetTestOutput">Standard output when the app runs under `dotnet test`, else null.</param>
-    public PlatformOutput(IOutputDevice device, TextWriter? dotnetTestOutput)
+    /// <param name="dotnetTestError">Standard error then, for errors; null writes them to <paramref name="dotnetTestOutput"/>.</param>
+    public PlatformOutput(IOutputDevice device, TextWriter? dotnetTestOutput, TextWriter? dotnetTestError = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         _display = Bind(device);
         _dotnetTestOutput = dotnetTestOutput;
+        _dotnetTestError = dotnetTestError ?? dotnetTestOutput;
     }
 
     /// <summary>Shows one line of the profile's report.</summary>
@@ -45,6 +48,10 @@ internal sealed class PlatformOutput
     /// <summary>Shows a PKB warning.</summary>
     public Task ShowWarningAsync(IOutputDeviceDataProducer producer, string warning, CancellationToken cancellationToken) =>
         _dotnetTestOutput is { } output ? output.WriteLineAsync(warning) : _display(producer, new WarningMessageOutputDeviceData(warning), cancellationToken);
+
+    /// <summary>Shows a failed gate: on standard error under `dotnet test`, which shows it as the failed app's "Error output".</summary>
+    public Task ShowErrorAsync(IOutputDeviceDataProducer producer, string error, CancellationToken cancellationToken) =>
+        _dotnetTestError is { } output ? output.WriteLineAsync(error) : _display(producer, new ErrorMessageOutputDeviceData(error), cancellationToken);
 
     private static Func<IOutputDeviceDataProducer, IOutputDeviceData, CancellationToken, Task> Bind(IOutputDevice device)
     {

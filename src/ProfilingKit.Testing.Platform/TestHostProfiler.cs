@@ -15,19 +15,27 @@ namespace ProfilingKit.Testing.Platform;
 /// child EventPipe's variables (so only the test host is traced, as under VSTest), and once the child
 /// has exited, and the runtime has written the whole trace, converts it with <see cref="TestRunProfile"/>,
 /// the code the MSBuild task runs, and shows the same lines and PKB warnings through the platform's output.
-/// A profile is a by-product of the tests: nothing here changes the run's outcome.
+/// A profile is a by-product of the tests: a problem with the trace is a warning and changes nothing. The
+/// gates the project declares (budgets, a baseline) are checked here too, as the task checks them, and one
+/// that fails fails the run (<see cref="GateFailure"/>).
 /// </summary>
 internal sealed class TestHostProfiler : ITestHostEnvironmentVariableProvider, ITestHostProcessLifetimeHandler, IOutputDeviceDataProducer, IDataProducer
 {
     private readonly TestProfileSettings _settings;
     private readonly PlatformOutput _output;
     private readonly IMessageBus _messageBus;
+    private readonly Action _failRun;
 
-    public TestHostProfiler(TestProfileSettings settings, PlatformOutput output, IMessageBus messageBus)
+    /// <param name="settings">What the build asked for.</param>
+    /// <param name="output">Where lines, warnings and errors go.</param>
+    /// <param name="messageBus">Where the profile and the summary are published as artifacts.</param>
+    /// <param name="failRun">What fails the run when a gate failed: <see cref="GateFailure.FailRun"/> unless a test says otherwise.</param>
+    public TestHostProfiler(TestProfileSettings settings, PlatformOutput output, IMessageBus messageBus, Action? failRun = null)
     {
         _settings = settings;
         _output = output;
         _messageBus = messageBus;
+        _failRun = failRun ?? GateFailure.FailRun;
     }
 
     public Type[] DataTypesProduced { get; } = [typeof(FileArtifact)];
@@ -80,22 +88,30 @@ internal sealed class TestHostProfiler : ITestHostEnvironmentVariableProvider, I
 
     public async Task OnTestHostProcessExitedAsync(ITestHostProcessInformation testHostProcessInformation, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> lines;
+        IReadOnlyList<string> lines = [];
+        var errors = new List<string>();
         string? warning = null;
         TestRunProfile? profile = null;
+        var gateErrors = new List<string>();
+        var gates = TestGates.Read(_settings.Budgets, _settings.Baseline, _settings.BaselineTolerance, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"), gateErrors);
+        errors.AddRange(gateErrors.Select(error => Error(TraceProblemCodes.BadBudget, error)));
         try
         {
-            profile = TestRunProfile.Write(_settings.TraceDirectory, _settings.OutputFile, MainBinary.OfThisProcess(), _settings.Focus);
+            // Gates that cannot be read are errors above; the profile is still written.
+            profile = TestRunProfile.Write(_settings.TraceDirectory, _settings.OutputFile, MainBinary.OfThisProcess(), _settings.Focus, gates);
             lines = profile.Lines;
+            errors.AddRange(profile.Failures.Select(failure => Error(failure.Code, failure.Message)));
+        }
+        catch (TraceProblem problem) when (problem.Code == TraceProblemCodes.BadBaseline)
+        {
+            errors.Add(Error(problem.Code, problem.Message)); // a gate asked for and not checked must not pass
         }
         catch (TraceProblem problem)
         {
-            lines = [];
             warning = Warning(problem.Code, problem.Message);
         }
         catch (Exception e)
         {
-            lines = [];
             warning = Warning(TraceProblemCodes.Unexpected, $"converting the trace failed unexpectedly (please report it): {e}");
         }
 
@@ -115,8 +131,18 @@ internal sealed class TestHostProfiler : ITestHostEnvironmentVariableProvider, I
         {
             await _output.ShowWarningAsync(this, warning, cancellationToken).ConfigureAwait(false);
         }
+
+        foreach (var error in errors)
+        {
+            await _output.ShowErrorAsync(this, error, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (errors.Count > 0) _failRun();
     }
 
     /// <summary>The text of a PKB warning, worded as the MSBuild task's (docs/test-profiles.md#warnings).</summary>
     private static string Warning(string code, string message) => $"warning {code}: ProfilingKit: {message}";
+
+    /// <summary>The text of a failed gate, worded as the MSBuild task's error (docs/test-profiles.md#budgets-and-baselines).</summary>
+    private static string Error(string code, string message) => $"error {code}: ProfilingKit: {message}";
 }

@@ -26,7 +26,7 @@ public static class TestingPlatformBuilderHook
         var controller = new CompositeExtensionFactory<TestHostProfiler>(services =>
         {
             var underDotnetTest = services.GetCommandLineOptions().IsOptionSet(DotnetTestPipeOption);
-            var output = new PlatformOutput(services.GetOutputDevice(), underDotnetTest ? Console.Out : null);
+            var output = new PlatformOutput(services.GetOutputDevice(), underDotnetTest ? Console.Out : null, underDotnetTest ? Console.Error : null);
             return new TestHostProfiler(settings, output, services.GetMessageBus());
         });
         testApplicationBuilder.TestHostControllers.AddEnvironmentVariableProvider(controller);

@@ -73,6 +73,69 @@ public class GateTests
         Assert.True(BudgetCheck.Evaluate(profile, [AllocationBudget.Parse("parser", "MyCompany.Parser.*", "", $"{(long)(estimate.Bytes - 3 * estimate.StandardError)}")])[0].Exceeded);
     }
 
+    [Fact]
+    public void The_stated_error_of_the_objects_covers_their_true_count_as_often_as_it_says()
+    {
+        const int Runs = 400;
+        var covered = 0;
+        for (var run = 0; run < Runs; run++)
+        {
+            var total = new ProfileSamples(Sampled(("Work.Parse", "t", 20_000, 1_000))).Total;
+            if (Math.Abs(total.Objects - 20_000) <= 2 * total.ObjectStandardError) covered++;
+        }
+
+        Assert.InRange(covered / (double)Runs, 0.92, 0.98);
+    }
+
+    [Fact]
+    public void A_budget_per_call_divides_the_runs_estimate_by_the_calls_its_test_makes()
+    {
+        // 50,000 calls of Parse, each allocating one 1,000-byte object.
+        var profile = new ProfileSamples(Sampled(("MyCompany.Parser.Parse", "T.Parse", 50_000, 1_000)));
+        var perCall = profile.Total.Objects / 50_000;
+        Assert.InRange(perCall, 0.9, 1.1);
+
+        var results = BudgetCheck.Evaluate(profile, [
+            AllocationBudget.Parse("objects kept", "MyCompany.Parser.Parse", "T.Parse", "", "2", "50000"),
+            AllocationBudget.Parse("objects exceeded", "MyCompany.Parser.Parse", "", "", "0", "50000"),
+            AllocationBudget.Parse("bytes kept", "MyCompany.Parser.Parse", "", "2kB", "", "50000"),
+            AllocationBudget.Parse("bytes exceeded", "MyCompany.Parser.Parse", "", "500B", "", "50000"),
+            AllocationBudget.Parse("both, bytes exceeded", "MyCompany.Parser.Parse", "", "500B", "2", "50000"),
+        ]);
+
+        Assert.False(results[0].Exceeded);
+        Assert.Matches(@"^budget 'objects kept': estimated (0\.9|1|1\.1) ± 0\.\d objects per call of at most 2 objects per call \(50,000 calls\) \(\d+%\)\.$", results[0].Message);
+        Assert.True(results[1].Exceeded);
+        Assert.Matches(@"^budget 'objects exceeded' exceeded: at most 0 objects per call \(50,000 calls\), estimated (0\.9|1|1\.1) ± 0\.\d objects per call \(∞ of the budget, 95% interval\)\. Top allocating frames under it: MyCompany\.Parser\.Parse ", results[1].Message);
+        Assert.False(results[2].Exceeded);
+        Assert.Matches(@"^budget 'bytes kept': estimated \d+ B ± \d+ B per call of at most 2\.0 kB per call \(50,000 calls\) \(\d+%\)\.$", results[2].Message);
+        Assert.True(results[3].Exceeded);
+        Assert.Contains("budget 'bytes exceeded' exceeded: at most 500 B per call (50,000 calls), estimated ", results[3].Message);
+        // Two limits: the message names the one exceeded; the summary shows both.
+        Assert.True(results[4].Exceeded);
+        Assert.DoesNotContain("objects", results[4].Message.Substring(0, results[4].Message.IndexOf("Top allocating", StringComparison.Ordinal)));
+        Assert.Equal("500 B per call (50,000 calls); 2 objects per call (50,000 calls)", results[4].Bound);
+    }
+
+    [Theory]
+    [InlineData("", "0", "the budget 'lib' has Calls '0', which is not a count of calls")]
+    [InlineData("", "many", "the budget 'lib' has Calls 'many', which is not a count of calls")]
+    [InlineData("lots", "", "the budget 'lib' has MaxObjects 'lots', which is not a count")]
+    [InlineData("-1", "", "the budget 'lib' has MaxObjects '-1', which is not a count")]
+    public void A_bad_count_names_the_budget_and_what_it_takes(string maxObjects, string calls, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => AllocationBudget.Parse("lib", "MyCompany.*", "", maxObjects.Length == 0 ? "1MB" : "", maxObjects, calls));
+        Assert.StartsWith(message, error.Message);
+    }
+
+    [Fact]
+    public void A_budget_with_neither_limit_is_reported_as_a_missing_size()
+    {
+        var error = Assert.Throws<ArgumentException>(() => AllocationBudget.Parse("lib", "MyCompany.*", "", "", "", "10"));
+        Assert.Contains("the budget 'lib' has MaxBytes '', which is not a size", error.Message);
+        Assert.Contains("or give MaxObjects instead", error.Message);
+    }
+
     [Theory]
     [InlineData("1048576", 1L << 20)]
     [InlineData("50MB", 50L << 20)]

@@ -13,22 +13,8 @@ public sealed class TestingPlatformProject
         Name = name;
         Directory = package.CreateProject(name, new Dictionary<string, string>
         {
-            ["global.json"] = """{ "test": { "runner": "Microsoft.Testing.Platform" } }""",
-            [name + ".csproj"] = $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <OutputType>Exe</OutputType>
-                    <Nullable>enable</Nullable>
-                    <EnableDebugPprof>true</EnableDebugPprof>
-                    {extraProperties}
-                  </PropertyGroup>
-                  <ItemGroup>
-                    {packageReferences}
-                    <PackageReference Include="ProfilingKit" Version="{package.Version}" />
-                  </ItemGroup>
-                </Project>
-                """,
+            ["global.json"] = GlobalJson,
+            [name + ".csproj"] = ProjectFile(package.Version, packageReferences, extraProperties),
             ["Allocator.cs"] = ProfiledTestProjects.AllocatorSource.Replace("NAMESPACE", name, StringComparison.Ordinal),
             ["Tests.cs"] = testsSource.Replace("NAMESPACE", name, StringComparison.Ordinal),
         });
@@ -45,6 +31,27 @@ public sealed class TestingPlatformProject
         CommandLine.Dotnet(Directory, package.CommandEnvironment, "build", "-p:DebugPprofFocus=(");
         (BadFocusExitCode, BadFocusOutput) = CommandLine.DotnetWithExitCode(Directory, package.CommandEnvironment, ["exec", AppPath, .. greenFilter]);
     }
+
+    /// <summary>Selects the platform for `dotnet test` in the project's folder.</summary>
+    public const string GlobalJson = """{ "test": { "runner": "Microsoft.Testing.Platform" } }""";
+
+    /// <summary>A Microsoft.Testing.Platform test app's project file with EnableDebugPprof and the packed package.</summary>
+    public static string ProjectFile(string packageVersion, string packageReferences, string extraProperties, string items = "") => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <OutputType>Exe</OutputType>
+            <Nullable>enable</Nullable>
+            <EnableDebugPprof>true</EnableDebugPprof>
+            {extraProperties}
+          </PropertyGroup>
+          <ItemGroup>
+            {packageReferences}
+            <PackageReference Include="ProfilingKit" Version="{packageVersion}" />
+            {items}
+          </ItemGroup>
+        </Project>
+        """;
 
     public string Name { get; }
 

@@ -1,4 +1,5 @@
 using Microsoft.Testing.Platform.OutputDevice;
+using ProfilingKit.TestProfiles;
 
 namespace ProfilingKit.Testing.Platform.Tests;
 
@@ -63,6 +64,48 @@ public sealed class TestHostProfilerTests : IDisposable
     }
 
     [Fact]
+    public async Task No_trace_and_no_gates_leave_the_run_as_it_was()
+    {
+        var failed = 0;
+
+        await Profiler(failRun: () => failed++).OnTestHostProcessExitedAsync(new ExitedTestHost(), CancellationToken.None);
+
+        Assert.Equal(0, failed);
+    }
+
+    [Fact]
+    public async Task A_budget_that_cannot_be_read_is_a_PKB022_error_and_fails_the_run()
+    {
+        var failed = 0;
+        var settings = new TestProfileSettings(Settings.TraceDirectory, Settings.OutputFile, "", Settings.EnvironmentVariables,
+            [new BudgetItem("parser", "P.Parser.*", "", "fifty megabytes"), new BudgetItem("fine", "", "", "1MB")], "", "ten");
+
+        await new TestHostProfiler(settings, new PlatformOutput(_device, dotnetTestOutput: null), _messageBus, () => failed++)
+            .OnTestHostProcessExitedAsync(new ExitedTestHost(), CancellationToken.None);
+
+        var errors = _device.Shown.OfType<ErrorMessageOutputDeviceData>().Select(error => error.Message).ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith("error PKB022: ProfilingKit: the budget 'parser' has MaxBytes 'fifty megabytes', which is not a size", errors[0]);
+        Assert.StartsWith("error PKB022: ProfilingKit: DebugPprofBaselineTolerance 'ten' is not a percentage", errors[1]);
+        Assert.Equal(1, failed);
+    }
+
+    [Fact]
+    public async Task Under_dotnet_test_an_error_goes_to_standard_error()
+    {
+        var standardOutput = new StringWriter();
+        var standardError = new StringWriter();
+        var settings = new TestProfileSettings(Settings.TraceDirectory, Settings.OutputFile, "", Settings.EnvironmentVariables, [new BudgetItem("b", "", "", "")]);
+
+        await new TestHostProfiler(settings, new PlatformOutput(_device, standardOutput, standardError), _messageBus, () => { })
+            .OnTestHostProcessExitedAsync(new ExitedTestHost(), CancellationToken.None);
+
+        Assert.Empty(_device.Shown);
+        Assert.StartsWith("error PKB022: ProfilingKit: the budget 'b' has MaxBytes ''", standardError.ToString());
+        Assert.StartsWith("warning PKB001: ", standardOutput.ToString());
+    }
+
+    [Fact]
     public async Task Under_dotnet_test_the_warning_goes_to_standard_output_not_to_the_device()
     {
         var standardOutput = new StringWriter();
@@ -85,6 +128,6 @@ public sealed class TestHostProfilerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private TestHostProfiler Profiler(TextWriter? dotnetTestOutput = null) =>
-        new(Settings, new PlatformOutput(_device, dotnetTestOutput), _messageBus);
+    private TestHostProfiler Profiler(TextWriter? dotnetTestOutput = null, Action? failRun = null) =>
+        new(Settings, new PlatformOutput(_device, dotnetTestOutput), _messageBus, failRun ?? (() => Assert.Fail("nothing here may fail the run")));
 }

@@ -1,3 +1,5 @@
+using ProfilingKit.TestProfiles;
+
 namespace ProfilingKit.Testing.Platform.Tests;
 
 public class TestProfileSettingsTests
@@ -55,6 +57,55 @@ public class TestProfileSettingsTests
         values.Remove(missing);
 
         Assert.Null(TestProfileSettings.From(Settings(values)));
+    }
+
+    [Fact]
+    public void The_gates_are_read_as_the_targets_join_them()
+    {
+        var settings = TestProfileSettings.From(Settings(new()
+        {
+            [TestProfileSettings.TraceDirectoryKey] = "/t/",
+            [TestProfileSettings.OutputFileKey] = "/o.allocs.pb.gz",
+            [TestProfileSettings.EnvironmentVariablesKey] = "A=1",
+            // As build/ProfilingKit.targets joins two DebugPprofBudget items (a run's bytes; objects per call, with a '|' in its test pattern).
+            [TestProfileSettings.BudgetsKey] = "work one\u001FP.Work.*\u001F\u001F80MB\u001F\u001F\u001Ethe tests\u001F\u001FP.<Run>g__Local|0_0\u001F\u001F200\u001F1000",
+            [TestProfileSettings.BaselineKey] = "/p/base.allocs.pb.gz",
+            [TestProfileSettings.BaselineToleranceKey] = "25%",
+        }));
+
+        Assert.Equal([new BudgetItem("work one", "P.Work.*", "", "80MB"), new BudgetItem("the tests", "", "P.<Run>g__Local|0_0", "", "200", "1000")], settings!.Budgets);
+        Assert.Equal("/p/base.allocs.pb.gz", settings.Baseline);
+        Assert.Equal("25%", settings.BaselineTolerance);
+    }
+
+    [Fact]
+    public void Without_gates_there_are_no_budgets_and_no_baseline()
+    {
+        var settings = TestProfileSettings.From(Settings(new()
+        {
+            [TestProfileSettings.TraceDirectoryKey] = "/t/",
+            [TestProfileSettings.OutputFileKey] = "/o.allocs.pb.gz",
+            [TestProfileSettings.EnvironmentVariablesKey] = "A=1",
+            [TestProfileSettings.BudgetsKey] = "",
+        }));
+
+        Assert.Empty(settings!.Budgets);
+        Assert.Equal("", settings.Baseline);
+        Assert.Equal("", settings.BaselineTolerance);
+    }
+
+    [Fact]
+    public void A_budget_with_missing_fields_keeps_its_name_and_gets_no_size_so_it_is_reported()
+    {
+        var settings = TestProfileSettings.From(Settings(new()
+        {
+            [TestProfileSettings.TraceDirectoryKey] = "/t/",
+            [TestProfileSettings.OutputFileKey] = "/o.allocs.pb.gz",
+            [TestProfileSettings.EnvironmentVariablesKey] = "A=1",
+            [TestProfileSettings.BudgetsKey] = "cut\u001FP.*",
+        }));
+
+        Assert.Equal([new BudgetItem("cut", "P.*", "", "")], settings!.Budgets);
     }
 
     [Fact]

@@ -11,7 +11,50 @@ namespace ProfilingKit.TestProfiles;
 internal sealed record TestGates(IReadOnlyList<AllocationBudget> Budgets, string? BaselinePath, double Tolerance, string? StepSummaryPath)
 {
     public static TestGates None { get; } = new([], null, BaselineComparison.DefaultTolerance, null);
+
+    /// <summary>
+    /// The gates as the build declares them, for the MSBuild task and the Microsoft.Testing.Platform extension
+    /// alike: the <c>DebugPprofBudget</c> items, <c>DebugPprofBaseline</c> (empty for none) and
+    /// <c>DebugPprofBaselineTolerance</c> (empty for the default). Null when an item or the tolerance cannot be
+    /// read, with one message per problem in <paramref name="errors"/> (each a PKB022): a gate that cannot be
+    /// checked must not pass.
+    /// </summary>
+    public static TestGates? Read(IEnumerable<BudgetItem> budgetItems, string baseline, string tolerance, string? stepSummaryPath, List<string> errors)
+    {
+        var budgets = new List<AllocationBudget>();
+        foreach (var item in budgetItems)
+        {
+            try
+            {
+                budgets.Add(AllocationBudget.Parse(item.Name, item.Functions, item.Test, item.MaxBytes, item.MaxObjects, item.Calls));
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(e.Message + " (a DebugPprofBudget item; docs/test-profiles.md#budgets-and-baselines)");
+            }
+        }
+
+        var fraction = BaselineComparison.DefaultTolerance;
+        if (tolerance.Length > 0 && !TryParsePercent(tolerance, out fraction))
+        {
+            errors.Add($"DebugPprofBaselineTolerance '{tolerance}' is not a percentage such as 10% or 25%.");
+        }
+
+        return errors.Count > 0 ? null : new TestGates(budgets, baseline.Length == 0 ? null : baseline, fraction, string.IsNullOrEmpty(stepSummaryPath) ? null : stepSummaryPath);
+    }
+
+    private static bool TryParsePercent(string text, out double fraction)
+    {
+        fraction = 0;
+        var number = text.Trim().TrimEnd('%');
+        if (!double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var percent)) return false;
+        fraction = percent / 100;
+        return true;
+    }
 }
+
+/// <summary>One <c>DebugPprofBudget</c> item as the build gives it: its Include and its metadata, unparsed.</summary>
+internal readonly record struct BudgetItem(string Name, string Functions, string Test, string MaxBytes, string MaxObjects = "", string Calls = "");
 
 /// <summary>What the gates found in one run: each budget's result, what grew against the baseline, and the failures among them.</summary>
 internal sealed class GateOutcome
@@ -79,7 +122,7 @@ internal sealed class GateOutcome
             text.Append("| budget | at most | estimated (95%) | of budget | |\n|---|---:|---:|---:|---|\n");
             foreach (var budget in Budgets)
             {
-                text.Append("| `").Append(budget.Budget.Name).Append("` | ").Append(HotSpotSummaryFormat.FormatBytes(budget.Budget.MaxBytes)).Append(" | ").Append(budget.Estimate).Append(" | ").Append(budget.OfBudget)
+                text.Append("| `").Append(budget.Budget.Name).Append("` | ").Append(budget.Bound).Append(" | ").Append(budget.Estimate).Append(" | ").Append(budget.OfBudget)
                     .Append(budget.Exceeded ? " | **exceeded** |\n" : " | ok |\n");
             }
 
