@@ -59,6 +59,26 @@ public class NetTraceReaderTests
         var complete = new NetTraceReader(new MemoryStream(AllocationTrace.Value), new RecordHandler((in TraceEventRecord _) => { }));
         complete.Read();
         Assert.Equal(0, complete.LostEvents);
+
+        // The allocs profile of the lossy trace says how many were dropped, as its estimates are low by them; the complete one says nothing.
+        Assert.Contains($"the runtime dropped {theirs} events of this session", AllocsComments(trace));
+        Assert.DoesNotContain("the runtime dropped", AllocsComments(AllocationTrace.Value));
+    }
+
+    private static string AllocsComments(byte[] trace)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, trace);
+            using var file = TraceFiles.TraceFile.Read(path);
+            var profile = file.Build(TraceFiles.TraceProfileKind.Allocations, "/t/App.dll");
+            return string.Join(" ", profile.Comment.Select(c => profile.StringTable[(int)c]));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     private sealed class LostHandler(List<(long Count, long From, long To)> lost) : INetTraceHandler

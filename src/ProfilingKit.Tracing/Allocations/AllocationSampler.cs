@@ -34,6 +34,7 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
     private long _typeBytes;
     private long _otherTypeSamples;
     private long _samples;
+    private long _lostEvents;
     private ulong[] _frames = new ulong[64]; // the current sample's stack as code frames
 
     /// <summary>The share of the budget that type names may use: a quarter, thousands of generic instantiations.</summary>
@@ -75,6 +76,12 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
     /// <summary>The samples before <paramref name="timestamp"/> have all arrived: the live objects' GCs may be applied up to it.</summary>
     public void OnFlushed(long timestamp) => _live?.SamplesFlushed(timestamp);
 
+    /// <summary>The runtime dropped events of this session: the samples among them are missing, and the profile's comment says how many were dropped.</summary>
+    public void OnLost(long count, long from, long to)
+    {
+        lock (_gate) _lostEvents += count;
+    }
+
     public void AddCodeIds(ISet<int> ids)
     {
         lock (_gate) _sites.AddCodeIds(ids);
@@ -105,7 +112,7 @@ internal sealed class AllocationSampler : INetTraceHandler, ICodeFrameHolder
 
             return new AllocationSnapshot(sites, _samples, _since)
             {
-                Bounds = _sites.Bounds with { OtherTypeSamples = _otherTypeSamples, FreedCodeForgotten = _methods.ForgottenCount, FreedCodeKept = _methods.FreedCount },
+                Bounds = _sites.Bounds with { OtherTypeSamples = _otherTypeSamples, FreedCodeForgotten = _methods.ForgottenCount, FreedCodeKept = _methods.FreedCount, LostEvents = _lostEvents },
                 Live = _live is null ? null : LiveHeap(_live.Snapshot(System.Diagnostics.Stopwatch.GetTimestamp())),
             };
         }

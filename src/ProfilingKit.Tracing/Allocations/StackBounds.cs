@@ -5,10 +5,11 @@ namespace ProfilingKit.Allocations;
 /// merged into <c>[other stacks]</c> under a budget of <paramref name="BudgetBytes"/>, and how many
 /// stacks were cut to their leaf end, and how many allocation samples were of types first seen once
 /// the type table was full, and how many bodies of freed code were forgotten because no kept stack
-/// named them (<paramref name="FreedCodeKept"/> are kept for the stacks that do). The profile's
+/// named them (<paramref name="FreedCodeKept"/> are kept for the stacks that do), and how many events
+/// of the session the runtime dropped (<paramref name="LostEvents"/>: its buffer was full). The profile's
 /// comment says so when any is not zero.
 /// </summary>
-internal readonly record struct StackBounds(long MergedStacks, long TruncatedStacks, long BudgetBytes, long OtherTypeSamples = 0, long FreedCodeForgotten = 0, long FreedCodeKept = 0)
+internal readonly record struct StackBounds(long MergedStacks, long TruncatedStacks, long BudgetBytes, long OtherTypeSamples = 0, long FreedCodeForgotten = 0, long FreedCodeKept = 0, long LostEvents = 0)
 {
     /// <summary>A sentence for the profile's comment, or null when nothing was merged or cut.</summary>
     public string? Describe()
@@ -32,6 +33,11 @@ internal readonly record struct StackBounds(long MergedStacks, long TruncatedSta
         if (FreedCodeForgotten > 0)
         {
             parts.Add($"{FreedCodeForgotten} bodies of freed code (dynamic methods, unloaded assemblies) that no kept stack names were forgotten, {FreedCodeKept} kept for the stacks that do");
+        }
+
+        if (LostEvents > 0)
+        {
+            parts.Add($"the runtime dropped {LostEvents} events of this session, its buffer full while they waited to be read; the allocation samples among them are missing, so the estimates are low by their share");
         }
 
         return parts.Count == 0 ? null : "ProfilingKit: " + string.Join("; ", parts) + ".";

@@ -208,6 +208,8 @@ internal sealed class TraceFile : IDisposable
 
         public string? CommandLine { get; private set; }
 
+        public void OnLost(long count, long from, long to) => Allocations.OnLost(count, from, to);
+
         public void OnEvent(in TraceEventRecord record)
         {
             if (record.Metadata.EventId == ProcessInfoEvent && record.Metadata.ProviderName == EventPipeProvider)
