@@ -91,6 +91,7 @@ public sealed class ConvertTraceToPprof : Task
         ProfilePath = result.ProfilePath;
         SummaryPath = result.SummaryPath;
         foreach (var line in result.Lines) Log.LogMessage(MessageImportance.High, line);
+        foreach (var (code, message) in result.Warnings) Warn(code, message);
         foreach (var (code, message) in result.Failures) Error(code, message);
     }
 

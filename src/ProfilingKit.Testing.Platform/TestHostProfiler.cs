@@ -90,7 +90,7 @@ internal sealed class TestHostProfiler : ITestHostEnvironmentVariableProvider, I
     {
         IReadOnlyList<string> lines = [];
         var errors = new List<string>();
-        string? warning = null;
+        var warnings = new List<string>();
         TestRunProfile? profile = null;
         var gateErrors = new List<string>();
         var gates = TestGates.Read(_settings.Budgets, _settings.Baseline, _settings.BaselineTolerance, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"), gateErrors);
@@ -100,6 +100,7 @@ internal sealed class TestHostProfiler : ITestHostEnvironmentVariableProvider, I
             // Gates that cannot be read are errors above; the profile is still written.
             profile = TestRunProfile.Write(_settings.TraceDirectory, _settings.OutputFile, MainBinary.OfThisProcess(), _settings.Focus, gates);
             lines = profile.Lines;
+            warnings.AddRange(profile.Warnings.Select(problem => Warning(problem.Code, problem.Message)));
             errors.AddRange(profile.Failures.Select(failure => Error(failure.Code, failure.Message)));
         }
         catch (TraceProblem problem) when (problem.Code == TraceProblemCodes.BadBaseline)
@@ -108,11 +109,11 @@ internal sealed class TestHostProfiler : ITestHostEnvironmentVariableProvider, I
         }
         catch (TraceProblem problem)
         {
-            warning = Warning(problem.Code, problem.Message);
+            warnings.Add(Warning(problem.Code, problem.Message));
         }
         catch (Exception e)
         {
-            warning = Warning(TraceProblemCodes.Unexpected, $"converting the trace failed unexpectedly (please report it): {e}");
+            warnings.Add(Warning(TraceProblemCodes.Unexpected, $"converting the trace failed unexpectedly (please report it): {e}"));
         }
 
         foreach (var line in lines)
@@ -127,7 +128,7 @@ internal sealed class TestHostProfiler : ITestHostEnvironmentVariableProvider, I
             await _messageBus.PublishAsync(this, new FileArtifact(new FileInfo(profile.SummaryPath), "ProfilingKit hot-spot summary")).ConfigureAwait(false);
         }
 
-        if (warning is not null)
+        foreach (var warning in warnings)
         {
             await _output.ShowWarningAsync(this, warning, cancellationToken).ConfigureAwait(false);
         }

@@ -183,18 +183,27 @@ internal static class ClrEventPayloads
     /// each), ModuleILPath, ModuleNativePath (UTF-16), ClrInstanceID (u16), ManagedPdbSignature
     /// (GUID), ManagedPdbAge (u32), ManagedPdbBuildPath (UTF-16), then the native PDB's fields.
     /// </summary>
-    public static bool TryReadModule(ReadOnlySpan<byte> payload, out ulong moduleId, out ReadOnlySpan<char> ilPath, out ReadOnlySpan<char> pdbBuildPath)
+    /// <remarks>
+    /// <paramref name="pdbSignature"/> is the GUID of the module's CodeView debug entry, which for a
+    /// portable PDB is the first 16 bytes of the PDB's id: the PDB that belongs to the traced code has
+    /// it. <see cref="Guid.Empty"/> for V0/V1 events and modules without one.
+    /// </remarks>
+    public static bool TryReadModule(ReadOnlySpan<byte> payload, out ulong moduleId, out ReadOnlySpan<char> ilPath, out ReadOnlySpan<char> pdbBuildPath, out Guid pdbSignature)
     {
         moduleId = 0;
         ilPath = pdbBuildPath = default;
+        pdbSignature = Guid.Empty;
         if (payload.Length < 24) return false;
 
         moduleId = BinaryPrimitives.ReadUInt64LittleEndian(payload);
         var offset = 24;
         if (!TryReadUtf16(payload, ref offset, out ilPath) || !TryReadUtf16(payload, ref offset, out _)) return false;
 
-        offset += 2 + 16 + 4;
-        if (!TryReadUtf16(payload, ref offset, out pdbBuildPath)) pdbBuildPath = default; // V0/V1 modules carry no PDB fields
+        offset += 2;
+        if (offset + 16 + 4 > payload.Length) return true; // V0/V1 modules carry no PDB fields
+        pdbSignature = new Guid(payload.Slice(offset, 16));
+        offset += 16 + 4;
+        if (!TryReadUtf16(payload, ref offset, out pdbBuildPath)) pdbBuildPath = default;
         return true;
     }
 

@@ -21,17 +21,39 @@ internal sealed class PortablePdbLines : IDisposable
         _reader = provider.GetMetadataReader();
     }
 
-    /// <summary>Opens the PDB of the assembly at <paramref name="assemblyPath"/>, or returns null when there is none or it is not portable.</summary>
-    public static PortablePdbLines? TryOpen(string assemblyPath, string? pdbBuildPath)
+    /// <summary>
+    /// Opens the PDB of the assembly at <paramref name="assemblyPath"/>, or returns null when there is none
+    /// or it is not portable, or when <paramref name="signature"/> (the traced module's, unless empty) is not
+    /// its id's: then <paramref name="stale"/> says that a PDB was there, of another build.
+    /// </summary>
+    public static PortablePdbLines? TryOpen(string assemblyPath, string? pdbBuildPath, Guid signature, out bool stale)
     {
+        stale = false;
         foreach (var candidate in new[] { Path.ChangeExtension(assemblyPath, ".pdb"), pdbBuildPath })
         {
             if (string.IsNullOrEmpty(candidate) || !File.Exists(candidate)) continue;
-            var lines = TryOpenFile(candidate);
-            if (lines is not null) return lines;
+            if (Matching(TryOpenFile(candidate), signature, ref stale) is { } lines) return Found(lines, out stale);
         }
 
-        return TryOpenEmbedded(assemblyPath);
+        return Matching(TryOpenEmbedded(assemblyPath), signature, ref stale) is { } embedded ? Found(embedded, out stale) : null;
+
+        // A PDB of the traced build was found after all (the build's own beside a rebuilt copy): nothing is stale.
+        static PortablePdbLines Found(PortablePdbLines lines, out bool stale)
+        {
+            stale = false;
+            return lines;
+        }
+    }
+
+    /// <summary><paramref name="lines"/> if its PDB id starts with <paramref name="signature"/> (or either is unknown); otherwise disposes it and sets <paramref name="stale"/>.</summary>
+    private static PortablePdbLines? Matching(PortablePdbLines? lines, Guid signature, ref bool stale)
+    {
+        if (lines is null || signature == Guid.Empty || lines._reader.DebugMetadataHeader is not { } header || header.Id.Length < 16) return lines;
+        if (new Guid(header.Id.AsSpan(0, 16)) == signature) return lines;
+
+        lines.Dispose();
+        stale = true;
+        return null;
     }
 
     /// <summary>The source position of <paramref name="ilOffset"/> in the method with metadata token <paramref name="methodToken"/>.</summary>

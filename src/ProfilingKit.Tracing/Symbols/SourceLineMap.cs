@@ -32,6 +32,7 @@ internal sealed class SourceLineMap : IDisposable
     private readonly Dictionary<ulong, RichDebugInfoChunks> _partialInlining = new();
     private readonly Dictionary<ulong, InlineeMethod> _inlinees = new();
     private readonly Dictionary<string, AssemblyMethodNames?> _assemblies = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stalePdbModules = new(StringComparer.Ordinal);
     private readonly List<InlinedCall> _calls = new();
     private int _inliningEntries;
 
@@ -86,8 +87,8 @@ internal sealed class SourceLineMap : IDisposable
 
         if (ClrEvents.IsModuleDefinition(metadata))
         {
-            if (!ClrEventPayloads.TryReadModule(record.Payload, out var moduleId, out var ilPath, out var pdbBuildPath) || ilPath.IsEmpty) return false;
-            var module = new ModuleFile(ilPath.ToString(), pdbBuildPath.IsEmpty ? null : pdbBuildPath.ToString());
+            if (!ClrEventPayloads.TryReadModule(record.Payload, out var moduleId, out var ilPath, out var pdbBuildPath, out var pdbSignature) || ilPath.IsEmpty) return false;
+            var module = new ModuleFile(ilPath.ToString(), pdbBuildPath.IsEmpty ? null : pdbBuildPath.ToString(), pdbSignature);
             lock (_gate) _modules[moduleId] = module;
             return true;
         }
@@ -203,8 +204,30 @@ internal sealed class SourceLineMap : IDisposable
         }
     }
 
-    private PortablePdbLines? PdbOf(ModuleFile module) =>
-        OpenOnce(_pdbs, module, static module => PortablePdbLines.TryOpen(module.Path, module.PdbBuildPath));
+    /// <summary>
+    /// The modules whose PDB on disk is not the traced code's (its id differs from the module event's
+    /// signature: the assembly was rebuilt after the trace was taken), so their frames have no lines
+    /// rather than another build's.
+    /// </summary>
+    public IReadOnlyList<string> StalePdbModules
+    {
+        get
+        {
+            lock (_gate) return [.. _stalePdbModules.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    private PortablePdbLines? PdbOf(ModuleFile module)
+    {
+        if (!_pdbs.TryGetValue(module.Path, out var pdb))
+        {
+            pdb = PortablePdbLines.TryOpen(module.Path, module.PdbBuildPath, module.PdbSignature, out var stale);
+            if (stale) _stalePdbModules.Add(module.Path);
+            _pdbs.Add(module.Path, pdb);
+        }
+
+        return pdb;
+    }
 
     private AssemblyMethodNames? AssemblyOf(ModuleFile module) =>
         OpenOnce(_assemblies, module, static module => AssemblyMethodNames.TryOpen(module.Path));
@@ -256,7 +279,8 @@ internal sealed class SourceLineMap : IDisposable
         if (stored) _inliningEntries += inlining.MappingCount;
     }
 
-    private readonly record struct ModuleFile(string Path, string? PdbBuildPath);
+    /// <summary>A module as its load event names it: its file, the PDB its build wrote, and the id that PDB must have (<see cref="Guid.Empty"/>: unknown).</summary>
+    private readonly record struct ModuleFile(string Path, string? PdbBuildPath, Guid PdbSignature);
 
     /// <summary>What a MethodDetails event says of a method: its loader module (for all but some generic instantiations, the one that defines it) and its token.</summary>
     private readonly record struct InlineeMethod(ulong ModuleId, uint Token);

@@ -15,12 +15,15 @@ internal static class AllocationTrace
         "values are unbiased estimates. Test-framework frames are included: focus with go tool pprof -focus. " +
         "inuse_* values are not collected and are zero.";
 
-    /// <summary>Reads <paramref name="tracePath"/>; throws a <see cref="TraceProblem"/> saying what is wrong with it.</summary>
-    public static Profile Read(string tracePath, string mainBinary)
+    /// <summary>
+    /// Reads <paramref name="tracePath"/>; throws a <see cref="TraceProblem"/> saying what is wrong with it.
+    /// <paramref name="stalePdbModules"/>: the modules whose PDB is another build's (their frames have no lines).
+    /// </summary>
+    public static Profile Read(string tracePath, string mainBinary, out IReadOnlyList<string> stalePdbModules)
     {
         try
         {
-            return AllocationTraceFile.Read(tracePath, mainBinary, Comment);
+            return AllocationTraceFile.Read(tracePath, mainBinary, Comment, out stalePdbModules);
         }
         catch (TraceFileException e)
         {

@@ -18,13 +18,14 @@ internal sealed class TestRunProfile
     /// <summary>How many functions the closing lines list.</summary>
     public const int TopFunctionCount = 5;
 
-    private TestRunProfile(string profilePath, string summaryPath, string markdownPath, IReadOnlyList<string> lines, IReadOnlyList<(string Code, string Message)> failures)
+    private TestRunProfile(string profilePath, string summaryPath, string markdownPath, IReadOnlyList<string> lines, IReadOnlyList<(string Code, string Message)> failures, IReadOnlyList<(string Code, string Message)> warnings)
     {
         ProfilePath = profilePath;
         SummaryPath = summaryPath;
         MarkdownPath = markdownPath;
         Lines = lines;
         Failures = failures;
+        Warnings = warnings;
     }
 
     /// <summary>The Markdown summary written beside the profile (and appended to <c>$GITHUB_STEP_SUMMARY</c> when set).</summary>
@@ -32,6 +33,9 @@ internal sealed class TestRunProfile
 
     /// <summary>The gates that failed (<see cref="TestGates"/>): one error each, with its code.</summary>
     public IReadOnlyList<(string Code, string Message)> Failures { get; }
+
+    /// <summary>What is wrong with a profile that was written all the same: one warning each, with its code.</summary>
+    public IReadOnlyList<(string Code, string Message)> Warnings { get; }
 
     /// <summary>The profile written.</summary>
     public string ProfilePath { get; }
@@ -56,7 +60,11 @@ internal sealed class TestRunProfile
         gates ??= TestGates.None;
         var tracePath = NewestTrace(traceDirectory);
         var watch = Stopwatch.StartNew();
-        var profile = AllocationTrace.Read(tracePath, Path.GetFullPath(mainBinary));
+        var profile = AllocationTrace.Read(tracePath, Path.GetFullPath(mainBinary), out var stalePdbModules);
+        List<(string Code, string Message)> warnings = stalePdbModules.Count == 0 ? [] :
+        [
+            (TraceProblemCodes.StalePdb, $"the PDB of {string.Join(", ", stalePdbModules)} is not the traced code's: the assembly was rebuilt after {tracePath} was written, so its frames have no source lines in the profile and no rows in the hot-spot summary (rather than another build's lines). Convert right after the tests, or run them again."),
+        ];
         var traceBytes = new FileInfo(tracePath).Length;
         var lines = new List<string>();
 
@@ -103,7 +111,7 @@ internal sealed class TestRunProfile
         AddResultLines(lines, profile, summary, summaryPath, tracePath, traceBytes, watch.Elapsed);
         lines.AddRange(outcome.Lines);
         lines.Add($"ProfilingKit: Markdown summary {markdownPath}" + (gates.StepSummaryPath is { Length: > 0 } ? " (also added to $GITHUB_STEP_SUMMARY)" : ""));
-        return new TestRunProfile(outputPath, summaryPath, markdownPath, lines, outcome.Failures.ToList());
+        return new TestRunProfile(outputPath, summaryPath, markdownPath, lines, outcome.Failures.ToList(), warnings);
     }
 
     private static string NewestTrace(string traceDirectory)

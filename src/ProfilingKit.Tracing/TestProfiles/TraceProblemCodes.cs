@@ -28,6 +28,9 @@ internal static class TraceProblemCodes
     public const string FrameworkMissing = "PKB011";
 
     /// <summary>An error: the run allocated more than a DebugPprofBudget allows, beyond sampling error.</summary>
+    /// <summary>A profile was written, but a module's PDB is another build's than the traced code: its frames have no lines.</summary>
+    public const string StalePdb = "PKB012";
+
     public const string BudgetExceeded = "PKB020";
 
     /// <summary>An error: a function or a test allocated more than in DebugPprofBaseline, beyond the tolerance and sampling error.</summary>

@@ -9,8 +9,11 @@ namespace ProfilingKit.TraceFiles;
 /// </summary>
 internal static class AllocationTraceFile
 {
-    /// <summary>Reads <paramref name="tracePath"/>; throws a <see cref="TraceFileException"/> saying what is wrong with it.</summary>
-    public static Profile Read(string tracePath, string mainBinary, string comment)
+    /// <summary>
+    /// Reads <paramref name="tracePath"/>; throws a <see cref="TraceFileException"/> saying what is wrong with it.
+    /// <paramref name="stalePdbModules"/> are the modules whose PDB is another build's, so their frames have no lines.
+    /// </summary>
+    public static Profile Read(string tracePath, string mainBinary, string comment, out IReadOnlyList<string> stalePdbModules)
     {
         using var trace = TraceFile.Read(tracePath);
         if (trace.EventCount(TraceProfileKind.Allocations) == 0)
@@ -19,6 +22,8 @@ internal static class AllocationTraceFile
                 $"the trace {tracePath} holds no allocation samples: the runtime did not sample (AllocationSampled needs .NET 10, keyword 0x80000000000 at level 4 or 5) or the traced code allocated under 100 KB.");
         }
 
-        return trace.Build(TraceProfileKind.Allocations, mainBinary, comment);
+        var profile = trace.Build(TraceProfileKind.Allocations, mainBinary, comment);
+        stalePdbModules = trace.StalePdbModules;
+        return profile;
     }
 }

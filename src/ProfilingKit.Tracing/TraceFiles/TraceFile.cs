@@ -132,6 +132,22 @@ internal sealed class TraceFile : IDisposable
     /// <summary>The profile of <paramref name="kind"/>, with the in-process profile's comment unless <paramref name="comment"/> replaces it, and <paramref name="note"/> after it.</summary>
     public Profile Build(TraceProfileKind kind, string mainBinary, string? comment = null, string? note = null)
     {
+        var profile = BuildSymbolized(kind, mainBinary, comment, note);
+        if (StalePdbModules.Count > 0)
+        {
+            // Known only once the frames were symbolized: the PDBs are opened as the first frame of each module asks.
+            profile.Comment.Add(profile.StringTable.Count);
+            profile.StringTable.Add($"ProfilingKit: the PDB of {string.Join(", ", StalePdbModules.Select(System.IO.Path.GetFileName))} is not the traced code's (the assembly was rebuilt after the trace was taken), so its frames have no source lines.");
+        }
+
+        return profile;
+    }
+
+    /// <summary>The modules whose PDB on disk belongs to another build than the traced code (<see cref="SourceLineMap.StalePdbModules"/>), once a profile was built.</summary>
+    public IReadOnlyList<string> StalePdbModules => _lines.StalePdbModules;
+
+    private Profile BuildSymbolized(TraceProfileKind kind, string mainBinary, string? comment, string? note)
+    {
         var symbolizer = new StackSymbolizer(_methods, _lines);
         var symbolize = symbolizer.Symbolize;
         switch (kind)
