@@ -137,6 +137,26 @@ public class GateTests
     }
 
     [Theory]
+    [InlineData("Work.Parse", "`Work.Parse`")]
+    [InlineData("System.GC.<AllocateUninitializedArray>g__AllocateNewArrayWorker|77_0", "`System.GC.<AllocateUninitializedArray>g__AllocateNewArrayWorker\\|77_0`")]
+    [InlineData("MyTests.Cache`1[System.Int32].Add", "`` MyTests.Cache`1[System.Int32].Add ``")]
+    public void Names_in_the_Markdown_tables_keep_their_cell_and_their_code_span(string name, string cell)
+    {
+        Assert.Equal(cell, GateOutcome.Code(name));
+    }
+
+    [Fact]
+    public void A_function_with_a_bar_in_its_name_keeps_the_summary_table_in_shape()
+    {
+        var profile = new ProfileSamples(Sampled(("System.GC.<AllocateUninitializedArray>g__AllocateNewArrayWorker|77_0", "T.A", 20_000, 1_000)));
+        var markdown = GateOutcome.Evaluate(profile, TestGates.None).Markdown("P", profile, "/p.allocs.pb.gz");
+
+        var row = markdown.Split('\n').Single(line => line.Contains("AllocateNewArrayWorker", StringComparison.Ordinal));
+        // Three cells, as the header has: a '|' not escaped would make four.
+        Assert.Equal(4, row.Replace("\\|", "", StringComparison.Ordinal).Count(c => c == '|'));
+    }
+
+    [Theory]
     [InlineData("1048576", 1L << 20)]
     [InlineData("50MB", 50L << 20)]
     [InlineData("1.5 GB", 3L << 29)]

@@ -107,6 +107,17 @@ internal sealed class GateOutcome
         return new GateOutcome(budgets, baselinePath, BaselineComparison.Compare(profile, baseline, gates.Tolerance));
     }
 
+    /// <summary>
+    /// <paramref name="name"/> as code in a table cell of GitHub's Markdown: a <c>|</c> would end the cell even
+    /// inside a code span (local functions' names hold one, <c>&lt;Run&gt;g__Local|0_0</c>), and a backtick
+    /// would end a one-backtick span (generic types', <c>List`1</c>), so those get two.
+    /// </summary>
+    public static string Code(string name)
+    {
+        var escaped = name.Replace("|", "\\|", StringComparison.Ordinal);
+        return name.Contains('`', StringComparison.Ordinal) ? $"`` {escaped} ``" : $"`{escaped}`";
+    }
+
     /// <summary>The Markdown summary of the run: its total and top allocators, the budgets, and the comparison with the baseline.</summary>
     public string Markdown(string project, ProfileSamples profile, string profilePath)
     {
@@ -122,7 +133,7 @@ internal sealed class GateOutcome
             text.Append("| budget | at most | estimated (95%) | of budget | |\n|---|---:|---:|---:|---|\n");
             foreach (var budget in Budgets)
             {
-                text.Append("| `").Append(budget.Budget.Name).Append("` | ").Append(budget.Bound).Append(" | ").Append(budget.Estimate).Append(" | ").Append(budget.OfBudget)
+                text.Append("| ").Append(Code(budget.Budget.Name)).Append(" | ").Append(budget.Bound).Append(" | ").Append(budget.Estimate).Append(" | ").Append(budget.OfBudget)
                     .Append(budget.Exceeded ? " | **exceeded** |\n" : " | ok |\n");
             }
 
@@ -141,7 +152,7 @@ internal sealed class GateOutcome
                 text.Append(Growths.Count).Append(" grew.\n\n| what | baseline | now | change |\n|---|---:|---:|---:|\n");
                 foreach (var growth in Growths)
                 {
-                    text.Append("| ").Append(growth.Kind).Append(" `").Append(growth.Name).Append("` | ").Append(HotSpotSummaryFormat.FormatBytes(growth.Baseline.Bytes)).Append(" | ")
+                    text.Append("| ").Append(growth.Kind).Append(' ').Append(Code(growth.Name)).Append(" | ").Append(HotSpotSummaryFormat.FormatBytes(growth.Baseline.Bytes)).Append(" | ")
                         .Append(HotSpotSummaryFormat.FormatBytes(growth.Now.Bytes)).Append(" | +").Append(HotSpotSummaryFormat.FormatBytes(growth.Delta)).Append(" |\n");
                 }
             }
@@ -158,7 +169,7 @@ internal sealed class GateOutcome
             text.Append("| ").Append(title).Append(" | alloc_space | share |\n|---|---:|---:|\n");
             foreach (var (name, bytes) in top)
             {
-                text.Append("| `").Append(name).Append("` | ").Append(HotSpotSummaryFormat.FormatBytes(bytes.Bytes)).Append(" | ")
+                text.Append("| ").Append(Code(name)).Append(" | ").Append(HotSpotSummaryFormat.FormatBytes(bytes.Bytes)).Append(" | ")
                     .Append(HotSpotSummaryFormat.FormatShare(bytes.Bytes / Math.Max(1, profile.Total.Bytes))).Append(" |\n");
             }
 
