@@ -138,4 +138,12 @@ public sealed class TestLabelsTests(TestLabelsProject project, ITestOutputHelper
         Assert.Contains(" test: Total ", tags);
         foreach (var test in project.Truth.Keys) Assert.Contains("): " + test + "\n", tags);
     }
+
+    [Fact]
+    public void The_labels_cost_the_test_host_no_allocation_of_their_own()
+    {
+        // The CPU samplers' label timeline has no reader in a test host: it must not give each test thread its ring.
+        var top = GoPprof.Run("-top", "-nodecount=1000", "-sample_index=alloc_space", "-focus=^ProfilingKit\\.Labels\\.", project.Profile).EnsureSuccess().StandardOutput;
+        Assert.DoesNotContain(GoPprof.ParseTop(top).Rows, row => row.Name.StartsWith("ProfilingKit.Labels.LabelTimeline", StringComparison.Ordinal));
+    }
 }

@@ -50,6 +50,7 @@ internal sealed class ThreadTimeProfiler
         _names = names;
         _isOwnThread = isOwnThread;
         _labels = labels;
+        if (labels is not null) LabelTimeline.Instance.Enable(); // its samples will ask which set a thread ran under
     }
 
     /// <summary>
