@@ -13,6 +13,9 @@ internal sealed class HotSpotSummary
     /// <summary>Sites whose share of the run is not above this beyond their sampling error (at 95%) are left out.</summary>
     public const double MinimumShare = 0.001;
 
+    /// <summary>The least share of a row a test must have to be named in it (what <see cref="HotSpotSummaryFormat.FormatShare"/> shows as 0.1%, rounded).</summary>
+    public const double MinimumTestShare = 0.0005;
+
     /// <summary>How many tests a row names.</summary>
     public const int TestsPerRow = 3;
 
@@ -85,8 +88,9 @@ internal sealed class HotSpotSummary
                 site.Key.Function, site.Key.File, site.Key.Line, (long)site.Value.Bytes.Bytes, site.Value.Bytes.Bytes / total,
                 (long)Math.Round(site.Value.Bytes.Samples), (long)site.Value.Bytes.LowerBound)
             {
+                // A test of under 0.05% of the row would print as "0%": not one that made the line hot.
                 Tests = site.Value.Tests.OrderByDescending(test => test.Value).ThenBy(test => test.Key, StringComparer.Ordinal).Take(TestsPerRow)
-                    .Select(test => (test.Key, test.Value / Math.Max(1, site.Value.Bytes.Bytes))).ToList(),
+                    .Select(test => (test.Key, test.Value / Math.Max(1, site.Value.Bytes.Bytes))).Where(test => test.Item2 >= MinimumTestShare).ToList(),
             })
             .OrderByDescending(row => row.Bytes)
             .ThenBy(row => row.Function, StringComparer.Ordinal)
