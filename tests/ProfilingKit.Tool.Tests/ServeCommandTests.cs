@@ -16,8 +16,9 @@ public sealed class ServeCommandTests
     public async Task Go_tool_pprof_scrapes_the_sidecar_and_the_target_keeps_its_rate_while_attached_and_after_a_sigkill()
     {
         using var target = new AttachTargetProcess();
+        using var control = new AttachTargetProcess(); // never attached: the yardstick for the target's rate
         var sessionsBefore = target.EventPipeThreads();
-        var rateBefore = target.StepsPerCpuSecond(TimeSpan.FromSeconds(3));
+        var rateBefore = target.StepsPerCpuSecondAgainst(control, TimeSpan.FromSeconds(1), 3);
 
         var port = FreePort.Next();
         using var sidecar = StartTool("serve", "-p", target.Id.ToString(CultureInfo.InvariantCulture), "--address", $"127.0.0.1:{port}");
@@ -35,7 +36,7 @@ public sealed class ServeCommandTests
         var cpuTop = GoPprof.ParseTop(GoPprof.Run("-top", "-seconds", "3", url + "profile").EnsureSuccess().StandardOutput);
         Assert.Equal(AttachTargetProcess.BurningMethod, cpuTop.Rows[0].Name);
 
-        var rateAttached = target.StepsPerCpuSecond(TimeSpan.FromSeconds(3));
+        var rateAttached = target.StepsPerCpuSecondAgainst(control, TimeSpan.FromSeconds(1), 3);
 
         // A long trace window holds a second session open (the CPU profile, sampled by the kernel, needs none of its own); SIGKILL the sidecar in the middle of it.
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
@@ -45,9 +46,9 @@ public sealed class ServeCommandTests
 
         // The runtime ends the sessions whose client went away: their threads end, and the app runs on.
         Assert.True(CollectCommandTests.WaitFor(() => target.EventPipeThreads() <= sessionsBefore), $"{target.EventPipeThreads()} EventPipe threads in the target after the sidecar died; {sessionsBefore} before serve");
-        var rateAfter = target.StepsPerCpuSecond(TimeSpan.FromSeconds(3));
-        Assert.True(rateAttached > 0.8 * rateBefore, $"steps per CPU second: {rateBefore:0} before, {rateAttached:0} attached");
-        Assert.True(rateAfter > 0.8 * rateBefore, $"steps per CPU second: {rateBefore:0} before, {rateAfter:0} after the SIGKILL");
+        var rateAfter = target.StepsPerCpuSecondAgainst(control, TimeSpan.FromSeconds(1), 3);
+        Assert.True(rateAttached > 0.8 * rateBefore, $"steps per CPU second, as a share of the control's: {rateBefore:0.00} before, {rateAttached:0.00} attached");
+        Assert.True(rateAfter > 0.8 * rateBefore, $"steps per CPU second, as a share of the control's: {rateBefore:0.00} before, {rateAfter:0.00} after the SIGKILL");
         // Its server died mid-window: the request ends (an error, or a trace cut short), it does not hang.
         Assert.Same(pending, await Task.WhenAny(pending, Task.Delay(TimeSpan.FromSeconds(30))));
         _ = pending.Exception;
