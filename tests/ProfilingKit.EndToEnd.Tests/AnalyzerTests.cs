@@ -22,7 +22,10 @@ public class AnalyzerTests : IClassFixture<FreshApps>
         var line = Array.FindIndex(source, l => l.Contains("s += i.ToString();", StringComparison.Ordinal)) + 1;
         Assert.True(line > 0, "the sample's MemoryIntensiveFunc concatenates in a loop");
 
-        var output = CommandLine.Dotnet(project, new Dictionary<string, string>(), "build", "--no-incremental", "-o", Path.Combine(_apps.Package.Root, "sample-build"));
+        // A configuration of its own: the sample references src/ by ProjectReference, and a Debug rebuild here
+        // rewrote src/*/obj/Debug while `dotnet test ProfilingKit.sln` was still compiling other test projects
+        // against it (CS0006: ProfilingKit.Tracing's ref assembly not found; and Release is the pack's).
+        var output = CommandLine.Dotnet(project, new Dictionary<string, string>(), "build", "--no-incremental", "-c", "SampleCheck", "-o", Path.Combine(_apps.Package.Root, "sample-build"));
 
         Assert.Matches($@"Program\.cs\({line},\d+\): warning PK1001: ", output);
     }
