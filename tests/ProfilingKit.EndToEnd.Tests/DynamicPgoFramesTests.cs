@@ -93,29 +93,19 @@ public sealed class DynamicPgoFramesTests(ITestOutputHelper log)
     /// (given the output and the bytes one call allocates) says the last requests' samples are in: the reader
     /// thread sees them a moment after they are taken.
     /// </summary>
-    private async Task<Run> RunAsync(Dictionary<string, string> environment, Func<string, long, bool> complete, params string[] filters)
+    private async Task<Run> RunAsync(IReadOnlyDictionary<string, string> environment, Func<string, long, bool> complete, params string[] filters)
     {
-        var package = PackedPackage.Shared;
-        var pprofPort = FreePort.Next();
-        var webPort = FreePort.Next();
-        var directory = package.CreateApp("web", "E2EPgo", ProgramSource,
-            $"    <EnableDebugPprof>true</EnableDebugPprof>\n    <DebugPprofAddress>127.0.0.1:{pprofPort}</DebugPprofAddress>");
-        var output = Path.Combine(directory, "out");
-        CommandLine.Dotnet(directory, package.CommandEnvironment, "build", "-c", "Release", "-o", output);
-
-        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{webPort}";
-        using var app = new RunningProcess(CommandLine.StartInfo(output, environment, ["E2EPgo.dll"]));
-        while (app.ReadLine(TimeSpan.FromSeconds(60)) != "working") { }
+        using var app = new RunningWebApp("E2EPgo", ProgramSource, environment, "Release");
 
         using var http = new HttpClient();
-        for (var i = 0; i < Requests; i++) await http.GetStringAsync($"http://127.0.0.1:{webPort}/work");
-        await http.GetStringAsync($"http://127.0.0.1:{webPort}/measure");
-        var perCall = long.Parse(await http.GetStringAsync($"http://127.0.0.1:{webPort}/measured"), CultureInfo.InvariantCulture);
+        for (var i = 0; i < Requests; i++) await http.GetStringAsync($"{app.Web}/work");
+        await http.GetStringAsync($"{app.Web}/measure");
+        var perCall = long.Parse(await http.GetStringAsync($"{app.Web}/measured"), CultureInfo.InvariantCulture);
 
         var top = "";
         for (var attempt = 0; attempt < 10; attempt++, await Task.Delay(500))
         {
-            top = GoPprof.Run(["-top", "-cum", "-sample_index=alloc_space", "-nodecount=200", .. filters, $"http://127.0.0.1:{pprofPort}/debug/pprof/allocs"]).EnsureSuccess().StandardOutput;
+            top = GoPprof.Run(["-top", "-cum", "-sample_index=alloc_space", "-nodecount=200", .. filters, app.Profiles + "allocs"]).EnsureSuccess().StandardOutput;
             if (complete(top, perCall)) break;
         }
 

@@ -57,23 +57,10 @@ public sealed class LiveHeapTests(ITestOutputHelper log)
     [Fact]
     public async Task Heap_names_the_route_code_that_allocated_what_is_still_live()
     {
-        var package = PackedPackage.Shared;
-        var pprofPort = FreePort.Next();
-        var webPort = FreePort.Next();
-        var directory = package.CreateApp("web", "E2ELive", ProgramSource,
-            $"    <EnableDebugPprof>true</EnableDebugPprof>\n    <DebugPprofAddress>127.0.0.1:{pprofPort}</DebugPprofAddress>");
-        var output = Path.Combine(directory, "out");
-        CommandLine.Dotnet(directory, package.CommandEnvironment, "build", "-c", "Release", "-o", output);
-
-        using var app = new RunningProcess(CommandLine.StartInfo(output, new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{webPort}",
-            ["PROFILINGKIT_PPROF_LIVE_HEAP"] = "1",
-        }, ["E2ELive.dll"]));
-        while (app.ReadLine(TimeSpan.FromSeconds(60)) != "working") { }
+        using var app = new RunningWebApp("E2ELive", ProgramSource, new Dictionary<string, string> { ["PROFILINGKIT_PPROF_LIVE_HEAP"] = "1" }, "Release");
 
         using var http = new HttpClient();
-        var web = $"http://127.0.0.1:{webPort}";
+        var web = app.Web;
         for (var i = 0; i < 40; i++)
         {
             await http.GetStringAsync($"{web}/keep");   // 40 x 1 MB kept
@@ -85,7 +72,7 @@ public sealed class LiveHeapTests(ITestOutputHelper log)
         await http.GetStringAsync($"{web}/gc"); // a GC after every sample, so all of them have been through one
         await Task.Delay(TimeSpan.FromSeconds(2)); // GCs are applied a second after they end
 
-        var result = GoPprof.Run("-top", "-nodecount=200", "-sample_index=inuse_space", $"http://127.0.0.1:{pprofPort}/debug/pprof/heap").EnsureSuccess();
+        var result = GoPprof.Run("-top", "-nodecount=200", "-sample_index=inuse_space", app.Profiles + "heap").EnsureSuccess();
         log.WriteLine($"{kept:N0} bytes kept\n{result.StandardOutput}");
         var rows = GoPprof.ParseTop(result.StandardOutput).Rows;
         var keep = rows.Where(row => row.Name == KeepMethod).Sum(row => row.Flat);

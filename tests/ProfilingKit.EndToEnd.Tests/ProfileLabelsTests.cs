@@ -57,19 +57,10 @@ public sealed class ProfileLabelsTests(ITestOutputHelper log)
     [Fact]
     public async Task Tagfocus_isolates_a_route_s_bytes_and_a_labelled_block_s_waits()
     {
-        var package = PackedPackage.Shared;
-        var pprofPort = FreePort.Next();
-        var webPort = FreePort.Next();
-        var directory = package.CreateApp("web", "E2ELabels", ProgramSource,
-            $"    <EnableDebugPprof>true</EnableDebugPprof>\n    <DebugPprofAddress>127.0.0.1:{pprofPort}</DebugPprofAddress>");
-        var output = Path.Combine(directory, "out");
-        CommandLine.Dotnet(directory, package.CommandEnvironment, "build", "-o", output);
-
-        using var app = new RunningProcess(CommandLine.StartInfo(output, new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{webPort}" }, ["E2ELabels.dll"]));
-        while (app.ReadLine(TimeSpan.FromSeconds(60)) != "working") { }
+        using var app = new RunningWebApp("E2ELabels", ProgramSource);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        var web = $"http://127.0.0.1:{webPort}";
+        var web = app.Web;
         // All at once on a cold app: the first requests of each route number their label sets while others already
         // run under them (a burst like this found a deadlock between the label registry and EventSource's lock).
         await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => http.GetStringAsync(web + "/small"))
@@ -78,7 +69,7 @@ public sealed class ProfileLabelsTests(ITestOutputHelper log)
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => http.GetStringAsync(web + "/contend")));
         var measured = (await http.GetStringAsync($"{web}/measured")).Split(' ').Select(text => double.Parse(text, CultureInfo.InvariantCulture)).ToArray();
 
-        var allocs = $"http://127.0.0.1:{pprofPort}/debug/pprof/allocs";
+        var allocs = app.Profiles + "allocs";
         foreach (var (focus, truth) in new[] { (@"http.route=^/small$", measured[0]), (@"http.route=^/large/", measured[1]) })
         {
             // The reader thread sees the last requests' samples a moment after they are taken: read until two readings agree.
@@ -103,10 +94,10 @@ public sealed class ProfileLabelsTests(ITestOutputHelper log)
         Assert.Contains("/large/{id}", tags);
 
         // Eight requests take turns on a 20 ms lock: most of them wait, under the block's label and its route's.
-        var block = GoPprof.Run("-top", "-nodecount=1000", "-tagfocus=phase=contend", $"http://127.0.0.1:{pprofPort}/debug/pprof/block").EnsureSuccess().StandardOutput;
+        var block = GoPprof.Run("-top", "-nodecount=1000", "-tagfocus=phase=contend", app.Profiles + "block").EnsureSuccess().StandardOutput;
         log.WriteLine(block);
         Assert.True(GoPprof.ParseTop(block).Rows.Sum(row => row.Flat) > 40e6, block);
-        var routeTags = GoPprof.Run("-tags", "-tagfocus=phase=contend", $"http://127.0.0.1:{pprofPort}/debug/pprof/block").EnsureSuccess().StandardOutput;
+        var routeTags = GoPprof.Run("-tags", "-tagfocus=phase=contend", app.Profiles + "block").EnsureSuccess().StandardOutput;
         Assert.Contains("/contend", routeTags);
     }
 }
